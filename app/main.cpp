@@ -1,7 +1,59 @@
+#include "app/cli_options.h"
+#include "app/cli_runner.h"
+#include "app/demo_sandbox.h"
+#include "ui/main_window.h"
+
+#include <QApplication>
 #include <QCoreApplication>
+#include <QMessageBox>
+
+namespace {
+
+void setIdentity(QCoreApplication &app)
+{
+    app.setOrganizationName(QStringLiteral("RoleDrop"));
+    app.setApplicationName(QStringLiteral("RoleDrop"));
+    app.setApplicationVersion(QStringLiteral(ROLEDROP_VERSION));
+}
+
+int runCommandLine(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    setIdentity(app);
+    int exitCode = 0;
+    const auto options = RoleDrop::Cli::parseOptions(app.arguments(), &exitCode);
+    if (!options)
+        return exitCode;
+    RoleDrop::Cli::Runner runner(*options);
+    return runner.run();
+}
+
+int runWindow(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    setIdentity(app);
+    app.setDesktopFileName(QStringLiteral("roledrop"));
+    RoleDrop::App::DemoSandbox sandbox;
+    if (app.arguments().contains(QStringLiteral("--demo"))) {
+        const auto started = sandbox.start();
+        if (!started) {
+            QMessageBox::critical(nullptr, QObject::tr("RoleDrop demo"), started.error().userMessage());
+            return 1;
+        }
+    }
+    RoleDrop::Ui::MainWindow window;
+    window.show();
+    return app.exec();
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
-    return 0;
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    if (RoleDrop::Cli::wantsCommandLine(arguments))
+        return runCommandLine(argc, argv);
+    return runWindow(argc, argv);
 }

@@ -1,0 +1,129 @@
+#include "app/cli_options.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace RoleDrop::Cli {
+
+namespace {
+const QStringList commands{QStringLiteral("whoami"), QStringLiteral("assume"), QStringLiteral("ls"),
+                           QStringLiteral("upload"), QStringLiteral("download"), QStringLiteral("presign"),
+                           QStringLiteral("profiles"), QStringLiteral("profile-add"), QStringLiteral("profile-remove")};
+}
+
+QString usageText()
+{
+    return QStringLiteral(
+        "Usage: roledrop [OPTIONS] COMMAND [ARGS]\n"
+        "       roledrop [--demo]            (no command: the desktop window)\n"
+        "\n"
+        "Commands:\n"
+        "  whoami                          who the requests are made as (GetCallerIdentity)\n"
+        "  assume                          assume --role and print the credentials as JSON (or --export)\n"
+        "  ls [s3://bucket/prefix]         list buckets, or objects and folders under a prefix\n"
+        "  upload FILE... s3://bucket/prefix/   upload files or folders (multipart for large files)\n"
+        "  download s3://bucket/key DIR    download an object (or a prefix ending in '/') into DIR\n"
+        "  presign s3://bucket/key         print a presigned URL (--expires N seconds, --put)\n"
+        "  profiles                        list RoleDrop's profiles and those in ~/.aws\n"
+        "  profile-add NAME --access-key-id ID   add a profile; the secret is read from stdin into the keychain\n"
+        "  profile-remove NAME             remove a profile and its keychain secret\n"
+        "\n"
+        "Options:\n"
+        "  --profile NAME        base identity (RoleDrop profile, else ~/.aws profile)\n"
+        "  --role ARN            assume this role first (also: --external-id, --mfa-serial, --mfa-code,\n"
+        "                        --duration SECONDS, --session-name NAME, --policy JSON)\n"
+        "  --region REGION       --endpoint-url URL   --path-style\n"
+        "  --recursive           (ls) list everything under the prefix, not just one level\n"
+        "  --parallel N          transfers (and parts) in flight\n"
+        "  --quiet               no progress bar\n"
+        "Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.\n");
+}
+
+bool wantsCommandLine(const QStringList &arguments)
+{
+    for (const QString &argument : arguments.mid(1)) {
+        if (commands.contains(argument) || argument == QLatin1String("--help") || argument == QLatin1String("-h")
+            || argument == QLatin1String("--version"))
+            return true;
+    }
+    return false;
+}
+
+std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
+{
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")});
+    const QCommandLineOption version(QStringLiteral("version"));
+    auto valued = [](const char *name) { return QCommandLineOption(QString::fromLatin1(name), QString(), QStringLiteral("value")); };
+    const QCommandLineOption profile = valued("profile"), role = valued("role"), externalId = valued("external-id"),
+                             mfaSerial = valued("mfa-serial"), mfaCode = valued("mfa-code"), duration = valued("duration"),
+                             sessionName = valued("session-name"), policy = valued("policy"), region = valued("region"),
+                             endpoint = valued("endpoint-url"), expires = valued("expires"), parallel = valued("parallel"),
+                             accessKeyId = valued("access-key-id");
+    const QCommandLineOption pathStyle(QStringLiteral("path-style")), recursive(QStringLiteral("recursive")),
+        exportFormat(QStringLiteral("export")), put(QStringLiteral("put")), quiet(QStringLiteral("quiet")),
+        demo(QStringLiteral("demo"));
+    parser.addOptions({help, version, profile, role, externalId, mfaSerial, mfaCode, duration, sessionName, policy, region,
+                       endpoint, expires, parallel, accessKeyId, pathStyle, recursive, exportFormat, put, quiet, demo});
+
+    QTextStream err(stderr);
+    QTextStream out(stdout);
+    if (!parser.parse(arguments)) {
+        err << "roledrop: " << parser.errorText() << "\n(see roledrop --help)\n";
+        *exitCode = 2;
+        return std::nullopt;
+    }
+    if (parser.isSet(help)) {
+        out << usageText();
+        *exitCode = 0;
+        return std::nullopt;
+    }
+    if (parser.isSet(version)) {
+        out << "roledrop " << ROLEDROP_VERSION << "\n";
+        *exitCode = 0;
+        return std::nullopt;
+    }
+    Options options;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty() || !commands.contains(positional.first())) {
+        err << "roledrop: expected a command (see roledrop --help)\n";
+        *exitCode = 2;
+        return std::nullopt;
+    }
+    options.command = positional.first();
+    options.arguments = positional.mid(1);
+    options.profile = parser.value(profile);
+    options.roleArn = parser.value(role);
+    options.externalId = parser.value(externalId);
+    options.mfaSerial = parser.value(mfaSerial);
+    options.mfaCode = parser.value(mfaCode);
+    options.sessionName = parser.value(sessionName);
+    options.policy = parser.value(policy);
+    options.region = parser.value(region);
+    options.endpointUrl = parser.value(endpoint);
+    options.accessKeyId = parser.value(accessKeyId);
+    options.pathStyle = parser.isSet(pathStyle);
+    options.recursive = parser.isSet(recursive);
+    options.exportFormat = parser.isSet(exportFormat);
+    options.put = parser.isSet(put);
+    options.quiet = parser.isSet(quiet);
+
+    auto number = [&](const QCommandLineOption &option, int fallback, int *target) {
+        if (!parser.isSet(option))
+            return (*target = fallback, true);
+        bool ok = false;
+        *target = parser.value(option).toInt(&ok);
+        if (!ok)
+            err << "roledrop: --" << option.names().first() << " needs a whole number, got '" << parser.value(option) << "'\n";
+        return ok;
+    };
+    if (!number(duration, 0, &options.durationSeconds) || !number(expires, 3600, &options.expiresSeconds)
+        || !number(parallel, 0, &options.parallel)) {
+        *exitCode = 2;
+        return std::nullopt;
+    }
+    return options;
+}
+
+} // namespace RoleDrop::Cli

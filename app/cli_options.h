@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace RoleDrop::Cli {
+
+// The command line, parsed: a subcommand, its arguments, and the options shared by all of them.
+struct Options
+{
+    QString command;           // whoami, assume, ls, upload, download, presign, profiles, profile-add, profile-remove
+    QStringList arguments;     // the subcommand's positional arguments
+    QString profile;
+    QString roleArn;
+    QString externalId;
+    QString mfaSerial;
+    QString mfaCode;           // secret: never printed
+    QString sessionName;
+    QString policy;
+    int durationSeconds = 0;   // 0: the default (3600)
+    QString region;
+    QString endpointUrl;
+    bool pathStyle = false;
+    bool recursive = false;
+    bool exportFormat = false; // assume --export
+    bool put = false;          // presign --put
+    int expiresSeconds = 3600;
+    int parallel = 0;          // 0: default
+    QString accessKeyId;       // profile-add
+    QString mfaSerialForProfile;
+    bool quiet = false;
+};
+
+// Parses argv. On --help/--version or a usage error, returns nullopt after printing (exitCode says which).
+std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode);
+
+// Whether argv asks for the command-line mode rather than the window.
+bool wantsCommandLine(const QStringList &arguments);
+
+QString usageText();
+
+} // namespace RoleDrop::Cli

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "core/aws_call.h"
+#include "core/aws_credentials.h"
+#include "core/identity.h"
+#include "core/outcome.h"
+#include "core/sts_requests.h"
+#include "core/sts_types.h"
+
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+namespace RoleDrop {
+
+class StsClient;
+
+// The active identity and its credentials: a base identity (long-term keys from the keychain), optionally
+// an MFA session on top, and a stack of assumed roles (role chaining). Role sessions are kept in memory
+// only and refreshed before they expire by re-running the same AssumeRole calls from the base identity;
+// when a call needs an MFA code, mfaCodeNeeded() asks for one and the refresh waits for provideMfaCode().
+class CredentialProvider final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CredentialProvider)
+public:
+    explicit CredentialProvider(StsClient *sts, QObject *parent = nullptr);
+
+    // Starts over from a base identity (drops every role session).
+    void setBaseIdentity(const QString &profileName, const AwsCredentials &credentials, const QString &knownArn = QString());
+
+    // Assumes `request.roleArn` from the active identity (chaining when that is itself a role).
+    AwsCall *switchRole(const AssumeRoleRequest &request, const QString &displayName, const QString &color,
+                        std::function<void(Outcome<Identity>)> done);
+    // Replaces the base keys by an MFA session (GetSessionToken), e.g. when roles require MFA.
+    AwsCall *startMfaSession(const SessionTokenRequest &request, std::function<void(Outcome<Identity>)> done);
+    // Who the server says we are (GetCallerIdentity); updates the identity's ARN and account.
+    AwsCall *whoAmI(std::function<void(Outcome<CallerIdentity>)> done);
+    void backToBase();
+
+    const Identity &active() const { return m_active; }
+    const Identity &base() const { return m_base; }
+    AwsCredentials activeCredentials() const;
+    bool hasRole() const { return !m_roles.isEmpty(); }
+
+    // Refresh this long before expiry (default 5 minutes; shortened for short sessions).
+    void setRefreshMargin(int seconds) { m_refreshMarginSeconds = seconds; scheduleRefresh(); }
+    void refreshNow();
+    void provideMfaCode(const QString &code);
+    void declineMfaCode();
+
+signals:
+    void identityChanged(const RoleDrop::Identity &identity);
+    void credentialsRefreshed(const RoleDrop::Identity &identity);
+    void mfaCodeNeeded(const QString &mfaSerial, const QString &roleArn);
+    void refreshFailed(const RoleDrop::AwsError &error);
+
+private:
+    struct RoleSession
+    {
+        AssumeRoleRequest request;   // as sent (without the MFA code, which is never kept)
+        Identity identity;
+        AwsCredentials credentials;
+    };
+
+    const AwsCredentials &callerCredentials() const;
+    void activate(const Identity &identity);
+    void scheduleRefresh();
+    void refreshFrom(int index, AwsCredentials caller, QString callerName, const QString &mfaCode);
+
+    StsClient *m_sts;
+    Identity m_base;
+    AwsCredentials m_baseCredentials;
+    std::optional<std::pair<Identity, AwsCredentials>> m_mfaSession;
+    QList<RoleSession> m_roles;
+    Identity m_active;
+    QTimer m_refreshTimer;
+    int m_refreshMarginSeconds = 300;
+    bool m_waitingForMfa = false;
+    int m_mfaIndex = 0;          // the role session whose refresh waits for an MFA code
+    bool m_refreshing = false;
+};
+
+} // namespace RoleDrop

@@ -1,0 +1,61 @@
+#include "core/local_path_guard.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace RoleDrop {
+
+namespace {
+AwsError refused(const QString &key, const QString &why)
+{
+    return AwsError::local(AwsErrorKind::LocalFile,
+                           QStringLiteral("Refusing to download '%1': %2").arg(key, why));
+}
+} // namespace
+
+Outcome<QString> localPathForKey(const QString &folder, const QString &key, const QString &stripPrefix)
+{
+    QString relative = key;
+    if (!stripPrefix.isEmpty() && relative.startsWith(stripPrefix))
+        relative = relative.mid(stripPrefix.size());
+    if (relative.isEmpty() || relative.endsWith(QLatin1Char('/')))
+        return refused(key, QStringLiteral("it is a folder marker, not a file"));
+    if (relative.contains(QChar(0)))
+        return refused(key, QStringLiteral("the key contains a NUL character"));
+
+    // Backslashes are separators on Windows; treat them as such everywhere so a key cannot smuggle one.
+    relative.replace(QLatin1Char('\\'), QLatin1Char('/'));
+    QStringList safeParts;
+    for (const QString &part : relative.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+        if (part == QLatin1String(".") )
+            continue;
+        if (part == QLatin1String(".."))
+            return refused(key, QStringLiteral("the key climbs out of the folder with '..'"));
+        if (part.size() >= 2 && part.at(1) == QLatin1Char(':'))
+            return refused(key, QStringLiteral("the key names a drive"));
+        safeParts << part;
+    }
+    if (safeParts.isEmpty())
+        return refused(key, QStringLiteral("the key has no file name"));
+
+    const QString root = QDir(folder).absolutePath();
+    const QString candidate = QDir::cleanPath(root + QLatin1Char('/') + safeParts.join(QLatin1Char('/')));
+    if (!candidate.startsWith(root + QLatin1Char('/')))
+        return refused(key, QStringLiteral("it would land outside %1").arg(root));
+
+    // A symlink inside the folder could still point elsewhere: resolve the existing part of the path.
+    QFileInfo probe(candidate);
+    QString existing = probe.absolutePath();
+    while (!QFileInfo::exists(existing) && existing.size() > root.size())
+        existing = QFileInfo(existing).absolutePath();
+    const QString canonicalRoot = QFileInfo(root).canonicalFilePath();
+    const QString canonicalExisting = QFileInfo(existing).canonicalFilePath();
+    if (!canonicalRoot.isEmpty() && !canonicalExisting.isEmpty() && canonicalExisting != canonicalRoot
+        && !canonicalExisting.startsWith(canonicalRoot + QLatin1Char('/')))
+        return refused(key, QStringLiteral("a link inside %1 points outside it").arg(root));
+    if (probe.isSymLink())
+        return refused(key, QStringLiteral("%1 is a link").arg(candidate));
+    return candidate;
+}
+
+} // namespace RoleDrop

@@ -1,0 +1,45 @@
+#!/bin/bash
+# Starts the STS TEST DOUBLE (sts_test_double.py) in the background on a free 127.0.0.1 port, waits until
+# it answers, and appends ROLEDROP_TEST_STS_DOUBLE_* lines (endpoint, the world's keys, ARNs, MFA seed) to
+# DIR/env. Its files live in DIR/sts-double/ (pid, port, log). Stop it with sts-double-stop.sh DIR.
+#
+# Usage: sts-double-start.sh DIR      (STS_DOUBLE_WORLD=file.json picks another world)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+D=${1:?usage: sts-double-start.sh DIR}
+WORLD=${STS_DOUBLE_WORLD:-$HERE/sts_double_world.json}
+PY=/usr/bin/python3   # Debian's, with python3-botocore; a pyenv python3 on PATH has another botocore
+mkdir -p "$D"
+D=$(cd "$D" && pwd)
+S=$D/sts-double
+if [ -f "$S/pid" ] && kill -0 "$(cat "$S/pid")" 2>/dev/null; then
+  echo "sts-double-start: a double already runs for $D (pid $(cat "$S/pid"))" >&2
+  exit 1
+fi
+rm -rf "$S"
+mkdir -p "$S"
+
+"$PY" "$HERE/sts_test_double.py" --world "$WORLD" --port-file "$S/port" </dev/null >"$S/stdout" 2>"$S/log" &
+echo $! >"$S/pid"
+
+fail() {
+  echo "sts-double-start: FAILED: $*" >&2
+  tail -n 20 "$S/stdout" "$S/log" >&2 || true
+  "$HERE/sts-double-stop.sh" "$D" >/dev/null 2>&1 || true
+  exit 1
+}
+deadline=$((SECONDS + 30))
+until [ -s "$S/port" ] && curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$(cat "$S/port")/__test__/health"; do
+  kill -0 "$(cat "$S/pid")" 2>/dev/null || fail "the double exited during start-up"
+  [ $SECONDS -lt $deadline ] || fail "the double did not answer within 30 s"
+  sleep 0.2
+done
+ENDPOINT=http://127.0.0.1:$(cat "$S/port")
+
+touch "$D/env"
+sed -i -E '/^export ROLEDROP_TEST_STS_DOUBLE_/d; /^# Written by tests\/servers\/sts-double-start.sh/d' "$D/env"
+{
+  echo "# Written by tests/servers/sts-double-start.sh: the STS TEST DOUBLE and its fixed test-only world."
+  "$PY" "$HERE/sts_test_double.py" --world "$WORLD" --print-env "$ENDPOINT"
+} >>"$D/env"
+echo "READY sts-test-double endpoint=$ENDPOINT pid=$(cat "$S/pid")"
