@@ -124,11 +124,24 @@ QString actionSuffix(const AwsError &e)
     return QStringLiteral(" (%1 on %2)").arg(e.action, e.resource);
 }
 
-// Server text is shown on one line and bounded: a misbehaving server must not flood a dialog.
+bool isBidiControl(char16_t c)
+{
+    return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+// Every field is shown on one line and bounded: server text and object keys may hold line breaks,
+// control characters or bidi overrides that would reflow or disguise the message.
 QString oneLine(const QString &text)
 {
     constexpr qsizetype maxLength = 400;
-    QString line = text.simplified();
+    QString line = text.left(maxLength * 2);
+    for (QChar &c : line) {
+        if (c == QLatin1Char('\n') || c == QLatin1Char('\r') || c == QLatin1Char('\t'))
+            c = QLatin1Char(' ');
+        else if (c.category() == QChar::Other_Control || isBidiControl(c.unicode()))
+            c = QChar::ReplacementCharacter;
+    }
+    line = line.simplified();
     if (line.size() > maxLength)
         line = line.left(maxLength) + QChar(0x2026);
     return line;
@@ -282,23 +295,28 @@ bool AwsError::isRetryable() const
 
 QString AwsError::userMessage() const
 {
-    QString line = headline(*this);
+    AwsError shown = *this;
+    for (QString *field :
+         {&shown.code, &shown.message, &shown.requestId, &shown.action, &shown.identity, &shown.resource})
+        *field = oneLine(*field);
+
+    QString line = headline(shown);
     if (!messageIsLocal(kind)) {
         // A timeout or a cancellation can be ours (no status, no code): then the text is ours too.
         const bool fromServer = httpStatus != 0 || !code.isEmpty();
-        const QString said = oneLine(message);
-        if (!said.isEmpty())
-            line += (fromServer ? QStringLiteral(" Server message: %1") : QStringLiteral(" Details: %1")).arg(said);
+        if (!shown.message.isEmpty())
+            line += (fromServer ? QStringLiteral(" Server message: %1") : QStringLiteral(" Details: %1"))
+                        .arg(shown.message);
         QStringList details;
-        if (!code.isEmpty())
-            details << code;
+        if (!shown.code.isEmpty())
+            details << shown.code;
         if (httpStatus != 0 && httpStatus != 200)
             details << QStringLiteral("HTTP %1").arg(httpStatus);
         if (!details.isEmpty())
             line += QStringLiteral(" [%1]").arg(details.join(QStringLiteral(", ")));
     }
-    if (!requestId.isEmpty())
-        line += QStringLiteral(" (request id %1)").arg(oneLine(requestId));
+    if (!shown.requestId.isEmpty())
+        line += QStringLiteral(" (request id %1)").arg(shown.requestId);
     return line;
 }
 

@@ -55,6 +55,12 @@ QUrl AwsHttpClient::wireUrl(const QUrl &baseUrl, const QString &decodedPath, con
 
 Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials, const AwsHttpRequest &request)
 {
+    // Qt's network stack removes "." and ".." segments from a path before sending it (even written as
+    // %2E), so such a key would go out different from what was signed: refuse it clearly instead.
+    const QStringList segments = request.path.split(QLatin1Char('/'));
+    if (segments.contains(QStringLiteral(".")) || segments.contains(QStringLiteral("..")))
+        return AwsError::validation(QStringLiteral("'%1' has a '.' or '..' path segment, which cannot be sent as part of a URL").arg(request.path));
+
     SigV4::SigningRequest signing;
     signing.method = request.method;
     signing.path = request.path.toUtf8();

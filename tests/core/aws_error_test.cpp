@@ -317,6 +317,21 @@ void AwsErrorTest::userMessage_serverTextIsBoundedToOneLine()
     QVERIFY(!text.contains(QLatin1Char('\r')));
     QVERIFY(text.contains(QLatin1String("line one line two")));
     QVERIFY(text.size() < 1000);
+
+    // Object keys may hold line breaks, control characters and bidi overrides ("exe.txt" shown as
+    // "txt.exe"): the message shows none of them raw.
+    AwsError odd;
+    odd.kind = AwsErrorKind::NoSuchKey;
+    odd.code = QStringLiteral("No\nSuch\rKey");
+    odd.resource = QStringLiteral("s3://data/new\nline\x01"
+                                  "bell\x7f")
+        + QChar(0x202E) + QStringLiteral("txt.exe");
+    odd.requestId = QStringLiteral("id\twith\ttabs");
+    const QString shown = odd.userMessage();
+    for (const QChar c : shown)
+        QVERIFY2(c.category() != QChar::Other_Control && c != QChar(0x202E), qPrintable(shown));
+    QVERIFY2(shown.contains(QStringLiteral("s3://data/new line")), qPrintable(shown));
+    QVERIFY2(shown.contains(QStringLiteral("id with tabs")), qPrintable(shown));
 }
 
 void AwsErrorTest::userMessage_localKindsDoNotRepeatTheirText()

@@ -112,6 +112,7 @@ private slots:
     void listObjects_rgwNotEncoded();
     void listObjects_rgwControlCharacterToken();
     void listObjects_oddKeysRoundTrip();
+    void listObjects_encodingWithoutEncodingTypeElement();
     void listObjects_badEncoding_data();
     void listObjects_badEncoding();
     void listObjects_size_data();
@@ -367,6 +368,21 @@ void S3ResponseParserTest::listObjects_oddKeysRoundTrip()
     QCOMPARE(keysOf(page.value()), keys);
     for (qsizetype i = 0; i < keys.size(); ++i)
         QCOMPARE(page->objects[i].size, qint64(i * 1000));
+}
+
+void S3ResponseParserTest::listObjects_encodingWithoutEncodingTypeElement()
+{
+    // A server that encodes but does not say so: the request's encoding-type=url decides.
+    const QStringList keys = {QStringLiteral("a b+c%d"), QStringLiteral("ctrl\x01")};
+    QByteArray doc = listingOf(keys, true);
+    doc.replace("<EncodingType>url</EncodingType>", "");
+    QVERIFY(!doc.contains("EncodingType"));
+    const auto asked = parseListObjectsV2Response(doc, true);
+    QVERIFY2(asked.ok(), qPrintable(asked.error().message));
+    QCOMPARE(keysOf(asked.value()), keys);
+    const auto notAsked = parseListObjectsV2Response(doc, false);
+    QVERIFY2(notAsked.ok(), qPrintable(notAsked.error().message));
+    QCOMPARE(keysOf(notAsked.value()), (QStringList{QStringLiteral("a+b%2Bc%25d"), QStringLiteral("ctrl%01")}));
 }
 
 void S3ResponseParserTest::listObjects_badEncoding_data()

@@ -1,0 +1,58 @@
+#pragma once
+
+// The servers tests/run-tests.sh starts, as the e2e tests see them (ROLEDROP_TEST_* variables).
+// A missing variable fails the test loudly: e2e tests never skip silently.
+
+#include "core/aws_credentials.h"
+#include "core/endpoint_config.h"
+#include "core/outcome.h"
+
+#include <QEventLoop>
+#include <QTest>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
+
+namespace RoleDrop::Test {
+
+inline QString worldValue(const char *name)
+{
+    const QString value = qEnvironmentVariable(name);
+    if (value.isEmpty())
+        qFatal("%s is not set: run the e2e tests through tests/run-tests.sh, which starts the servers", name);
+    return value;
+}
+
+inline AwsCredentials worldKeys(const char *keyVar, const char *secretVar)
+{
+    return {worldValue(keyVar), worldValue(secretVar), QString(), QDateTime()};
+}
+
+inline EndpointConfig rgwEndpoint()
+{
+    EndpointConfig endpoint;
+    endpoint.customEndpoint = QUrl(worldValue("ROLEDROP_TEST_S3_ENDPOINT"));
+    endpoint.pathStyle = true;
+    return endpoint;
+}
+
+// Waits (in an event loop, with a time limit) for an asynchronous core/ result.
+template <class T>
+Outcome<T> wait(const std::function<void(std::function<void(Outcome<T>)>)> &start, int timeoutMs = 120000)
+{
+    std::optional<Outcome<T>> result;
+    QEventLoop loop;
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    start([&](Outcome<T> value) {
+        result.emplace(std::move(value));
+        loop.quit();
+    });
+    if (!result)
+        loop.exec();
+    if (!result)
+        return AwsError::local(AwsErrorKind::Timeout, QStringLiteral("test timed out waiting for a result"));
+    return std::move(*result);
+}
+
+} // namespace RoleDrop::Test
