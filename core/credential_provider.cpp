@@ -143,6 +143,7 @@ void CredentialProvider::backToBase()
 void CredentialProvider::scheduleRefresh()
 {
     m_refreshTimer.stop();
+    m_refreshDueAt = QDateTime();
     if (m_roles.isEmpty())
         return;
     // The whole chain is renewed together, when its earliest session nears its end.
@@ -158,6 +159,7 @@ void CredentialProvider::scheduleRefresh()
     const qint64 margin = std::min<qint64>(m_refreshMarginSeconds, std::max<qint64>(lifetime / 5, 1));
     const qint64 dueInMs = std::max<qint64>(0, (lifetime - margin) * 1000);
     m_refreshTimer.start(int(std::min<qint64>(dueInMs, 24LL * 3600 * 1000)));
+    m_refreshDueAt = QDateTime::currentDateTimeUtc().addMSecs(dueInMs);
 }
 
 void CredentialProvider::refreshNow()

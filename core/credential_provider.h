@@ -48,6 +48,8 @@ public:
     // Refresh this long before expiry (default 5 minutes; shortened for short sessions).
     void setRefreshMargin(int seconds) { m_refreshMarginSeconds = seconds; scheduleRefresh(); }
     void refreshNow();
+    // When the background refresh will run (invalid when nothing needs refreshing).
+    QDateTime refreshDueAt() const { return m_refreshDueAt; }
     void provideMfaCode(const QString &code);
     void declineMfaCode();
 
@@ -77,6 +79,7 @@ private:
     QList<RoleSession> m_roles;
     Identity m_active;
     QTimer m_refreshTimer;
+    QDateTime m_refreshDueAt;
     int m_refreshMarginSeconds = 300;
     bool m_waitingForMfa = false;
     int m_mfaIndex = 0;          // the role session whose refresh waits for an MFA code

@@ -116,7 +116,7 @@ void KeychainStore::startJob(QKeychain::Job *job, Operation operation, const QSt
                              std::function<void(QKeychain::Job *)> onSuccess, std::function<void(const AwsError &)> onError)
 {
     job->setAutoDelete(true);
-    job->setInsecureFallback(true); // a keychain or an error; never a plaintext file
+    job->setInsecureFallback(false); // a keychain or an error; never a plaintext file
     job->setKey(profile);
 
     // Whichever comes first, the job's answer or the timeout, decides; the other is ignored.

@@ -19,8 +19,8 @@ namespace RoleDrop {
 // is switched off on every job: without a keychain there is an error, never a file.
 // A secret read once is cached in memory for the rest of the run, so the keychain (and any
 // unlock prompt it shows) is asked once per profile; concurrent reads share one request.
-// Callbacks always run later from the event loop, never inside the call. Errors name the
-// profile and the service, never the secret.
+// Callbacks always run later from the event loop, never inside the call, and not at all once
+// the store is destroyed. Errors name the profile and the service, never the secret.
 class KeychainStore final : public QObject
 {
     Q_OBJECT

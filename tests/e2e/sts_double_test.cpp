@@ -1,0 +1,301 @@
+// What Ceph RGW cannot show, against the STS TEST DOUBLE (tests/servers/sts_test_double.py, which verifies
+// every request's SigV4 signature with botocore and answers in AWS's ErrorResponse format):
+// GetCallerIdentity, ExternalId and MFA trust conditions, DurationSeconds limits, role chaining,
+// GetSessionToken, expiry, and refresh (including the MFA prompt).
+
+#include "core/aws_http_client.h"
+#include "core/credential_provider.h"
+#include "core/sts_client.h"
+#include "test_world.h"
+
+#include <QMessageAuthenticationCode>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QtEndian>
+
+using namespace RoleDrop;
+using RoleDrop::Test::wait;
+using RoleDrop::Test::worldValue;
+
+namespace {
+
+QByteArray base32Decode(const QString &text)
+{
+    static const QString alphabet = QStringLiteral("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    QByteArray out;
+    quint32 buffer = 0;
+    int bits = 0;
+    for (const QChar c : text) {
+        const int value = alphabet.indexOf(c.toUpper());
+        if (value < 0)
+            continue;
+        buffer = (buffer << 5) | quint32(value);
+        bits += 5;
+        if (bits >= 8) {
+            out += char((buffer >> (bits - 8)) & 0xff);
+            bits -= 8;
+        }
+    }
+    return out;
+}
+
+// RFC 6238 TOTP (SHA-1, 6 digits, 30 s), as an MFA device shows it.
+QString totp(const QString &seedBase32, qint64 unixTime)
+{
+    QByteArray counter(8, 0);
+    qToBigEndian<quint64>(quint64(unixTime / 30), counter.data());
+    const QByteArray mac = QMessageAuthenticationCode::hash(counter, base32Decode(seedBase32), QCryptographicHash::Sha1);
+    const int offset = mac.at(19) & 0x0f;
+    const quint32 binary = ((quint32(uchar(mac.at(offset))) & 0x7f) << 24) | (quint32(uchar(mac.at(offset + 1))) << 16)
+        | (quint32(uchar(mac.at(offset + 2))) << 8) | quint32(uchar(mac.at(offset + 3)));
+    return QStringLiteral("%1").arg(binary % 1000000, 6, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+class StsDoubleTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    AwsHttpClient m_http;
+    StsClient *m_sts = nullptr;
+    CredentialProvider *m_provider = nullptr;
+    qint64 m_clockAdvance = 0;
+
+    AwsCredentials james() const { return Test::worldKeys("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY", "ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET"); }
+    QString mfaCode() const
+    {
+        return totp(worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SEED"), QDateTime::currentSecsSinceEpoch() + m_clockAdvance);
+    }
+
+    AssumeRoleRequest request(const QString &roleArn, int duration = 3600) const
+    {
+        AssumeRoleRequest r;
+        r.roleArn = roleArn;
+        r.roleSessionName = QStringLiteral("double-test");
+        r.durationSeconds = duration;
+        return r;
+    }
+
+    Outcome<Identity> switchTo(const AssumeRoleRequest &r)
+    {
+        return wait<Identity>([&](auto done) { m_provider->switchRole(r, QString(), QStringLiteral("#0073BB"), done); });
+    }
+
+    void advanceClock(qint64 seconds)
+    {
+        QNetworkAccessManager plain;
+        QUrl url(worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT") + QStringLiteral("/__test__/advance-clock?seconds=%1").arg(seconds));
+        QNetworkReply *reply = plain.post(QNetworkRequest(url), QByteArray());
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(done.wait(10000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        m_clockAdvance += seconds;
+        reply->deleteLater();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        EndpointConfig endpoint;
+        endpoint.customEndpoint = QUrl(worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT"));
+        m_sts = new StsClient(&m_http, endpoint, this);
+        m_provider = new CredentialProvider(m_sts, this);
+    }
+
+    void init() { m_provider->setBaseIdentity(QStringLiteral("james"), james()); }
+
+    void cleanup()
+    {
+        if (m_clockAdvance != 0)
+            advanceClock(-m_clockAdvance);
+    }
+
+    void getCallerIdentityNamesTheUser()
+    {
+        auto who = wait<CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        QVERIFY2(who, qPrintable(who ? QString() : who.error().userMessage()));
+        QCOMPARE(who->arn, worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_ARN"));
+        QCOMPARE(who->account, worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT"));
+        QCOMPARE(m_provider->active().arn, who->arn);
+    }
+
+    void wrongSecretAndUnknownKey()
+    {
+        AwsCredentials wrong = james();
+        wrong.secretAccessKey = QStringLiteral("WrongSecretWrongSecretWrongSecret0000000");
+        auto who = wait<CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(wrong, done); });
+        QVERIFY(!who);
+        QCOMPARE(who.error().kind, AwsErrorKind::SignatureDoesNotMatch);
+        QCOMPARE(who.error().httpStatus, 403);
+        QVERIFY(!who.error().userMessage().contains(wrong.secretAccessKey));
+        QVERIFY(who.error().userMessage().contains(wrong.accessKeyId));
+
+        AwsCredentials unknown{QStringLiteral("AKIAUNKNOWNKEY000000"), QStringLiteral("x"), QString(), QDateTime()};
+        auto nobody = wait<CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(unknown, done); });
+        QVERIFY(!nobody);
+        QCOMPARE(nobody.error().kind, AwsErrorKind::InvalidClientTokenId);
+    }
+
+    void assumedRoleIdentity()
+    {
+        auto identity = switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS")));
+        QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().userMessage()));
+        QCOMPARE(identity->accountId, worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT"));
+        QCOMPARE(identity->displayName, QStringLiteral("S3Access @ %1").arg(worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT")));
+        auto who = wait<CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        QVERIFY(who);
+        QVERIFY2(who->arn.endsWith(QStringLiteral(":assumed-role/S3Access/double-test")), qPrintable(who->arn));
+    }
+
+    void externalIdCondition()
+    {
+        const QString role = worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_PARTNER");
+        auto missing = switchTo(request(role));
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().kind, AwsErrorKind::AccessDenied);
+        const QString message = missing.error().userMessage();
+        QVERIFY2(message.contains(worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_ARN")) || message.contains(QStringLiteral("james")), qPrintable(message));
+        QVERIFY2(message.contains(role), qPrintable(message));
+
+        AssumeRoleRequest wrong = request(role);
+        wrong.externalId = QStringLiteral("Partner-0000");
+        auto refused = switchTo(wrong);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, AwsErrorKind::AccessDenied);
+
+        AssumeRoleRequest right = request(role);
+        right.externalId = worldValue("ROLEDROP_TEST_STS_DOUBLE_EXTERNAL_ID");
+        QVERIFY(switchTo(right));
+    }
+
+    void mfaCondition()
+    {
+        const QString role = worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA");
+        auto noMfa = switchTo(request(role));
+        QVERIFY(!noMfa);
+        QCOMPARE(noMfa.error().kind, AwsErrorKind::AccessDenied);
+
+        AssumeRoleRequest wrongCode = request(role);
+        wrongCode.serialNumber = worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SERIAL");
+        wrongCode.tokenCode = mfaCode() == QLatin1String("000000") ? QStringLiteral("111111") : QStringLiteral("000000");
+        auto refused = switchTo(wrongCode);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, AwsErrorKind::MfaRequiredOrInvalid);
+        QVERIFY(!refused.error().userMessage().contains(wrongCode.tokenCode));
+
+        AssumeRoleRequest badForm = wrongCode;
+        badForm.tokenCode = QStringLiteral("12345");
+        auto local = switchTo(badForm);
+        QVERIFY(!local);
+        QCOMPARE(local.error().kind, AwsErrorKind::Validation);
+
+        AssumeRoleRequest right = wrongCode;
+        right.tokenCode = mfaCode();
+        auto identity = switchTo(right);
+        QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().userMessage()));
+    }
+
+    void durationLimits()
+    {
+        auto beyondRoleMax = switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"), 7200));
+        QVERIFY(!beyondRoleMax);
+        QCOMPARE(beyondRoleMax.error().kind, AwsErrorKind::InvalidParameter);
+        QVERIFY(beyondRoleMax.error().userMessage().contains(QStringLiteral("MaxSessionDuration")));
+
+        auto longRole = switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG"), 43200));
+        QVERIFY2(longRole, qPrintable(longRole ? QString() : longRole.error().userMessage()));
+        QVERIFY(longRole->expiration > QDateTime::currentDateTimeUtc().addSecs(43000));
+
+        m_provider->backToBase();
+        auto tooLong = switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG"), 43201));
+        QVERIFY(!tooLong);
+        QCOMPARE(tooLong.error().kind, AwsErrorKind::Validation);
+    }
+
+    void roleChainingCappedAtOneHour()
+    {
+        QVERIFY(switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"))));
+        // The double refuses more than 3600 s for a chained role, as AWS does: success shows the cap was applied.
+        auto chained = switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"), 7200));
+        QVERIFY2(chained, qPrintable(chained ? QString() : chained.error().userMessage()));
+        QVERIFY(chained->notice.contains(QStringLiteral("1 hour")));
+        QVERIFY(chained->expiration <= QDateTime::currentDateTimeUtc().addSecs(3700));
+        auto who = wait<CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        QVERIFY(who);
+        QVERIFY(who->arn.contains(QStringLiteral("assumed-role/ChainTarget/")));
+    }
+
+    void mfaSessionWithGetSessionToken()
+    {
+        SessionTokenRequest r;
+        r.durationSeconds = 129601;
+        auto local = wait<Identity>([&](auto done) { m_provider->startMfaSession(r, done); });
+        QVERIFY(!local);
+        QCOMPARE(local.error().kind, AwsErrorKind::Validation);
+
+        r.durationSeconds = 3600;
+        r.serialNumber = worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SERIAL");
+        r.tokenCode = mfaCode();
+        auto session = wait<Identity>([&](auto done) { m_provider->startMfaSession(r, done); });
+        QVERIFY2(session, qPrintable(session ? QString() : session.error().userMessage()));
+        QCOMPARE(session->kind, Identity::Kind::MfaSession);
+        QVERIFY(m_provider->activeCredentials().isTemporary());
+        // From the MFA session, the MFA-protected role opens without another code.
+        QVERIFY(switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"))));
+    }
+
+    void expiredSessionIsReportedAndRefreshed()
+    {
+        auto identity = switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"), 900));
+        QVERIFY(identity);
+        const QString firstKey = m_provider->activeCredentials().accessKeyId;
+        advanceClock(1000);
+        auto expired = wait<CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(m_provider->activeCredentials(), done); });
+        QVERIFY(!expired);
+        QCOMPARE(expired.error().kind, AwsErrorKind::ExpiredToken);
+        QVERIFY(expired.error().userMessage().contains(QStringLiteral("expired"), Qt::CaseInsensitive));
+
+        QSignalSpy refreshed(m_provider, &CredentialProvider::credentialsRefreshed);
+        m_provider->refreshNow();
+        QVERIFY(refreshed.wait(30000));
+        QVERIFY(m_provider->activeCredentials().accessKeyId != firstKey);
+        auto who = wait<CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(m_provider->activeCredentials(), done); });
+        QVERIFY2(who, qPrintable(who ? QString() : who.error().userMessage()));
+    }
+
+    void refreshAsksForMfaCode()
+    {
+        AssumeRoleRequest r = request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
+        r.serialNumber = worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SERIAL");
+        r.tokenCode = mfaCode();
+        QVERIFY(switchTo(r));
+        QSignalSpy asked(m_provider, &CredentialProvider::mfaCodeNeeded);
+        QSignalSpy refreshed(m_provider, &CredentialProvider::credentialsRefreshed);
+        m_provider->refreshNow();
+        QCOMPARE(asked.size(), 1);
+        QCOMPARE(asked.first().at(0).toString(), r.serialNumber);
+        QVERIFY(refreshed.isEmpty());
+        m_provider->provideMfaCode(mfaCode());
+        QVERIFY(refreshed.wait(30000));
+    }
+
+    void automaticRefreshIsScheduledBeforeExpiry()
+    {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(!m_provider->refreshDueAt().isValid());  // long-term keys never need one
+        QVERIFY(switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"), 3600)));
+        // One hour: renewed 5 minutes before the end.
+        QVERIFY(qAbs(m_provider->refreshDueAt().secsTo(now.addSecs(3300))) < 30);
+        m_provider->backToBase();
+        QVERIFY(!m_provider->refreshDueAt().isValid());
+        // 15 minutes: renewed at 80% of its life (12 minutes), not 5 minutes before.
+        QVERIFY(switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"), 900)));
+        QVERIFY(qAbs(m_provider->refreshDueAt().secsTo(now.addSecs(720))) < 30);
+    }
+};
+
+QTEST_GUILESS_MAIN(StsDoubleTest)
+#include "sts_double_test.moc"
