@@ -1,5 +1,7 @@
 #include "core/endpoint_config.h"
 
+#include <QHostAddress>
+
 namespace RoleDrop {
 
 Outcome<QUrl> EndpointConfig::parseEndpointUrl(const QString &text)
@@ -44,7 +46,10 @@ S3Address s3Address(const EndpointConfig &config, const QString &bucket)
     // A dotted bucket name breaks the wildcard certificate under https; uppercase/underscore names are not DNS labels.
     const bool dnsCompatible = !bucket.contains(QLatin1Char('_')) && bucket == bucket.toLower()
         && !(base.scheme() == QLatin1String("https") && bucket.contains(QLatin1Char('.')));
-    if (config.pathStyle || !dnsCompatible)
+    // An IP address or a single-label host (localhost) cannot take a bucket label in front of it.
+    const QString host = base.host();
+    const bool hostTakesLabel = !QHostAddress(host).isNull() ? false : host.contains(QLatin1Char('.'));
+    if (config.pathStyle || !dnsCompatible || !hostTakesLabel)
         return {base, QLatin1Char('/') + bucket};
     QUrl virtualHost = base;
     virtualHost.setHost(bucket + QLatin1Char('.') + base.host());

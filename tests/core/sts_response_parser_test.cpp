@@ -266,6 +266,7 @@ void StsResponseParserTest::badValue_isMalformed_data()
     QTest::newRow("negative PackedPolicySize") << withElementText(doc, "PackedPolicySize", "-6");
     QTest::newRow("text PackedPolicySize") << withElementText(doc, "PackedPolicySize", "six");
     QTest::newRow("huge PackedPolicySize") << withElementText(doc, "PackedPolicySize", "99999999999999999999");
+    QTest::newRow("PackedPolicySize beyond int") << withElementText(doc, "PackedPolicySize", "2147483648");
     QTest::newRow("element inside SessionToken")
         << withElementText(doc, "SessionToken", "AQoDYXdzEPT<Secret>x</Secret>oLxBA==");
     QTest::newRow("two AccessKeyIds") << QByteArray(doc).replace("<AccessKeyId>",
