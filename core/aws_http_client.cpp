@@ -1,6 +1,7 @@
 #include "core/aws_http_client.h"
 
 #include "core/crypto.h"
+#include "core/http_date.h"
 #include "core/sigv4_signer.h"
 #include "core/sigv4_signing_key.h"
 #include "core/uri_encoding.h"
@@ -136,9 +137,11 @@ AwsError AwsHttpClient::transportError(QNetworkReply *reply)
 bool AwsHttpClient::learnClockOffset(const AwsHttpResponse &response)
 {
     // Only clock-skew refusals teach us the offset; the server's Date header then says what time it is.
-    if (response.status != 403 || !response.body.contains("RequestTimeTooSkewed"))
+    // S3 says RequestTimeTooSkewed; STS and other query APIs say SignatureDoesNotMatch "Signature expired".
+    if (response.status != 403
+        || !(response.body.contains("RequestTimeTooSkewed") || response.body.contains("Signature expired")))
         return false;
-    const QDateTime serverNow = QDateTime::fromString(QString::fromLatin1(response.header("date")), Qt::RFC2822Date);
+    const QDateTime serverNow = parseHttpDate(response.header("date"));
     if (!serverNow.isValid())
         return false;
     m_clockOffsetMs = QDateTime::currentDateTimeUtc().msecsTo(serverNow);

@@ -78,6 +78,8 @@ public:
     static AwsError transportError(QNetworkReply *reply);
 
     qint64 clockOffsetMs() const { return m_clockOffsetMs.load(); }
+    // How far the servers' clock is ahead of ours; normally learned, settable when known (and in tests).
+    void setClockOffsetMs(qint64 offset) { m_clockOffsetMs = offset; }
     QDateTime now() const;
 
     static constexpr qint64 maxBodyBytes = 64LL * 1024 * 1024;

@@ -1,6 +1,7 @@
 #include "core/s3_client.h"
 
 #include "core/error_response_parser.h"
+#include "core/http_date.h"
 #include "core/s3_response_parser.h"
 #include "core/sigv4_presigner.h"
 
@@ -168,7 +169,7 @@ AwsCall *S3Client::headObject(const QString &bucket, const QString &key, Handler
                  return done(response.error());
              ObjectMetadata meta;
              meta.size = response->header("content-length").toLongLong();
-             meta.lastModified = QDateTime::fromString(QString::fromLatin1(response->header("last-modified")), Qt::RFC2822Date);
+             meta.lastModified = parseHttpDate(response->header("last-modified"));
              meta.eTag = QString::fromLatin1(response->header("etag"));
              meta.contentType = QString::fromLatin1(response->header("content-type"));
              meta.storageClass = QString::fromLatin1(response->header("x-amz-storage-class"));

@@ -188,6 +188,7 @@ private slots:
         // RGW 16.2 leaves CompleteMultipartUpload's ETag empty; HeadObject has it: "<md5 of md5s>-<parts>".
         QVERIFY2(meta->eTag.endsWith(QStringLiteral("-5\"")), qPrintable(meta->eTag));
         QCOMPARE(meta->size, QFileInfo(big).size());
+        QVERIFY(qAbs(meta->lastModified.secsTo(QDateTime::currentDateTimeUtc())) < 600);
 
         const QString back = m_dir.filePath(QStringLiteral("back/big.bin"));
         DownloadTransfer down(m_s3, {m_bucket, QStringLiteral("e2e/big.bin")}, back);

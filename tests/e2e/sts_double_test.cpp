@@ -11,6 +11,7 @@
 #include <QMessageAuthenticationCode>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QtEndian>
 
@@ -137,6 +138,17 @@ private slots:
         auto nobody = wait<CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(unknown, done); });
         QVERIFY(!nobody);
         QCOMPARE(nobody.error().kind, AwsErrorKind::InvalidClientTokenId);
+    }
+
+    void clockSkewIsLearnedFromTheServer()
+    {
+        // Our clock 20 minutes behind: the first request is refused as expired, the client learns the
+        // offset from the server's Date header and the retry succeeds.
+        m_http.setClockOffsetMs(-20 * 60 * 1000);
+        const auto restore = qScopeGuard([this] { m_http.setClockOffsetMs(0); });
+        auto who = wait<CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        QVERIFY2(who, qPrintable(who ? QString() : who.error().userMessage()));
+        QVERIFY(qAbs(m_http.clockOffsetMs()) < 10000);
     }
 
     void assumedRoleIdentity()
