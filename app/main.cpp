@@ -1,6 +1,7 @@
 #include "app/cli_options.h"
 #include "app/cli_runner.h"
 #include "app/demo_sandbox.h"
+#include "app/quit_on_signal.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
@@ -33,6 +34,7 @@ int runWindow(int argc, char **argv)
     QApplication app(argc, argv);
     setIdentity(app);
     app.setDesktopFileName(QStringLiteral("roledrop"));
+    RoleDrop::App::quitOnTerminationSignals();
     RoleDrop::App::DemoSandbox sandbox;
     if (app.arguments().contains(QStringLiteral("--demo"))) {
         const auto started = sandbox.start();

@@ -1,0 +1,89 @@
+// `roledrop --demo` as a newcomer runs it: the sandbox server starts, the tutorial's world is there,
+// the `james` profile works from the command line (its secret in the real keychain), and quitting the
+// app stops the server.
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+class DemoModeTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_config;
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_config.path());
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("AWS_CONFIG_FILE"), QStringLiteral("/dev/null"));
+        env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), QStringLiteral("/dev/null"));
+        return env;
+    }
+
+    int runCli(const QStringList &arguments, QString *out, QString *err)
+    {
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.start(QStringLiteral(ROLEDROP_CLI_PATH), arguments);
+        if (!process.waitForFinished(60000))
+            return -1;
+        *out = QString::fromUtf8(process.readAllStandardOutput());
+        *err = QString::fromUtf8(process.readAllStandardError());
+        return process.exitCode();
+    }
+
+    static bool reachable(const QString &endpoint)
+    {
+        QNetworkAccessManager network;
+        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(endpoint)));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        finished.wait(10000);
+        const bool answered = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() > 0;
+        reply->deleteLater();
+        return answered;
+    }
+
+private slots:
+    void demoRunsTheTutorialAndStopsOnQuit()
+    {
+        QProcess demo;
+        demo.setProcessEnvironment(environment());
+        demo.start(QStringLiteral(ROLEDROP_CLI_PATH), {QStringLiteral("--demo")});
+        QVERIFY(demo.waitForStarted());
+        QString log;
+        QRegularExpressionMatch ready;
+        for (int waited = 0; waited < 240 && !ready.hasMatch(); ++waited) {
+            demo.waitForReadyRead(1000);
+            log += QString::fromUtf8(demo.readAllStandardError());
+            ready = QRegularExpression(QStringLiteral("demo ready at (http://127\\.0\\.0\\.1:\\d+)")).match(log);
+            QVERIFY2(demo.state() == QProcess::Running, qPrintable(log));
+        }
+        QVERIFY2(ready.hasMatch(), qPrintable(log));
+        const QString endpoint = ready.captured(1);
+        QVERIFY(reachable(endpoint));
+
+        QString out, err;
+        QCOMPARE(runCli({QStringLiteral("ls"), QStringLiteral("s3://data/"), QStringLiteral("--profile"), QStringLiteral("james")}, &out, &err), 1);
+        QVERIFY2(err.contains(QStringLiteral("s3:ListBucket")), qPrintable(err));
+        QCOMPARE(runCli({QStringLiteral("ls"), QStringLiteral("s3://data/"), QStringLiteral("--profile"), QStringLiteral("james"),
+                         QStringLiteral("--role"), QStringLiteral("arn:aws:iam:::role/S3Access")}, &out, &err), 0);
+        QVERIFY2(out.contains(QStringLiteral("owner-file.txt")), qPrintable(err));
+
+        ::kill(pid_t(demo.processId()), SIGTERM);
+        QVERIFY(demo.waitForFinished(60000));
+        QCOMPARE(demo.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(!reachable(endpoint), "the demo server still answers after the app quit");
+    }
+};
+
+QTEST_GUILESS_MAIN(DemoModeTest)
+#include "demo_mode_test.moc"
