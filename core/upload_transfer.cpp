@@ -65,39 +65,55 @@ void UploadTransfer::startSinglePut(qint64 size)
             return;
         if (!hash)
             return fail(hash.error());
-        auto *device = new FileRangeDevice(localPath(), 0, size, this);
-        if (!device->open(QIODevice::ReadOnly)) {
-            device->deleteLater();
-            return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot read %1: %2").arg(localPath(), device->errorString())));
-        }
-        AwsHttpRequest request = client()->objectRequest("PUT", remote().bucket, remote().key);
-        request.bodyDevice = device;
-        request.payloadHash = hash.value();
+        putRange({1, 0, size}, hash.value(), {}, [=, this](qint64 sent) { setProgress(sent); },
+                 [=, this](Outcome<QString> etag) { etag ? succeed(etag.value()) : fail(etag.error()); });
+    });
+}
+
+void UploadTransfer::putRange(const PartRange &range, const QByteArray &payloadHash,
+                              const QList<std::pair<QString, QString>> &query, std::function<void(qint64)> onSent,
+                              std::function<void(Outcome<QString>)> done)
+{
+    const quint64 generation = m_generation;
+    auto *device = new FileRangeDevice(localPath(), range.offset, range.length, this);
+    if (!device->open(QIODevice::ReadOnly)) {
+        device->deleteLater();
+        return done(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot read %1: %2").arg(localPath(), device->errorString())));
+    }
+    AwsHttpRequest request = client()->objectRequest("PUT", remote().bucket, remote().key);
+    request.query = query;
+    request.bodyDevice = device;
+    request.payloadHash = payloadHash;
+    if (query.isEmpty())
         request.headers.append({"content-type", m_contentType.toUtf8()});
-        request.transferTimeoutMs = 120000;
-        const auto started = client()->startStreaming(request);
-        if (!started) {
-            device->deleteLater();
-            return fail(started.error());
-        }
-        QNetworkReply *reply = started.value();
-        device->setParent(reply);
-        m_replies.append(reply);
-        connect(reply, &QNetworkReply::uploadProgress, this, [=, this](qint64 sent, qint64) {
-            if (isCurrent(generation))
-                setProgress(sent);
-        });
-        connect(reply, &QNetworkReply::finished, this, [=, this] {
-            reply->deleteLater();
-            if (!isCurrent(generation))
-                return;
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            if (reply->error() != QNetworkReply::NoError && status == 0)
-                return fail(client()->annotate(AwsHttpClient::transportError(reply), QStringLiteral("s3:PutObject"), remote().toString()));
-            if (status != 200)
-                return fail(client()->errorFromResponse(status, reply->readAll(), QStringLiteral("s3:PutObject"), remote().toString()));
-            succeed(QString::fromLatin1(reply->rawHeader("ETag")));
-        });
+    request.transferTimeoutMs = 120000;
+    const auto started = client()->startStreaming(request);
+    if (!started) {
+        device->deleteLater();
+        return done(started.error());
+    }
+    QNetworkReply *reply = started.value();
+    device->setParent(reply);
+    m_replies.append(reply);
+    connect(reply, &QNetworkReply::uploadProgress, this, [=, this](qint64 sent, qint64) {
+        if (isCurrent(generation))
+            onSent(sent);
+    });
+    connect(reply, &QNetworkReply::finished, this, [=, this] {
+        reply->deleteLater();
+        m_replies.removeAll(reply);
+        if (!isCurrent(generation))
+            return;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (reply->error() != QNetworkReply::NoError && status == 0)
+            return done(client()->annotate(AwsHttpClient::transportError(reply), QStringLiteral("s3:PutObject"), remote().toString()));
+        if (status != 200)
+            return done(client()->errorFromResponse(status, reply->readAll(), QStringLiteral("s3:PutObject"), remote().toString()));
+        // Without the ETag a multipart upload cannot be completed: its absence is a malformed answer.
+        const QString etag = QString::fromLatin1(reply->rawHeader("ETag"));
+        if (etag.isEmpty() && !query.isEmpty())
+            return done(AwsError::local(AwsErrorKind::MalformedResponse, QStringLiteral("The server sent no ETag for part %1").arg(range.number)));
+        done(etag);
     });
 }
 
@@ -139,56 +155,24 @@ void UploadTransfer::pumpParts()
 
 void UploadTransfer::sendPart(const PartRange &part, const QByteArray &payloadHash, int attempt)
 {
-    const quint64 generation = m_generation;
     m_partHashes.insert(part.number, payloadHash);  // kept for a retry: the file is not read twice for it
-    auto *device = new FileRangeDevice(localPath(), part.offset, part.length, this);
-    if (!device->open(QIODevice::ReadOnly)) {
-        device->deleteLater();
-        return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot read %1: %2").arg(localPath(), device->errorString())));
-    }
-    AwsHttpRequest request = client()->objectRequest("PUT", remote().bucket, remote().key);
-    request.query = {{QStringLiteral("partNumber"), QString::number(part.number)}, {QStringLiteral("uploadId"), m_uploadId}};
-    request.bodyDevice = device;
-    request.payloadHash = payloadHash;
-    request.transferTimeoutMs = 120000;
-    const auto started = client()->startStreaming(request);
-    if (!started) {
-        device->deleteLater();
-        return fail(started.error());
-    }
-    QNetworkReply *reply = started.value();
-    device->setParent(reply);
-    m_replies.append(reply);
-    connect(reply, &QNetworkReply::uploadProgress, this, [=, this](qint64 sent, qint64) {
-        if (!isCurrent(generation))
-            return;
-        m_partBytesSent[part.number] = sent;
-        reportProgress();
-    });
-    connect(reply, &QNetworkReply::finished, this, [=, this] {
-        reply->deleteLater();
-        m_replies.removeAll(reply);
-        if (!isCurrent(generation))
-            return;
-        m_partBytesSent.remove(part.number);
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        AwsError error;
-        if (reply->error() != QNetworkReply::NoError && status == 0)
-            error = client()->annotate(AwsHttpClient::transportError(reply), QStringLiteral("s3:PutObject"), remote().toString());
-        else if (status != 200)
-            error = client()->errorFromResponse(status, reply->readAll(), QStringLiteral("s3:PutObject"), remote().toString());
-        if (error.isError())
-            return partFailed(part, error, attempt);
-        // Without the ETag the upload cannot be completed: treat its absence as a malformed answer.
-        const QString etag = QString::fromLatin1(reply->rawHeader("ETag"));
-        if (etag.isEmpty())
-            return partFailed(part, AwsError::local(AwsErrorKind::MalformedResponse, QStringLiteral("The server sent no ETag for part %1").arg(part.number)), attempt);
-        m_partEtags.insert(part.number, etag);
-        m_completedBytes += part.length;
-        --m_inFlight;
-        reportProgress();
-        pumpParts();
-    });
+    const QList<std::pair<QString, QString>> query{{QStringLiteral("partNumber"), QString::number(part.number)},
+                                                    {QStringLiteral("uploadId"), m_uploadId}};
+    putRange(part, payloadHash, query,
+             [=, this](qint64 sent) {
+                 m_partBytesSent[part.number] = sent;
+                 reportProgress();
+             },
+             [=, this](Outcome<QString> etag) {
+                 m_partBytesSent.remove(part.number);
+                 if (!etag)
+                     return partFailed(part, etag.error(), attempt);
+                 m_partEtags.insert(part.number, etag.value());
+                 m_completedBytes += part.length;
+                 --m_inFlight;
+                 reportProgress();
+                 pumpParts();
+             });
 }
 
 void UploadTransfer::partFailed(const PartRange &part, const AwsError &error, int attempt)

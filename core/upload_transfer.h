@@ -44,6 +44,10 @@ private:
     void startMultipart(qint64 size);
     void pumpParts();
     void sendPart(const PartRange &part, const QByteArray &payloadHash, int attempt);
+    // Streams bytes [range.offset, +range.length) of the file as one PUT (the object, or a part when
+    // `query` names one); `done` gets the ETag or the error, unless the transfer was aborted meanwhile.
+    void putRange(const PartRange &range, const QByteArray &payloadHash, const QList<std::pair<QString, QString>> &query,
+                  std::function<void(qint64)> onSent, std::function<void(Outcome<QString>)> done);
     void partFailed(const PartRange &part, const AwsError &error, int attempt);
     void completeMultipart();
     void reportProgress();
