@@ -6,6 +6,7 @@
 #include "core/environment_credentials.h"
 #include "core/local_path_guard.h"
 #include "core/role_arn.h"
+#include "core/role_history.h"
 #include "core/s3_uri.h"
 #include "core/transfer_queue.h"
 #include "core/upload_transfer.h"
@@ -169,6 +170,14 @@ std::optional<AwsError> Runner::establishIdentity()
             return identity.error();
         if (!identity->notice.isEmpty())
             m_notice = identity->notice;
+    }
+    if (!m_options.roleArn.isEmpty() && resolved->source == QLatin1String("keychain")) {
+        // Remembered as the console remembers switched roles, so the window offers it next time.
+        RoleHistoryEntry entry;
+        entry.sourceProfile = resolved->name;
+        entry.roleArn = m_options.roleArn;
+        entry.displayName = m_provider.active().displayName;
+        RoleHistory(m_settings).record(entry);
     }
     m_s3.setCredentials(m_provider.activeCredentials(), m_provider.active().nameForErrors());
     return std::nullopt;

@@ -2,6 +2,7 @@
 // profiles in ~/.aws files and in RoleDrop's own store (secret in the real Secret Service), and Ceph RGW.
 
 #include "core/crypto.h"
+#include "core/role_history.h"
 #include "test_world.h"
 
 #include <QDir>
@@ -12,6 +13,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -236,6 +238,10 @@ private slots:
                                  QStringLiteral("--role"), worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")});
         QVERIFY2(list.exitCode == 0, qPrintable(list.err));
         QVERIFY(list.out.contains(QStringLiteral("owner-file.txt")));
+        // The role joins the profile's recent roles, as the console's Switch Role history does.
+        QSettings settings(m_home.filePath(QStringLiteral("config/RoleDrop/RoleDrop.conf")), QSettings::IniFormat);
+        QVERIFY2(settings.allKeys().join(QLatin1Char(' ')).contains(QStringLiteral("kc")), qPrintable(settings.allKeys().join(QLatin1Char(' '))));
+        QVERIFY(RoleDrop::RoleHistory(settings).recent(QStringLiteral("kc")).size() == 1);
 
         // The settings hold the profile but never the secret; the Secret Service holds the secret.
         QDirIterator files(m_home.filePath(QStringLiteral("config")), QDir::Files, QDirIterator::Subdirectories);
