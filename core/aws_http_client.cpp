@@ -56,12 +56,6 @@ QUrl AwsHttpClient::wireUrl(const QUrl &baseUrl, const QString &decodedPath, con
 
 Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials, const AwsHttpRequest &request)
 {
-    // Qt's network stack removes "." and ".." segments from a path before sending it (even written as
-    // %2E), so such a key would go out different from what was signed: refuse it clearly instead.
-    const QStringList segments = request.path.split(QLatin1Char('/'));
-    if (segments.contains(QStringLiteral(".")) || segments.contains(QStringLiteral("..")))
-        return AwsError::validation(QStringLiteral("'%1' has a '.' or '..' path segment, which cannot be sent as part of a URL").arg(request.path));
-
     SigV4::SigningRequest signing;
     signing.method = request.method;
     signing.path = request.path.toUtf8();
@@ -81,7 +75,14 @@ Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials,
         return signedRequest.error();
     const SigV4::HeaderList &added = signedRequest->headersToAdd;
 
-    QNetworkRequest qrequest(wireUrl(request.baseUrl, request.path, SigV4::encodedQueryString(signing.query)));
+    const QUrl url = wireUrl(request.baseUrl, request.path, SigV4::encodedQueryString(signing.query));
+    // Qt's HTTP layer writes the request line with QUrl::NormalizePathSegments, which drops "." and ".."
+    // segments (even as %2E), some ".x" segments and a leading "//": such a path would go out different from
+    // what was signed, so it is refused with a clear message instead of failing as a bad signature.
+    const QUrl::FormattingOptions requestLine = QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment | QUrl::RemoveQuery;
+    if (url.toEncoded(requestLine | QUrl::NormalizePathSegments) != url.toEncoded(requestLine))
+        return AwsError::validation(QStringLiteral("The name '%1' has a path segment ('.', '..', a '.' and one character, or a leading '/') that cannot be sent in a URL unchanged").arg(request.path));
+    QNetworkRequest qrequest(url);
     for (const auto &[name, value] : std::as_const(signing.headers)) {
         if (name != "host")
             qrequest.setRawHeader(name, value);

@@ -7,12 +7,14 @@ namespace RoleDrop {
 Outcome<QUrl> EndpointConfig::parseEndpointUrl(const QString &text)
 {
     const QUrl url(text.trimmed(), QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty())
-        return AwsError::validation(QStringLiteral("'%1' is not a valid endpoint URL").arg(text));
-    if (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))
-        return AwsError::validation(QStringLiteral("Endpoint '%1' must start with https:// (or http:// for a local server)").arg(text));
+    // A URL may carry a password: errors show it without its user info, and that check comes first.
     if (!url.userInfo().isEmpty())
         return AwsError::validation(QStringLiteral("Endpoint URLs must not contain a user name or password"));
+    const QString shown = url.toString(QUrl::RemoveUserInfo);
+    if (!url.isValid() || url.host().isEmpty())
+        return AwsError::validation(QStringLiteral("'%1' is not a valid endpoint URL").arg(shown));
+    if (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))
+        return AwsError::validation(QStringLiteral("Endpoint '%1' must start with https:// (or http:// for a local server)").arg(shown));
     QUrl clean;
     clean.setScheme(url.scheme());
     clean.setHost(url.host());

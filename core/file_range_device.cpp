@@ -11,8 +11,14 @@ FileRangeDevice::FileRangeDevice(const QString &path, qint64 offset, qint64 leng
 
 bool FileRangeDevice::open(OpenMode mode)
 {
-    if ((mode & WriteOnly) || !m_file.open(QIODevice::ReadOnly))
+    if (mode & WriteOnly) {
+        setErrorString(QStringLiteral("A file range is read-only"));
         return false;
+    }
+    if (!m_file.open(QIODevice::ReadOnly)) {
+        setErrorString(m_file.errorString());
+        return false;
+    }
     if (m_file.size() < m_offset + m_length || !m_file.seek(m_offset)) {
         setErrorString(QStringLiteral("%1 is shorter than expected (it changed while uploading?)").arg(m_file.fileName()));
         m_file.close();

@@ -31,7 +31,8 @@ Outcome<QString> localPathForKey(const QString &folder, const QString &key, cons
             continue;
         if (part == QLatin1String(".."))
             return refused(key, QStringLiteral("the key climbs out of the folder with '..'"));
-        if (part.size() >= 2 && part.at(1) == QLatin1Char(':'))
+        // "C:" as the first segment names a drive on Windows; "a:b.txt" is an ordinary name.
+        if (safeParts.isEmpty() && part.size() == 2 && part.at(0).isLetter() && part.at(1) == QLatin1Char(':'))
             return refused(key, QStringLiteral("the key names a drive"));
         safeParts << part;
     }
@@ -43,18 +44,31 @@ Outcome<QString> localPathForKey(const QString &folder, const QString &key, cons
     if (!candidate.startsWith(root + QLatin1Char('/')))
         return refused(key, QStringLiteral("it would land outside %1").arg(root));
 
-    // A symlink inside the folder could still point elsewhere: resolve the existing part of the path.
-    QFileInfo probe(candidate);
-    QString existing = probe.absolutePath();
+    // A link inside the folder could point elsewhere, now or (dangling) once its target appears: refuse a
+    // dangling link on the way down, and check that the existing part of the path resolves inside.
+    const QString canonicalRoot = QFileInfo(root).canonicalFilePath();
+    auto insideRoot = [&](const QString &canonical) {
+        return canonicalRoot.isEmpty() || canonical == canonicalRoot || canonical.startsWith(canonicalRoot + QLatin1Char('/'));
+    };
+    QString walked = root;
+    for (const QString &part : std::as_const(safeParts)) {
+        walked += QLatin1Char('/') + part;
+        const QFileInfo step(walked);
+        if (step.isSymLink()) {
+            if (!step.exists())
+                return refused(key, QStringLiteral("%1 is a link to something that does not exist").arg(walked));
+            if (walked == candidate || !insideRoot(step.canonicalFilePath()))
+                return refused(key, QStringLiteral("%1 is a link that leads outside %2").arg(walked, root));
+        }
+        if (!step.exists())
+            break;
+    }
+    QString existing = QFileInfo(candidate).absolutePath();
     while (!QFileInfo::exists(existing) && existing.size() > root.size())
         existing = QFileInfo(existing).absolutePath();
-    const QString canonicalRoot = QFileInfo(root).canonicalFilePath();
     const QString canonicalExisting = QFileInfo(existing).canonicalFilePath();
-    if (!canonicalRoot.isEmpty() && !canonicalExisting.isEmpty() && canonicalExisting != canonicalRoot
-        && !canonicalExisting.startsWith(canonicalRoot + QLatin1Char('/')))
+    if (!canonicalExisting.isEmpty() && !insideRoot(canonicalExisting))
         return refused(key, QStringLiteral("a link inside %1 points outside it").arg(root));
-    if (probe.isSymLink())
-        return refused(key, QStringLiteral("%1 is a link").arg(candidate));
     return candidate;
 }
 

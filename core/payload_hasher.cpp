@@ -2,6 +2,7 @@
 
 #include "core/crypto.h"
 
+#include <QCoreApplication>
 #include <QPointer>
 #include <QThreadPool>
 
@@ -17,9 +18,9 @@ void hashFileRangeAsync(const QString &path, qint64 offset, qint64 length, QObje
         Outcome<QByteArray> result = digest.isEmpty()
             ? Outcome<QByteArray>(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot read %1: %2").arg(path, error)))
             : Outcome<QByteArray>(digest.toHex());
-        if (!guard)
-            return;
-        QMetaObject::invokeMethod(guard.data(), [guard, done, result] {
+        // Posted to the application object, which outlives every context, and the guard is checked there:
+        // the context may be deleted on its thread at any moment while this one runs.
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [guard, done, result] {
             if (guard)
                 done(result);
         }, Qt::QueuedConnection);

@@ -41,8 +41,8 @@ int hexValue(char c)
     return -1;
 }
 
-// Percent-decoding as S3 does it for encoding-type=url (what botocore's unquote_plus undoes):
-// '+' is a space, "%XX" a byte, and the bytes must be UTF-8.
+// Undoes S3's encoding-type=url (as botocore's unquote_plus does): '+' is a space, "%XX" a byte,
+// and the bytes must be UTF-8. A leading byte order mark is part of the key and stays.
 std::optional<QString> decodeUrlEncoded(const QString &text)
 {
     const QByteArray encoded = text.toUtf8();
@@ -65,7 +65,8 @@ std::optional<QString> decodeUrlEncoded(const QString &text)
             bytes += c;
         }
     }
-    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QStringDecoder utf8(QStringDecoder::Utf8,
+                        QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
     QString decoded = utf8(bytes);
     if (utf8.hasError())
         return std::nullopt;

@@ -23,9 +23,12 @@ Outcome<S3Uri> parseS3Uri(const QString &text)
 
 bool isValidBucketName(const QString &name)
 {
-    static const QRegularExpression rule(QStringLiteral("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"));
-    static const QRegularExpression ipLike(QStringLiteral("^\\d+\\.\\d+\\.\\d+\\.\\d+$"));
-    return rule.match(name).hasMatch() && !ipLike.match(name).hasMatch() && !name.contains(QLatin1String(".."));
+    static const QRegularExpression rule(QRegularExpression::anchoredPattern(QStringLiteral("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")));
+    static const QRegularExpression ipLike(QRegularExpression::anchoredPattern(QStringLiteral("\\d+\\.\\d+\\.\\d+\\.\\d+")));
+    // Names S3 reserves for its own features (punycode, access points, object lambda).
+    const bool reserved = name.startsWith(QLatin1String("xn--")) || name.startsWith(QLatin1String("sthree-"))
+        || name.endsWith(QLatin1String("-s3alias")) || name.endsWith(QLatin1String("--ol-s3"));
+    return rule.match(name).hasMatch() && !ipLike.match(name).hasMatch() && !name.contains(QLatin1String("..")) && !reserved;
 }
 
 } // namespace RoleDrop

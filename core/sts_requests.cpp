@@ -12,7 +12,7 @@ namespace {
 
 bool matchesWhole(const QString &pattern, const QString &text)
 {
-    return QRegularExpression(QStringLiteral("^(?:%1)$").arg(pattern)).match(text).hasMatch();
+    return QRegularExpression(QRegularExpression::anchoredPattern(pattern)).match(text).hasMatch();
 }
 
 std::optional<AwsError> checkMfa(const QString &serial, const QString &code)
@@ -52,8 +52,15 @@ Outcome<ValidatedAssumeRole> validateAssumeRole(AssumeRoleRequest request, bool 
         if (doc.isNull() || !doc.isObject())
             return AwsError::validation(QStringLiteral("The session policy is not a JSON object: %1 at offset %2")
                                             .arg(parseError.errorString()).arg(parseError.offset));
-        if (doc.toJson(QJsonDocument::Compact).size() > StsLimits::maxPolicyLength)
-            return AwsError::validation(QStringLiteral("The session policy is longer than STS's %1-character limit").arg(StsLimits::maxPolicyLength));
+        // Measured as sent: the client sends the policy as typed, not a compacted copy.
+        if (request.policy.size() > StsLimits::maxPolicyLength)
+            return AwsError::validation(QStringLiteral("The session policy is %1 characters; STS takes at most %2 (remove spaces and line breaks, or shorten it)")
+                                            .arg(request.policy.size()).arg(StsLimits::maxPolicyLength));
+        for (const QChar c : request.policy) {
+            if (c.unicode() > 0xff || (c.unicode() < 0x20 && c != u'\t' && c != u'\n' && c != u'\r'))
+                return AwsError::validation(QStringLiteral("The session policy contains the character U+%1, which STS does not accept")
+                                                .arg(c.unicode(), 4, 16, QLatin1Char('0')).toUpper());
+        }
     }
     if (request.durationSeconds < StsLimits::minDuration || request.durationSeconds > StsLimits::maxAssumeRoleDuration)
         return AwsError::validation(QStringLiteral("Session duration %1 s is out of range: AssumeRole allows %2 to %3 seconds (15 minutes to 12 hours), and no more than the role's maximum")

@@ -30,6 +30,17 @@ void Transfer::start()
     run();
 }
 
+bool Transfer::requeue()
+{
+    if (m_state != TransferState::Failed && m_state != TransferState::Cancelled)
+        return false;
+    m_state = TransferState::Queued;
+    m_bytesDone = 0;
+    m_result = TransferResult{};
+    emit progress(m_bytesDone, m_bytesTotal);
+    return true;
+}
+
 void Transfer::cancel()
 {
     if (isFinished())

@@ -45,6 +45,8 @@ public:
 
     void start();
     void cancel();
+    // A failed or cancelled transfer goes back to Queued, so a queue can start it again in its turn.
+    bool requeue();
 
 signals:
     void started();

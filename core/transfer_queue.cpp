@@ -18,12 +18,17 @@ void TransferQueue::enqueue(Transfer *transfer)
     connect(transfer, &Transfer::finished, this, [this, transfer] {
         emit transferFinished(transfer);
         emit totalProgress(doneBytes(), totalBytes());
-        // Started from the event loop so a burst of finishing transfers does not recurse.
-        QMetaObject::invokeMethod(this, [this] {
-            startMore();
-            if (isIdle())
-                emit idle();
-        }, Qt::QueuedConnection);
+        // Checked once from the event loop, so a burst of finishing transfers neither recurses nor
+        // reports idle more than once.
+        if (!m_checkPending) {
+            m_checkPending = true;
+            QMetaObject::invokeMethod(this, [this] {
+                m_checkPending = false;
+                startMore();
+                if (isIdle())
+                    emit idle();
+            }, Qt::QueuedConnection);
+        }
     });
     emit transferAdded(transfer);
     startMore();
@@ -37,7 +42,7 @@ void TransferQueue::retry(Transfer *transfer)
     // Back to the end of the line, so a retry does not jump ahead of queued work.
     m_transfers.removeAll(transfer);
     m_transfers.append(transfer);
-    transfer->start();
+    transfer->requeue();
     startMore();
 }
 

@@ -46,6 +46,7 @@ private:
 
     QList<Transfer *> m_transfers;
     int m_maxConcurrent = 6;
+    bool m_checkPending = false;
 };
 
 } // namespace RoleDrop

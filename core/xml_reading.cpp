@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <limits>
 
 namespace RoleDrop {
@@ -64,7 +65,7 @@ XmlResponseReader::XmlResponseReader(const QByteArray &body, const QString &docu
     , m_documentName(documentName)
     , m_content(content)
 {
-    m_emptyBody = body.trimmed().isEmpty();
+    m_emptyBody = std::all_of(body.cbegin(), body.cend(), [](char c) { return QChar::isSpace(uchar(c)); });
     // Defence in depth: DTDs are refused in readRoot(), but should one ever get through, Qt's
     // own limit on entity expansion (4096 characters by default) is made stricter still.
     m_xml.setEntityExpansionLimit(0);
