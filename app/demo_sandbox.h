@@ -25,6 +25,7 @@ public:
     };
     Outcome<Info> start();
     void stop();
+    bool isRunning() const { return !m_dir.isEmpty(); }
 
 private:
     QString m_dir;
