@@ -194,6 +194,15 @@ void ErrorResponseParserTest::truncated_keepsOnlyCompleteValues()
     const AwsError cutInCode = parseErrorResponse(403, "<Error><Code>NoSuchBu");
     QVERIFY(cutInCode.code.isEmpty());
     QCOMPARE(cutInCode.kind, AwsErrorKind::AccessDenied); // from the status, not from half a code
+
+    // Broken in the middle of a value: Qt has already handed out the text before the fault.
+    const AwsError brokenInCode = parseErrorResponse(404, "<Error><Code>NoSuchBucket&#1;Policy</Code></Error>");
+    QVERIFY2(brokenInCode.code.isEmpty(), qPrintable(brokenInCode.code));
+    QCOMPARE(brokenInCode.kind, AwsErrorKind::NotFound);
+    const AwsError brokenInMessage
+        = parseErrorResponse(403, "<Error><Code>AccessDenied</Code><Message>Not for you\x01 at all</Message></Error>");
+    QCOMPARE(brokenInMessage.code, QStringLiteral("AccessDenied"));
+    QVERIFY2(brokenInMessage.message.isEmpty(), qPrintable(brokenInMessage.message));
 }
 
 void ErrorResponseParserTest::otherLayouts()

@@ -231,6 +231,14 @@ QByteArray mutated(QByteArray doc, QRandomGenerator &random)
     return doc;
 }
 
+// A few thousand rounds per sample by default; ROLEDROP_FUZZ_ITERATIONS runs a longer campaign.
+int fuzzIterations()
+{
+    bool ok = false;
+    const int wanted = qEnvironmentVariableIntValue("ROLEDROP_FUZZ_ITERATIONS", &ok);
+    return ok && wanted > 0 ? wanted : 3000;
+}
+
 QString show(const QByteArray &doc)
 {
     return QString::fromLatin1(doc.left(400).toPercentEncoding("<>/=\"' :.-_"));
@@ -324,7 +332,7 @@ void ResponseParserFuzzTest::randomMutations()
     const Parsed full = run(parser, doc);
     QVERIFY2(full.ok, qPrintable(full.error.message));
 
-    constexpr int iterations = 3000;
+    const int iterations = fuzzIterations();
     const quint32 seed = 20240611u + quint32(qHash(file));
     QRandomGenerator random(seed);
     int succeeded = 0, failed = 0;
@@ -386,7 +394,7 @@ void ResponseParserFuzzTest::errorBodies_truncatedAndMutated()
     }
 
     QRandomGenerator random(7u + quint32(qHash(file)));
-    for (int i = 0; i < 3000; ++i) {
+    for (int i = 0; i < fuzzIterations(); ++i) {
         const QByteArray input = mutated(doc, random);
         const AwsError error = parseErrorResponse(status, input);
         const QString text = error.userMessage();
@@ -409,7 +417,7 @@ void ResponseParserFuzzTest::completeMultipartError_neverSucceeds()
                  qPrintable(QString::number(length)));
     }
     QRandomGenerator random(424242u);
-    for (int i = 0; i < 3000; ++i) {
+    for (int i = 0; i < fuzzIterations(); ++i) {
         const QByteArray input = mutated(doc, random);
         const auto result = parseCompleteMultipartResponse(input);
         // A mutation can rename the root to the success element only with the whole

@@ -328,9 +328,15 @@ void S3ResponseParserTest::listObjects_rgwNotEncoded()
     QCOMPARE(
         keysOf(unicode.value()),
         QStringList{QString::fromUtf8("unicod\xc3\xa9/\xc3\xbcn\xc3\xaf/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e.txt")});
-    const auto plus = parseListObjectsV2Response(listingOf({QStringLiteral("a+b%41 c")}, false), false);
-    QVERIFY2(plus.ok(), qPrintable(plus.error().message));
-    QCOMPARE(keysOf(plus.value()), QStringList{QStringLiteral("a+b%41 c")});
+    // Leading and trailing spaces belong to keys, prefixes and delimiters: nothing is trimmed.
+    const QStringList keys = {QStringLiteral("a+b%41 c"), QStringLiteral("  spaced out \t ")};
+    QByteArray doc = listingOf(keys, false);
+    doc.replace("<Prefix></Prefix>", "<Prefix> </Prefix><Delimiter> </Delimiter>");
+    const auto spaced = parseListObjectsV2Response(doc, false);
+    QVERIFY2(spaced.ok(), qPrintable(spaced.error().message));
+    QCOMPARE(keysOf(spaced.value()), keys);
+    QCOMPARE(spaced->prefix, QStringLiteral(" "));
+    QCOMPARE(spaced->delimiter, QStringLiteral(" "));
 }
 
 void S3ResponseParserTest::listObjects_rgwControlCharacterToken()
@@ -361,6 +367,7 @@ void S3ResponseParserTest::listObjects_oddKeysRoundTrip()
         QString::fromUtf8("right-to-left \xe2\x80\xae"
                           "txt.exe"),
         QStringLiteral("a"),
+        QChar(0xFEFF) + QStringLiteral("byte order mark first"),
         QString(1024, QLatin1Char('k')),
     };
     const auto page = parseListObjectsV2Response(listingOf(keys, true), true);

@@ -282,6 +282,11 @@ void StsResponseParserTest::badValue_isMalformed_data()
     QTest::newRow("invalid UTF-8") << QByteArray(doc).replace("Alice", "Al\xff\xfe");
     QTest::newRow("NUL byte") << QByteArray(doc).replace("Alice", QByteArray("Al\0ce", 5));
     QTest::newRow("undeclared entity") << QByteArray(doc).replace("Alice", "&alice;");
+    // Qt names the undeclared entity in its message ("Entity 'wJalrXUtnFEMI' not declared."):
+    // inside a secret, that name is part of the secret.
+    QTest::newRow("entity made of the secret") << QByteArray(doc).replace("wJalrXUtnFEMI/", "&wJalrXUtnFEMI;/");
+    QTest::newRow("namespace prefix made of the token") << QByteArray(doc).replace(
+        "wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQW", "wEXAMPLE<tc764bNrC9:SAPBSM22wDOk4x4HIZ8j4FZTwdQW>");
     QTest::newRow("undeclared namespace prefix")
         << QByteArray(doc).replace("<AssumeRoleResult>", "<x:AssumeRoleResult>");
 }
