@@ -2,11 +2,13 @@
 #include "app/cli_runner.h"
 #include "app/demo_sandbox.h"
 #include "app/quit_on_signal.h"
+#include "ui/app_session.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
 #include <QCoreApplication>
 #include <QMessageBox>
+#include <QSettings>
 
 namespace {
 
@@ -43,8 +45,15 @@ int runWindow(int argc, char **argv)
             return 1;
         }
     }
-    RoleDrop::Ui::MainWindow window;
+    QSettings settings;
+    RoleDrop::Ui::AppSession session(settings);
+    RoleDrop::Ui::MainWindow window(&session);
     window.show();
+    // The demo lands a newcomer in the tutorial: james's profile open, bucket list showing AccessDenied.
+    if (sandbox.isRunning())
+        session.openProfile(QStringLiteral("james"));
+    else
+        window.restoreLastProfile();
     return app.exec();
 }
 

@@ -1,16 +1,176 @@
 #include "ui/main_window.h"
 
+#include "ui/app_session.h"
+#include "ui/bucket_browser.h"
+#include "ui/identity_bar.h"
+#include "ui/mfa_prompt.h"
+#include "ui/profile_list.h"
+#include "ui/switch_role_dialog.h"
+#include "ui/transfer_controller.h"
+#include "ui/transfer_queue_view.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QKeySequence>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QVBoxLayout>
 
 namespace RoleDrop::Ui {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(AppSession *session, QWidget *parent) : QMainWindow(parent), m_session(session)
 {
     setWindowTitle(tr("RoleDrop"));
-    auto *label = new QLabel(tr("RoleDrop: the desktop window is on its way. Use the command line (roledrop --help) meanwhile."), this);
-    label->setAlignment(Qt::AlignCenter);
-    setCentralWidget(label);
-    resize(900, 600);
+    setWindowIcon(QIcon::fromTheme(QStringLiteral("roledrop"), QIcon(QStringLiteral(":/icons/roledrop.svg"))));
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_identityBar = new IdentityBar(session, central);
+    layout->addWidget(m_identityBar);
+    m_splitter = new QSplitter(Qt::Horizontal, central);
+    m_profiles = new ProfileList(session, m_splitter);
+    m_browser = new BucketBrowser(session, m_splitter);
+    m_splitter->addWidget(m_profiles);
+    m_splitter->addWidget(m_browser);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({260, 740});
+    layout->addWidget(m_splitter, 1);
+    setCentralWidget(central);
+
+    m_transfers = new TransferController(session, this, this);
+    m_queueView = new TransferQueueView(session, this);
+    m_queueDock = new QDockWidget(tr("Transfers"), this);
+    m_queueDock->setObjectName(QStringLiteral("transfersDock"));
+    m_queueDock->setWidget(m_queueView);
+    m_queueDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::BottomDockWidgetArea, m_queueDock);
+
+    m_regionLabel = new QLabel(this);
+    m_endpointLabel = new QLabel(this);
+    m_errorLabel = new QLabel(this);
+    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addWidget(m_errorLabel, 1);
+    statusBar()->addPermanentWidget(m_endpointLabel);
+    statusBar()->addPermanentWidget(m_regionLabel);
+
+    connect(m_identityBar, &IdentityBar::switchRoleRequested, this, &MainWindow::openSwitchRoleDialog);
+    connect(m_browser, &BucketBrowser::switchRoleRequested, this, &MainWindow::openSwitchRoleDialog);
+    connect(m_browser, &BucketBrowser::uploadRequested, m_transfers, &TransferController::upload);
+    connect(m_browser, &BucketBrowser::downloadRequested, m_transfers, &TransferController::download);
+    connect(m_browser, &BucketBrowser::errorOccurred, this, &MainWindow::showError);
+    connect(m_transfers, &TransferController::uploadsFinishedInto, m_browser, &BucketBrowser::refreshIfShowing);
+    connect(m_transfers, &TransferController::errorOccurred, this, &MainWindow::showError);
+    connect(session, &AppSession::identityChanged, this, &MainWindow::showIdentity);
+    connect(session, &AppSession::errorOccurred, this, &MainWindow::showError);
+    connect(session, &AppSession::profileFailed, this, [this](const QString &, const AwsError &error) { showError(error); });
+    connect(session, &AppSession::profileOpened, this, [this] { m_browser->showBuckets(); });
+    installMfaPrompt(session, this);
+
+    buildMenus();
+    restoreLayout();
+    showIdentity(session->credentials().active());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *quit = file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *identity = menuBar()->addMenu(tr("&Identity"));
+    QAction *switchRole = identity->addAction(tr("&Switch Role…"), this, &MainWindow::openSwitchRoleDialog);
+    switchRole->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    identity->addAction(tr("&Back to Base Identity"), m_session, &AppSession::backToBase);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *refresh = view->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Refresh"), m_browser, &BucketBrowser::reload);
+    refresh->setShortcut(QKeySequence::Refresh);
+    QAction *showQueue = m_queueDock->toggleViewAction();
+    showQueue->setText(tr("&Transfers"));
+    showQueue->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    view->addAction(showQueue);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About RoleDrop"), this, [this] {
+        QMessageBox::about(this, tr("About RoleDrop"),
+                           tr("<b>RoleDrop %1</b><p>Switch AWS role, browse S3, drag files in.</p>").arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings &settings = m_session->settings();
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1100, 720);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings &settings = m_session->settings();
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+}
+
+void MainWindow::restoreLastProfile()
+{
+    const QString last = m_session->settings().value(QStringLiteral("session/lastProfile")).toString();
+    if (!last.isEmpty() && m_session->profiles().contains(last))
+        m_session->openProfile(last);
+    else if (const QStringList names = m_session->profiles().names(); names.size() == 1)
+        m_session->openProfile(names.first());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_session->transfers().pendingCount() > 0
+        && QMessageBox::question(this, tr("Transfers in progress"),
+                                 tr("%n transfer(s) are still running. Quit and cancel them?", nullptr, m_session->transfers().pendingCount()))
+               != QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
+    m_session->transfers().cancelAll();
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::showIdentity(const Identity &identity)
+{
+    const EndpointConfig &endpoint = m_session->s3().endpoint();
+    m_regionLabel->setText(tr("Region: %1").arg(endpoint.region));
+    m_endpointLabel->setText(endpoint.customEndpoint.isValid() ? tr("Endpoint: %1").arg(endpoint.customEndpoint.toString()) : tr("AWS"));
+    setWindowTitle(identity.kind == Identity::Kind::None ? tr("RoleDrop") : tr("%1 — RoleDrop").arg(identity.displayName));
+    m_errorLabel->clear();
+}
+
+void MainWindow::showError(const AwsError &error)
+{
+    m_errorLabel->setText(error.userMessage());
+    m_errorLabel->setToolTip(error.userMessage());
+}
+
+void MainWindow::openSwitchRoleDialog()
+{
+    if (!m_session->hasIdentity()) {
+        showError(AwsError::validation(tr("Open a profile first (double-click it on the left), then switch role from it.")));
+        return;
+    }
+    auto *dialog = new SwitchRoleDialog(m_session, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 } // namespace RoleDrop::Ui

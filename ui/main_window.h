@@ -2,14 +2,64 @@
 
 #include <QMainWindow>
 
+class QDockWidget;
+class QLabel;
+class QSplitter;
+
+namespace RoleDrop {
+struct AwsError;
+struct Identity;
+}
+
 namespace RoleDrop::Ui {
 
-// Placeholder until the desktop-app issue: a window that says what it will be.
+class AppSession;
+class BucketBrowser;
+class IdentityBar;
+class ProfileList;
+class TransferController;
+class TransferQueueView;
+
+// The window: identity bar on top, profiles on the left, the bucket browser in the centre, the transfer
+// queue docked at the bottom, region/endpoint/last error in the status bar. It wires the parts together
+// and keeps its geometry and splitter sizes (never a secret) in the session's settings.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    explicit MainWindow(AppSession *session, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    BucketBrowser *browser() const { return m_browser; }
+    ProfileList *profileList() const { return m_profiles; }
+    TransferController *transferController() const { return m_transfers; }
+
+    // Opens the profile used last time, if it still exists.
+    void restoreLastProfile();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void restoreLayout();
+    void saveLayout();
+    void showIdentity(const RoleDrop::Identity &identity);
+    void showError(const RoleDrop::AwsError &error);
+    void openSwitchRoleDialog();
+
+    AppSession *m_session;
+    IdentityBar *m_identityBar = nullptr;
+    ProfileList *m_profiles = nullptr;
+    BucketBrowser *m_browser = nullptr;
+    TransferController *m_transfers = nullptr;
+    TransferQueueView *m_queueView = nullptr;
+    QDockWidget *m_queueDock = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QLabel *m_regionLabel = nullptr;
+    QLabel *m_endpointLabel = nullptr;
+    QLabel *m_errorLabel = nullptr;
 };
 
 } // namespace RoleDrop::Ui
