@@ -24,7 +24,7 @@ for arg in "$@"; do
     *) CTEST_ARGS+=("$arg") ;;
   esac
 done
-[ $UNIT_ONLY = 0 ] || CTEST_ARGS=(-LE e2e "${CTEST_ARGS[@]}")
+[ $UNIT_ONLY = 0 ] || CTEST_ARGS=(-L unit "${CTEST_ARGS[@]}")
 BUILD_DIR=${BUILD_DIR:-build}
 
 PHASE=

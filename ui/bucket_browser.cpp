@@ -566,6 +566,8 @@ void BucketBrowser::presignSelected(qint64 expiresSeconds)
     const auto url = m_session->s3().presign("GET", m_bucket, key, int(expiresSeconds));
     if (!url)
         return showError(url.error());
+    // "Copy presigned URL" copies at once, as the menu says; the dialog then shows until when it really works.
+    QApplication::clipboard()->setText(url->toString(QUrl::FullyEncoded));
     const auto validity = presignValidity(QDateTime::currentDateTimeUtc(), expiresSeconds, m_session->credentials().active());
     auto *dialog = new PresignDialog(QStringLiteral("s3://%1/%2").arg(m_bucket, key), url.value(), expiresSeconds,
                                      validity, this);

@@ -10,7 +10,7 @@ QString humanSize(qint64 bytes)
     if (bytes < 0)
         return QString();
     if (bytes < 1024)
-        return QCoreApplication::translate("HumanUnits", "%n byte(s)", nullptr, int(bytes));
+        return bytes == 1 ? QCoreApplication::translate("HumanUnits", "1 byte") : QCoreApplication::translate("HumanUnits", "%1 bytes").arg(bytes);
     static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     double value = double(bytes);
     int unit = -1;

@@ -1,5 +1,6 @@
 #include "ui/main_window.h"
 
+#include "ui/app_resources.h"
 #include "ui/app_session.h"
 #include "ui/bucket_browser.h"
 #include "ui/identity_bar.h"
@@ -25,6 +26,7 @@ namespace RoleDrop::Ui {
 
 MainWindow::MainWindow(AppSession *session, QWidget *parent) : QMainWindow(parent), m_session(session)
 {
+    initResources();
     setWindowTitle(tr("RoleDrop"));
     setWindowIcon(QIcon::fromTheme(QStringLiteral("roledrop"), QIcon(QStringLiteral(":/icons/roledrop.svg"))));
 
@@ -88,9 +90,11 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *identity = menuBar()->addMenu(tr("&Identity"));
-    QAction *switchRole = identity->addAction(tr("&Switch Role…"), this, &MainWindow::openSwitchRoleDialog);
+    QAction *switchRole = identity->addAction(QIcon::fromTheme(QStringLiteral("system-switch-user"), QIcon(QStringLiteral(":/icons/switch-role.svg"))),
+                                              tr("&Switch Role…"), this, &MainWindow::openSwitchRoleDialog);
     switchRole->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-    identity->addAction(tr("&Back to Base Identity"), m_session, &AppSession::backToBase);
+    identity->addAction(QIcon::fromTheme(QStringLiteral("go-previous"), QIcon(QStringLiteral(":/icons/back.svg"))),
+                        tr("&Back to Base Identity"), m_session, &AppSession::backToBase);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *refresh = view->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Refresh"), m_browser, &BucketBrowser::reload);

@@ -8,8 +8,13 @@
 #include "ui/identity_bar.h"
 #include "ui/main_window.h"
 #include "ui/object_list_model.h"
+#include "ui/switch_role_dialog.h"
 
 #include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
@@ -29,7 +34,8 @@ private:
     static void shoot(QWidget *widget, const char *name)
     {
         const QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR", QStringLiteral("/tmp"));
-        widget->grab().save(dir + QStringLiteral("/mainwindow-%1.png").arg(QLatin1String(name)));
+        QDir().mkpath(dir);
+        QVERIFY(widget->grab().save(dir + QStringLiteral("/%1.png").arg(QLatin1String(name))));
     }
 
     static bool listed(Ui::BucketBrowser *browser, const QString &name)
@@ -62,6 +68,9 @@ private slots:
         window.resize(1200, 760);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // The icons come from resources/ when the desktop theme has none.
+        QVERIFY(!QIcon(QStringLiteral(":/icons/roledrop.svg")).pixmap(32, 32).isNull());
+        QVERIFY(!window.windowIcon().isNull());
         QSignalSpy opened(&session, &Ui::AppSession::profileOpened);
         session.openProfile(profile.name);
         QVERIFY(opened.wait(20000));
@@ -69,9 +78,23 @@ private slots:
         // As james: the bucket is refused, and the browser says so in place.
         window.browser()->navigateTo(worldValue("ROLEDROP_TEST_BUCKET"), QString());
         QTRY_VERIFY_WITH_TIMEOUT(window.browser()->bannerText().contains(QStringLiteral("s3:ListBucket")), 20000);
-        shoot(&window, "denied");
+        shoot(&window, "mainwindow-before-switch");
 
-        // Switch Role as the dialog would: the identity bar, the colour and the listing follow.
+        // The Switch Role dialog, as a person sees it (filled in, before pressing Switch).
+        {
+            Ui::SwitchRoleDialog dialog(&session, &window);
+            RoleHistoryEntry entry;
+            entry.roleArn = worldValue("ROLEDROP_TEST_ROLE_S3ACCESS");
+            entry.displayName = QStringLiteral("S3Access");
+            entry.color = QStringLiteral("#1D8102");
+            dialog.prefill(entry);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            QVERIFY(dialog.isFormValid());
+            shoot(&dialog, "switch-role-dialog");
+        }
+
+        // Switch Role as the dialog does: the identity bar, the colour and the listing follow.
         AssumeRoleRequest request;
         request.roleArn = worldValue("ROLEDROP_TEST_ROLE_S3ACCESS");
         request.roleSessionName = QStringLiteral("window-test");
@@ -84,7 +107,7 @@ private slots:
         QVERIFY(window.browser()->bannerText().isEmpty());
         QVERIFY(window.windowTitle().contains(QStringLiteral("S3Access")));
         QCOMPARE(session.roleHistory().recent(profile.name).size(), 1);
-        shoot(&window, "role");
+        shoot(&window, "mainwindow-after-switch");
 
         // A file dropped on the browser goes through the transfer queue into the current folder.
         const QString file = m_dir.filePath(QStringLiteral("dropped-in-window.txt"));
@@ -106,7 +129,72 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!idle.isEmpty(), 30000);
         QCOMPARE(session.transfers().transfers().last()->state(), TransferState::Succeeded);
         QTRY_VERIFY_WITH_TIMEOUT(listed(window.browser(), QStringLiteral("dropped-in-window.txt")), 20000);
-        shoot(&window, "uploaded");
+        shoot(&window, "mainwindow-uploaded");
+
+        // Browse into a prefix with the keyboard, and back up.
+        window.browser()->createFolder(QStringLiteral("ui-browse"));
+        QTRY_VERIFY_WITH_TIMEOUT(listed(window.browser(), QStringLiteral("ui-browse")), 20000);
+        QTreeView *view = window.browser()->view();
+        const QModelIndexList folder = view->model()->match(view->model()->index(0, 0), Qt::DisplayRole, QStringLiteral("ui-browse"));
+        QCOMPARE(folder.size(), 1);
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        view->setFocus();
+        view->setCurrentIndex(folder.first());
+        QTest::keyClick(view, Qt::Key_Return);
+        QTRY_COMPARE(window.browser()->currentPrefix(), QStringLiteral("ui-browse/"));
+        QTest::keyClick(window.browser()->view(), Qt::Key_Backspace);
+        QTRY_COMPARE(window.browser()->currentPrefix(), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(listed(window.browser(), QStringLiteral("owner-file.txt")), 20000);
+
+        // Copy presigned URL: the clipboard holds a URL that works with a plain GET and no credentials.
+        const QModelIndexList ownerFile = view->model()->match(view->model()->index(0, 0), Qt::DisplayRole, QStringLiteral("owner-file.txt"));
+        QCOMPARE(ownerFile.size(), 1);
+        view->setCurrentIndex(ownerFile.first());
+        view->selectionModel()->select(ownerFile.first(), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QApplication::clipboard()->clear();
+        window.browser()->presignSelected(900);
+        const QUrl presigned(QApplication::clipboard()->text());
+        QVERIFY2(presigned.query().contains(QStringLiteral("X-Amz-Signature=")), qPrintable(presigned.toString()));
+        for (QWidget *w : QApplication::topLevelWidgets()) {
+            if (w->inherits("RoleDrop::Ui::PresignDialog") && w->isVisible()) {
+                shoot(w, "presign-dialog");
+                w->close();
+            }
+        }
+        QNetworkAccessManager plain;
+        QNetworkReply *reply = plain.get(QNetworkRequest(presigned));
+        QSignalSpy fetched(reply, &QNetworkReply::finished);
+        QVERIFY(fetched.wait(20000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(reply->readAll(), QByteArray("hello\n"));
+        reply->deleteLater();
+
+        // A large upload, seen mid-way in the queue, then cancelled: nothing is left on the server.
+        const QString big = m_dir.filePath(QStringLiteral("large-upload.bin"));
+        QFile bigFile(big);
+        QVERIFY(bigFile.open(QIODevice::WriteOnly));
+        QByteArray chunk(1 << 20, 'x');
+        for (int i = 0; i < 300; ++i)
+            bigFile.write(chunk);
+        bigFile.close();
+        QMimeData bigMime;
+        bigMime.setUrls({QUrl::fromLocalFile(big)});
+        QVERIFY(window.browser()->handleDrop(&bigMime, emptyArea));
+        QTRY_VERIFY_WITH_TIMEOUT(session.transfers().transfers().size() == 2
+                                     && session.transfers().transfers().last()->bytesDone() > 20 * 1024 * 1024, 60000);
+        Transfer *large = session.transfers().transfers().last();
+        QCOMPARE(large->state(), TransferState::Running);
+        shoot(&window, "transfer-queue-mid-upload");
+        session.transfers().cancelAll();
+        QCOMPARE(large->state(), TransferState::Cancelled);
+        QTest::qWait(1000);
+        auto gone = Test::wait<ObjectMetadata>([&](auto done) {
+            session.s3().headObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("large-upload.bin"), done);
+        });
+        QVERIFY(!gone);
+        QCOMPARE(gone.error().kind, AwsErrorKind::NotFound);
+        window.browser()->deleteEntries({}, {QStringLiteral("ui-browse/")});
 
         auto removed = Test::wait<Done>([&](auto done) {
             session.s3().deleteObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("dropped-in-window.txt"), done);

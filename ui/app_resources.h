@@ -1,0 +1,9 @@
+#pragma once
+
+namespace RoleDrop::Ui {
+
+// Registers resources/roledrop.qrc (icons, .desktop). Needed because the library is static: the linker
+// would otherwise drop the unreferenced resource initialiser. Safe to call more than once.
+void initResources();
+
+} // namespace RoleDrop::Ui
