@@ -3,16 +3,15 @@
 #include <QFile>
 #include <QtTest>
 
+#include "test_files.h"
+
 using namespace RoleDrop;
 
 namespace {
 
 QByteArray sample(const QString &name)
 {
-    QFile file(QStringLiteral(ROLEDROP_TESTS_DIR "/data/xml/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing test sample %s", qPrintable(name));
-    return file.readAll();
+    return Test::xmlSample(name);
 }
 
 } // namespace

@@ -1,4 +1,5 @@
 #include "core/file_range_device.h"
+#include "test_files.h"
 
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -37,13 +38,8 @@ void FileRangeDeviceTest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_path = m_dir.filePath(QStringLiteral("content.bin"));
-    QRandomGenerator random(7);
-    m_content.resize(fileSize);
-    for (char &c : m_content)
-        c = char(random.bounded(256));
-    QFile file(m_path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QCOMPARE(file.write(m_content), fileSize);
+    m_content = RoleDrop::Test::randomBytes(fileSize, 7);
+    QVERIFY(RoleDrop::Test::writeFile(m_path, m_content));
 }
 
 void FileRangeDeviceTest::readsExactlyTheRange_data()

@@ -1,4 +1,5 @@
 #include "core/payload_hasher.h"
+#include "test_files.h"
 
 #include "core/crypto.h"
 
@@ -50,13 +51,8 @@ void PayloadHasherTest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_path = m_dir.filePath(QStringLiteral("payload.bin"));
-    QRandomGenerator random(99);
-    m_content.resize(fileSize);
-    for (char &c : m_content)
-        c = char(random.bounded(256));
-    QFile file(m_path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QCOMPARE(file.write(m_content), fileSize);
+    m_content = Test::randomBytes(fileSize, 99);
+    QVERIFY(Test::writeFile(m_path, m_content));
 }
 
 void PayloadHasherTest::matchesTheSynchronousHash_data()

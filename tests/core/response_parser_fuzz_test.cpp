@@ -6,6 +6,8 @@
 #include <QRandomGenerator>
 #include <QtTest>
 
+#include "test_files.h"
+
 using namespace RoleDrop;
 
 // Every parser against every sample cut at every byte and mutated at random (fixed seeds): no
@@ -26,10 +28,7 @@ enum class Parser {
 
 QByteArray sample(const QString &name)
 {
-    QFile file(QStringLiteral(ROLEDROP_TESTS_DIR "/data/xml/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing test sample %s", qPrintable(name));
-    return file.readAll();
+    return Test::xmlSample(name);
 }
 
 // A parse, reduced to what the checks need: success with a fingerprint of the whole result, or

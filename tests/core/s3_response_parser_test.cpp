@@ -7,16 +7,15 @@
 
 #include <algorithm>
 
+#include "test_files.h"
+
 using namespace RoleDrop;
 
 namespace {
 
 QByteArray sample(const QString &name)
 {
-    QFile file(QStringLiteral(ROLEDROP_TESTS_DIR "/data/xml/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing test sample %s", qPrintable(name));
-    return file.readAll();
+    return Test::xmlSample(name);
 }
 
 QDateTime utc(int y, int mo, int d, int h, int mi, int s, int ms = 0)

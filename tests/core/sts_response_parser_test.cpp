@@ -5,16 +5,15 @@
 #include <QRegularExpression>
 #include <QtTest>
 
+#include "test_files.h"
+
 using namespace RoleDrop;
 
 namespace {
 
 QByteArray sample(const QString &name)
 {
-    QFile file(QStringLiteral(ROLEDROP_TESTS_DIR "/data/xml/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing test sample %s", qPrintable(name));
-    return file.readAll();
+    return Test::xmlSample(name);
 }
 
 // The AWS reference's sample token and secret, on one line (as the SDK docs print them).

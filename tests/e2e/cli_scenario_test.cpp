@@ -3,6 +3,7 @@
 
 #include "core/crypto.h"
 #include "core/role_history.h"
+#include "test_files.h"
 #include "test_world.h"
 
 #include <QDir>
@@ -60,19 +61,7 @@ private:
         return run(arguments);
     }
 
-    QString writeFile(const QString &relative, qint64 size)
-    {
-        const QString path = m_home.filePath(relative);
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QFile file(path);
-        file.open(QIODevice::WriteOnly);
-        QByteArray chunk(1 << 20, Qt::Uninitialized);
-        for (qint64 left = size; left > 0; left -= chunk.size()) {
-            QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(chunk.data()), chunk.size() / 4);
-            file.write(chunk.constData(), std::min<qint64>(left, chunk.size()));
-        }
-        return path;
-    }
+    QString writeFile(const QString &relative, qint64 size) { return RoleDrop::Test::writeRandomFile(m_home.filePath(relative), size); }
 
     static QByteArray hashOf(const QString &path) { return RoleDrop::sha256OfFileRange(path, 0, -1).toHex(); }
 

@@ -9,6 +9,7 @@
 #include "core/s3_client.h"
 #include "core/sts_client.h"
 #include "core/upload_transfer.h"
+#include "test_files.h"
 #include "test_world.h"
 
 #include <QNetworkAccessManager>
@@ -52,19 +53,7 @@ private:
         return identity;
     }
 
-    QString writeRandomFile(const QString &name, qint64 size)
-    {
-        const QString path = m_dir.filePath(name);
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write %s", qPrintable(path));
-        QByteArray chunk(1 << 20, Qt::Uninitialized);
-        for (qint64 left = size; left > 0; left -= chunk.size()) {
-            QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(chunk.data()), chunk.size() / 4);
-            file.write(chunk.constData(), std::min<qint64>(left, chunk.size()));
-        }
-        return path;
-    }
+    QString writeRandomFile(const QString &name, qint64 size) { return Test::writeRandomFile(m_dir.filePath(name), size); }
 
     static QByteArray fileHash(const QString &path) { return sha256OfFileRange(path, 0, -1).toHex(); }
 
