@@ -124,10 +124,12 @@ AwsCall *CredentialProvider::whoAmI(std::function<void(Outcome<CallerIdentity>)>
         if (result && depth == m_roles.size()) {
             m_active.arn = result->arn;
             m_active.accountId = result->account;
-            if (depth == 0)
-                m_base.arn = result->arn, m_base.accountId = result->account;
-            else
+            if (depth == 0) {
+                m_base.arn = result->arn;
+                m_base.accountId = result->account;
+            } else {
                 m_roles.last().identity = m_active;
+            }
             emit identityChanged(m_active);
         }
         done(result);
