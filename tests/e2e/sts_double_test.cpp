@@ -7,6 +7,7 @@
 #include "core/credential_provider.h"
 #include "core/sts_client.h"
 #include "test_world.h"
+#include "totp.h"
 
 #include <QMessageAuthenticationCode>
 #include <QNetworkAccessManager>
@@ -19,41 +20,6 @@ using namespace RoleDrop;
 using RoleDrop::Test::wait;
 using RoleDrop::Test::worldValue;
 
-namespace {
-
-QByteArray base32Decode(const QString &text)
-{
-    static const QString alphabet = QStringLiteral("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    QByteArray out;
-    quint32 buffer = 0;
-    int bits = 0;
-    for (const QChar c : text) {
-        const int value = alphabet.indexOf(c.toUpper());
-        if (value < 0)
-            continue;
-        buffer = (buffer << 5) | quint32(value);
-        bits += 5;
-        if (bits >= 8) {
-            out += char((buffer >> (bits - 8)) & 0xff);
-            bits -= 8;
-        }
-    }
-    return out;
-}
-
-// RFC 6238 TOTP (SHA-1, 6 digits, 30 s), as an MFA device shows it.
-QString totp(const QString &seedBase32, qint64 unixTime)
-{
-    QByteArray counter(8, 0);
-    qToBigEndian<quint64>(quint64(unixTime / 30), counter.data());
-    const QByteArray mac = QMessageAuthenticationCode::hash(counter, base32Decode(seedBase32), QCryptographicHash::Sha1);
-    const int offset = mac.at(19) & 0x0f;
-    const quint32 binary = ((quint32(uchar(mac.at(offset))) & 0x7f) << 24) | (quint32(uchar(mac.at(offset + 1))) << 16)
-        | (quint32(uchar(mac.at(offset + 2))) << 8) | quint32(uchar(mac.at(offset + 3)));
-    return QStringLiteral("%1").arg(binary % 1000000, 6, 10, QLatin1Char('0'));
-}
-
-} // namespace
 
 class StsDoubleTest : public QObject
 {
@@ -68,7 +34,7 @@ private:
     AwsCredentials james() const { return Test::worldKeys("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY", "ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET"); }
     QString mfaCode() const
     {
-        return totp(worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SEED"), QDateTime::currentSecsSinceEpoch() + m_clockAdvance);
+        return Test::totp(worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SEED"), QDateTime::currentSecsSinceEpoch() + m_clockAdvance);
     }
 
     AssumeRoleRequest request(const QString &roleArn, int duration = 3600) const

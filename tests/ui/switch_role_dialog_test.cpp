@@ -4,6 +4,7 @@
 #include "ui/switch_role_dialog.h"
 
 #include "test_world.h"
+#include "totp.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -45,17 +46,10 @@ void typeInto(QLineEdit *edit, const QString &text)
     QTest::keyClicks(edit, text);
 }
 
-// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) with the double's published test seed: the code james's device shows.
+// The code james's device shows now, from the double's published test seed.
 QString totpNow()
 {
-    const QByteArray seed("12345678901234567890");  // base32 GEZDGNBVGY3TQOJQ... decoded
-    QByteArray counter(8, 0);
-    qToBigEndian<quint64>(quint64(QDateTime::currentSecsSinceEpoch() / 30), counter.data());
-    const QByteArray mac = QMessageAuthenticationCode::hash(counter, seed, QCryptographicHash::Sha1);
-    const int offset = mac.at(19) & 0x0f;
-    const quint32 binary = (quint32(uchar(mac.at(offset)) & 0x7f) << 24) | (quint32(uchar(mac.at(offset + 1))) << 16)
-        | (quint32(uchar(mac.at(offset + 2))) << 8) | quint32(uchar(mac.at(offset + 3)));
-    return QStringLiteral("%1").arg(binary % 1000000, 6, 10, QLatin1Char('0'));
+    return RoleDrop::Test::totp(QStringLiteral("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"));
 }
 
 } // namespace
