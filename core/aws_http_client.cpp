@@ -4,6 +4,7 @@
 #include "core/http_date.h"
 #include "core/sigv4_signer.h"
 #include "core/sigv4_signing_key.h"
+#include "core/tcp_no_delay.h"
 #include "core/uri_encoding.h"
 
 #include <QNetworkAccessManager>
@@ -26,6 +27,8 @@ AwsHttpClient::AwsHttpClient(QObject *parent)
 {
     // Redirects are S3's way of naming a bucket's region: the S3 client handles them, not Qt.
     m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    static const bool noDelay = tcpNoDelayForAllSockets();  // see tcp_no_delay.h: 40 ms saved per request
+    Q_UNUSED(noDelay);
 }
 
 QDateTime AwsHttpClient::now() const

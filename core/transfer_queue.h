@@ -2,18 +2,24 @@
 
 #include "core/transfer.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
+
+#include <deque>
 
 namespace RoleDrop {
 
 // Runs transfers with at most `maxConcurrent` at once (many small files go in parallel over reused
 // connections), keeps the finished ones for the queue view (retry, clear), and sums up progress.
+// Its bookkeeping is incremental: a drop of 100,000 files costs O(1) per event, not a scan of the list.
 class TransferQueue final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TransferQueue)
+
 public:
     explicit TransferQueue(QObject *parent = nullptr);
 
@@ -28,10 +34,10 @@ public:
     void clearFinished();
 
     const QList<Transfer *> &transfers() const { return m_transfers; }
-    qint64 totalBytes() const;
-    qint64 doneBytes() const;
-    int activeCount() const;
-    int pendingCount() const;   // queued or running
+    qint64 totalBytes() const { return m_totalBytes; }
+    qint64 doneBytes() const { return m_doneBytes; }
+    int activeCount() const { return int(m_running.size()); }
+    int pendingCount() const { return int(m_running.size() + m_queued.size()); }   // queued or running
     bool isIdle() const { return pendingCount() == 0; }
 
 signals:
@@ -42,9 +48,26 @@ signals:
     void idle();                // everything queued has finished (successfully or not)
 
 private:
+    struct Contribution
+    {
+        qint64 done = 0;
+        qint64 total = 0;
+    };
+
+    void onStarted(Transfer *transfer);
+    void onFinished(Transfer *transfer);
+    bool requeue(Transfer *transfer);
+    void account(const Transfer *transfer);   // brings the sums up to date with this transfer's figures
+    void scheduleCheck();
     void startMore();
 
     QList<Transfer *> m_transfers;
+    QHash<const Transfer *, Contribution> m_contributions;
+    std::deque<QPointer<Transfer>> m_waiting;   // in order; ones no longer queued are skipped when reached
+    QSet<const Transfer *> m_queued;
+    QSet<const Transfer *> m_running;
+    qint64 m_doneBytes = 0;
+    qint64 m_totalBytes = 0;
     int m_maxConcurrent = 6;
     bool m_checkPending = false;
 };

@@ -139,9 +139,11 @@ TransferQueueView::TransferQueueView(AppSession *session, QWidget *parent)
     m_summaryTimer.setInterval(250);
     connect(&m_summaryTimer, &QTimer::timeout, this, &TransferQueueView::refreshSummary);
     TransferQueue *queue = &session->transfers();
+    // A dropped folder adds thousands at once: the first shows at once, the rest on the timer.
     connect(queue, &TransferQueue::transferAdded, this, [this] {
-        if (!m_summaryTimer.isActive())
-            m_summaryTimer.start();
+        if (m_summaryTimer.isActive())
+            return;
+        m_summaryTimer.start();
         refreshSummary();
     });
     connect(queue, &TransferQueue::transferRemoved, this, &TransferQueueView::refreshSummary);

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QPointer>
 #include <QSignalSpy>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace RoleDrop;
@@ -66,6 +67,7 @@ private slots:
     void clearFinished();
     void idleOnceWhenSeveralFinishTogether();
     void totals();
+    void bookkeepingMatchesARecountThroughRandomEvents();
 
 private:
     QList<FakeTransfer *> fill(TransferQueue &queue, int count, qint64 total = 1000);
@@ -372,6 +374,70 @@ void TransferQueueTest::totals()
     QCOMPARE(queue.doneBytes(), qint64(100 + 120 + 300));
     QCOMPARE(progress.last().at(0).toLongLong(), qint64(520));
     QCOMPARE(progress.last().at(1).toLongLong(), qint64(600));
+}
+
+// The queue keeps its sums and counts incrementally; after any sequence of events they must equal what a
+// scan of every transfer says.
+void TransferQueueTest::bookkeepingMatchesARecountThroughRandomEvents()
+{
+    TransferQueue queue;
+    queue.setMaxConcurrent(4);
+    QList<QPointer<FakeTransfer>> all;
+    for (FakeTransfer *transfer : fill(queue, 60, 500))
+        all << transfer;
+    QRandomGenerator random(42);
+    int sawRunning = 0;
+    for (int step = 0; step < 3000; ++step) {
+        QList<FakeTransfer *> live;
+        for (const auto &transfer : std::as_const(all)) {
+            if (transfer)
+                live << transfer.data();
+        }
+        FakeTransfer *pick = live.isEmpty() ? nullptr : live.at(random.bounded(int(live.size())));
+        switch (random.bounded(9)) {
+        case 0: case 1: if (pick) pick->advance(random.bounded(500)); break;
+        case 2: if (pick) pick->complete(); break;
+        case 3: if (pick) pick->breakDown(); break;
+        case 4: if (pick) pick->cancel(); break;
+        case 5: if (pick) queue.retry(pick); break;
+        case 6: if (random.bounded(10) == 0) queue.retryFailed(); break;
+        case 7: if (random.bounded(20) == 0) queue.clearFinished(); break;
+        case 8: {
+            auto *added = new FakeTransfer(QStringLiteral("n%1").arg(step), 100 + random.bounded(900));
+            all << added;
+            queue.enqueue(added);
+            break;
+        }
+        }
+        if (random.bounded(4) == 0)
+            settle();
+        qint64 total = 0;
+        qint64 done = 0;
+        int running = 0;
+        int pending = 0;
+        for (const Transfer *transfer : queue.transfers()) {
+            total += transfer->bytesTotal();
+            done += transfer->state() == TransferState::Succeeded ? transfer->bytesTotal() : transfer->bytesDone();
+            running += transfer->state() == TransferState::Running;
+            pending += transfer->state() == TransferState::Running || transfer->state() == TransferState::Queued;
+        }
+        QCOMPARE(queue.totalBytes(), total);
+        QCOMPARE(queue.doneBytes(), done);
+        QCOMPARE(queue.activeCount(), running);
+        QCOMPARE(queue.pendingCount(), pending);
+        QVERIFY2(running <= queue.maxConcurrent(), qPrintable(QStringLiteral("step %1: %2 running").arg(step).arg(running)));
+        sawRunning = std::max(sawRunning, running);
+    }
+    QCOMPARE(sawRunning, queue.maxConcurrent());
+    // Everything still queued gets its turn once the running ones end.
+    for (int round = 0; round < 1000 && !queue.isIdle(); ++round) {
+        for (Transfer *transfer : queue.transfers()) {
+            if (transfer->state() == TransferState::Running)
+                static_cast<FakeTransfer *>(transfer)->complete();
+        }
+        settle();
+    }
+    QVERIFY(queue.isIdle());
 }
 
 QTEST_GUILESS_MAIN(TransferQueueTest)
