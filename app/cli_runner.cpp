@@ -275,9 +275,11 @@ namespace {
 int runQueue(TransferQueue &queue, bool showProgress)
 {
     TerminalProgress progress(showProgress);
-    QObject::connect(&queue, &TransferQueue::totalProgress, [&](qint64 done, qint64 total) {
-        progress.update(QStringLiteral("%1 files").arg(queue.transfers().size()), done, total);
-    });
+    if (showProgress) {  // progress comes every 16 KiB: not even a label is made for it when quiet
+        QObject::connect(&queue, &TransferQueue::totalProgress, [&](qint64 done, qint64 total) {
+            progress.update(QStringLiteral("%1 files").arg(queue.transfers().size()), done, total);
+        });
+    }
     int failures = 0;
     QObject::connect(&queue, &TransferQueue::transferFinished, [&](Transfer *transfer) {
         if (transfer->state() == TransferState::Failed) {
