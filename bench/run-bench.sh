@@ -3,23 +3,27 @@
 # Ceph RGW, with the same temporary credentials. Prints a Markdown table and, unless --smoke, writes it to
 # bench/RESULTS.md. See bench/README.md.
 #
-# Usage: bench/run-bench.sh [--sizes 64M,1G,4G] [--runs 3] [--small 1000] [--smoke]
+# Usage: bench/run-bench.sh [--sizes 64M,1G,4G] [--runs 3] [--small 1000] [--listing 100000] [--smoke]
 #   --sizes LIST   file sizes to upload and download (suffix K, M or G: binary units)
 #   --runs N       counted runs per tool and case, after one warm-up run
 #   --small N      number of small files (4-64 KiB) in the folder case; 0 skips the case
-#   --smoke        CI: 8M only, 1 counted run, 20 small files, no RESULTS.md (must stay under 2 minutes)
+#   --listing N    objects in the listing the GUI stall measurement loads
+#   --smoke        CI: 8M only, 1 counted run, 20 small files, a 1,500-object listing, no micro-benchmarks,
+#                  no RESULTS.md (must stay within a few minutes)
 # Runs as root (or with sudo for the package install). Needs about 3x the largest size free in /tmp.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$BENCH/.." && pwd)
 SERVERS=$SRC/tests/servers
-BUILD=$SRC/build-bench
+# BENCH_BUILD_DIR reuses an existing build (CI: the tests' build) instead of a Release one of its own.
+BUILD=${BENCH_BUILD_DIR:-$SRC/build-bench}
 ROLEDROP=$BUILD/roledrop
 TOOLS=(roledrop aws rclone)   # run in this order, alternating: A B C A B C ...
 
 SIZES=64M,1G,4G
 RUNS=3
 SMALL_COUNT=1000
+LISTING_COUNT=100000
 SMOKE=0
 
 log() { echo "bench [${SECONDS}s]: $*" >&2; }
@@ -31,13 +35,15 @@ parse_args() {
       --sizes) SIZES=${2:?--sizes needs a list}; shift 2 ;;
       --runs) RUNS=${2:?--runs needs a number}; shift 2 ;;
       --small) SMALL_COUNT=${2:?--small needs a number}; shift 2 ;;
-      --smoke) SMOKE=1; SIZES=8M; RUNS=1; SMALL_COUNT=20; shift ;;
-      -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+      --listing) LISTING_COUNT=${2:?--listing needs a number}; shift 2 ;;
+      --smoke) SMOKE=1; SIZES=8M; RUNS=1; SMALL_COUNT=20; LISTING_COUNT=1500; shift ;;
+      -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
       *) die "unknown argument '$1' (see --help)" ;;
     esac
   done
   [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive number"
   [[ $SMALL_COUNT =~ ^[0-9]+$ ]] || die "--small must be a number"
+  [[ $LISTING_COUNT =~ ^[1-9][0-9]*$ ]] || die "--listing must be a positive number"
 }
 
 # to_bytes 64M -> 67108864 (binary units, as the sizes are named in MiB/GiB)
@@ -56,19 +62,24 @@ to_bytes() {
 install_deps() {
   local sudo=()
   [ "$(id -u)" = 0 ] || sudo=(sudo)
-  if ! [ -x /usr/bin/aws ] || ! command -v rclone >/dev/null || ! [ -x /usr/bin/time ]; then
-    log "installing awscli rclone time"
+  if ! [ -x /usr/bin/aws ] || ! command -v rclone >/dev/null || ! [ -x /usr/bin/time ] || ! command -v curl >/dev/null \
+     || ! [ -f /usr/include/benchmark/benchmark.h ]; then
+    log "installing awscli rclone time curl libbenchmark-dev"
     "${sudo[@]}" apt-get update -qq
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      awscli rclone time >/dev/null
+      awscli rclone time curl libbenchmark-dev >/dev/null
   fi
   "$SRC/tests/install-deps.sh" >&2
 }
 
 build_roledrop() {
-  log "building roledrop (Release) in $BUILD"
-  cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$BUILD" -j2 --target roledrop >/dev/null
+  log "building roledrop and the benchmarks in $BUILD"
+  if [ -n "${BENCH_BUILD_DIR:-}" ]; then
+    cmake -S "$SRC" -B "$BUILD" -DROLEDROP_BUILD_BENCH=ON >/dev/null
+  else
+    cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DROLEDROP_BUILD_BENCH=ON -DROLEDROP_BUILD_TESTS=OFF >/dev/null
+  fi
+  cmake --build "$BUILD" -j2 --target roledrop roledrop_gui_stall_bench roledrop_micro_bench >/dev/null
   [ -x "$ROLEDROP" ] || die "no $ROLEDROP after the build"
 }
 
@@ -176,11 +187,13 @@ timed() {
 # A fast wrong transfer must not win: every object and every downloaded file is checked, and a mismatch
 # fails the whole bench.
 verify_object() { # KEY FILE SHA256
-  local size sum
-  # One GetObject gives both: the body goes through fd 3 into sha256sum, ContentLength into a file
-  # (one aws process start instead of two keeps the smoke run short).
-  sum=$( { aws_cli s3api get-object --bucket "$BUCKET" --key "$1" --query ContentLength --output text \
-             /dev/fd/3 3>&1 >"$WORK/size" || echo "get-object failed"; } | sha256sum | cut -d' ' -f1)
+  local size sum url
+  # curl streams the object through sha256sum far faster than an aws process would (4 GiB: seconds, not a
+  # minute); the URL is presigned, so the server checks the request like any other.
+  url=$("$ROLEDROP" presign "s3://$BUCKET/$1" --expires 600 --endpoint-url "$EP" --path-style) \
+    || die "cannot presign $1"
+  sum=$( { curl -sS --fail -o /dev/fd/3 -w '%{size_download}' "$url" >"$WORK/size" || echo "GET failed"; } 3>&1 \
+    | sha256sum | cut -d' ' -f1)
   size=$(cat "$WORK/size")
   [ "$size" = "$(stat -c %s "$2")" ] || die "object $1 has '$size' bytes, the source $(stat -c %s "$2")"
   [ "$sum" = "$3" ] || die "object $1 differs from its source (sha256 $sum)"
@@ -309,15 +322,26 @@ bench_small_case() {
 }
 
 # On 2 cores the server competes with the client, so one client's MiB/s may be the server's limit, not
-# the client's. Two aws clients uploading the same file at once show what the server takes in aggregate.
+# the client's. Two figures show what the server takes: curl PUTting the file to a presigned URL (an
+# unsigned payload: the client does next to nothing), and two RoleDrop clients uploading it at once.
 measure_ceiling() {
-  local file=$WORK/src/$LARGEST.bin bytes start end
+  local file=$WORK/src/$LARGEST.bin bytes start end url
   bytes=$(stat -c %s "$file")
-  log "server ceiling: two aws clients uploading $LARGEST at once"
+  log "server ceiling: curl PUT of $LARGEST, then two roledrop clients at once"
+  url=$("$ROLEDROP" presign "s3://$BUCKET/bench/ceiling-curl/curl.bin" --put --expires 3600 --endpoint-url "$EP" --path-style)
   start=$EPOCHREALTIME
-  aws_cli s3 cp "$file" "s3://$BUCKET/bench/ceiling/1.bin" --only-show-errors &
+  curl -sS --fail -T "$file" -o /dev/null "$url" || die "ceiling curl PUT failed"
+  end=$EPOCHREALTIME
+  echo "curl 1 $bytes $(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')" >"$WORK/ceiling.tsv"
+  verify_object bench/ceiling-curl/curl.bin "$file" "$(sha256sum <"$file" | cut -d' ' -f1)"
+  delete_objects bench/ceiling-curl/curl.bin "$bytes"
+
+  start=$EPOCHREALTIME
+  cmd_upload_file roledrop "$file" bench/ceiling/1.bin
+  "${CMD[@]}" &
   local first=$!
-  aws_cli s3 cp "$file" "s3://$BUCKET/bench/ceiling/2.bin" --only-show-errors &
+  cmd_upload_file roledrop "$file" bench/ceiling/2.bin
+  "${CMD[@]}" &
   local second=$!
   wait "$first" || die "ceiling upload 1 failed"
   wait "$second" || die "ceiling upload 2 failed"
@@ -326,9 +350,33 @@ measure_ceiling() {
   got=$(aws_cli s3api list-objects-v2 --bucket "$BUCKET" --prefix bench/ceiling/ --output json \
     | jq -r '[(.Contents // [])[] | .Size] | map(tostring) | join(" ")')
   [ "$got" = "$bytes $bytes" ] || die "ceiling uploads stored '$got' bytes, wanted two of $bytes"
-  echo "$LARGEST $bytes 2 $(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')" >"$WORK/ceiling.tsv"
+  echo "roledrop 2 $bytes $(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')" >>"$WORK/ceiling.tsv"
   delete_objects bench/ceiling/ "$bytes"
   rm -f "$file"
+}
+
+# The real window, offscreen: the GUI thread's longest stall while it uploads a file (1 GiB, or the
+# largest size if smaller) and while its browser loads a listing of many objects.
+measure_gui_stall() {
+  local file count
+  file=$WORK/src/gui.bin
+  if [ "$(to_bytes "$LARGEST")" -ge $((1 << 30)) ]; then make_file gui.bin $((1 << 30)); else make_file gui.bin "$(to_bytes "$LARGEST")"; fi
+  count=$LISTING_COUNT
+  log "GUI stall: upload of $(stat -c %s "$file") bytes, listing of $count objects (putting them first)"
+  QT_QPA_PLATFORM=offscreen "$BUILD/bench/roledrop_gui_stall_bench" --endpoint "$EP" --bucket "$BUCKET" \
+    --upload "$file" --listing-prefix bench/listing/ --listing-count "$count" >"$WORK/gui.txt" 2>"$WORK/gui.err" \
+    || { cat "$WORK/gui.err" >&2; die "the GUI stall bench failed"; }
+  echo "file $(stat -c %s "$file")" >>"$WORK/gui.txt"
+  rm -f "$file"
+  delete_objects gui-stall/ "$((1 << 30))"
+}
+
+# Google Benchmark figures of the hot paths (signing, payload hashing against raw OpenSSL, listing
+# parsing, the browser model); the CI smoke run skips them.
+measure_micro() {
+  log "micro-benchmarks"
+  "$BUILD/bench/roledrop_micro_bench" --benchmark_format=json --benchmark_out="$WORK/micro.json" \
+    --benchmark_out_format=json >/dev/null 2>"$WORK/micro.err" || { cat "$WORK/micro.err" >&2; die "micro-benchmarks failed"; }
 }
 
 # ---------------------------------------------------------------- report
@@ -348,7 +396,8 @@ describe_machine() {
 
 report() {
   local table=$WORK/report.md
-  /usr/bin/python3 "$BENCH/summarize.py" "$RESULTS" "$WORK/machine.md" "$WORK/ceiling.tsv" >"$table"
+  /usr/bin/python3 "$BENCH/summarize.py" "$RESULTS" "$WORK/machine.md" "$WORK/ceiling.tsv" "$WORK/gui.txt" \
+    "$WORK/micro.json" >"$table"
   cat "$table"
   if [ "$SMOKE" = 0 ]; then
     cp "$table" "$BENCH/RESULTS.md"
@@ -371,6 +420,8 @@ main() {
   for s in "${SIZE_LIST[@]}"; do bench_file_case "$s"; done
   [ "$SMALL_COUNT" = 0 ] || bench_small_case
   measure_ceiling
+  measure_gui_stall
+  if [ "$SMOKE" = 0 ]; then measure_micro; else echo '{}' >"$WORK/micro.json"; fi
   describe_machine
   report
   log "done in ${SECONDS}s"

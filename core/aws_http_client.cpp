@@ -176,7 +176,8 @@ void AwsHttpClient::send(AwsCall *call, const AwsCredentials &credentials, const
     });
     connect(reply, &QNetworkReply::finished, call, [=, this] {
         reply->deleteLater();
-        *body += reply->read(maxBodyBytes + 1 - body->size());
+        if (reply->isOpen())  // an aborted reply is closed: nothing left to read
+            *body += reply->read(maxBodyBytes + 1 - body->size());
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (call->isCancelled()) {
             done(AwsError::local(AwsErrorKind::Cancelled, QStringLiteral("Cancelled")));
