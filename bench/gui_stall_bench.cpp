@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QTemporaryFile>
 #include <QTimer>
@@ -76,28 +77,53 @@ private:
     QList<double> m_lateMs;
 };
 
-// Spins the event loop until `done` says so (or the deadline passes: then the bench fails).
+// Runs the event loop (sleeping while there is nothing to do) until `done` says so, checked every 10 ms;
+// false when the deadline passes first (then the bench fails). `nudge` runs at each check.
 bool spinUntil(const std::function<bool()> &done, int timeoutMs, const std::function<void()> &nudge = {})
 {
     QElapsedTimer clock;
     clock.start();
-    while (!done()) {
-        if (clock.elapsed() > timeoutMs)
-            return false;
-        if (nudge)
+    QEventLoop loop;
+    QTimer check;
+    bool ok = false;
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (done()) {
+            ok = true;
+            loop.quit();
+        } else if (clock.elapsed() > timeoutMs) {
+            loop.quit();
+        } else if (nudge) {
             nudge();
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
-    return true;
+        }
+    });
+    if (done())
+        return true;
+    check.start(10);
+    loop.exec();
+    return ok;
 }
 
 // Puts COUNT empty objects under PREFIX unless a listing shows they are there already. Not measured.
+QString listingKey(const QString &prefix, int index)
+{
+    return prefix + QStringLiteral("object-%1").arg(index, 6, 10, QLatin1Char('0'));
+}
+
 bool seedListing(S3Client &s3, const QString &bucket, const QString &prefix, int count)
 {
+    // A rerun finds the last object there and skips the putting; were some missing, the row count check fails.
+    bool haveLast = false, asked = false;
+    s3.headObject(bucket, listingKey(prefix, count - 1), [&](Outcome<ObjectMetadata> meta) {
+        haveLast = bool(meta);
+        asked = true;
+    });
+    spinUntil([&] { return asked; }, 60000);
+    if (haveLast)
+        return true;
     int next = 0, inFlight = 0, done = 0, failed = 0;
     std::function<void()> pump = [&] {
         while (inFlight < 16 && next < count) {
-            const QString key = prefix + QStringLiteral("object-%1").arg(next++, 6, 10, QLatin1Char('0'));
+            const QString key = listingKey(prefix, next++);
             ++inFlight;
             s3.putBytes(bucket, key, QByteArray(), QStringLiteral("application/octet-stream"), [&](Outcome<QString> etag) {
                 --inFlight;
@@ -180,9 +206,11 @@ int main(int argc, char **argv)
     });
     bool started = false;
     QObject::connect(&queue, &TransferQueue::transferAdded, [&] { started = true; });
+    // A fresh prefix each run: an existing object would open the overwrite question and wait for a click.
+    const QString uploadPrefix = QStringLiteral("gui-stall/%1/").arg(QDateTime::currentMSecsSinceEpoch());
     meter.start();
-    window.browser()->navigateTo(bucket, QStringLiteral("gui-stall/"));
-    window.transferController()->upload({file}, bucket, QStringLiteral("gui-stall/"));
+    window.browser()->navigateTo(bucket, uploadPrefix);
+    window.transferController()->upload({file}, bucket, uploadPrefix);
     if (!spinUntil([&] { return started && queue.isIdle(); }, 3600 * 1000))
         return fail(QStringLiteral("the upload did not finish"));
     meter.stopAndPrint("upload");

@@ -260,6 +260,9 @@ void BucketBrowser::useBucketModel(bool buckets)
     header->setSectionResizeMode(0, QHeaderView::Stretch);
     for (int column = 1; column < 4; ++column)
         header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    // Fitting columns to the visible rows only: measuring the default 1,000 rows of text on every page
+    // that arrives made the GUI thread stall while a 100k-object listing loaded.
+    header->setResizeContentsPrecision(0);
     m_view->setColumnHidden(BucketListModel::SizeColumn, buckets);
     if (!buckets)
         header->setSectionResizeMode(ObjectListModel::ModifiedColumn, QHeaderView::Interactive);

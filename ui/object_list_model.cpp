@@ -192,7 +192,8 @@ Qt::ItemFlags ObjectListModel::flags(const QModelIndex &index) const
 {
     if (!index.isValid())
         return Qt::ItemIsDropEnabled;
-    Qt::ItemFlags result = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled;
+    // A flat list: saying so spares the view a hasChildren() call per row on every relayout (100k rows).
+    Qt::ItemFlags result = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled | Qt::ItemNeverHasChildren;
     if (m_entries.at(index.row()).isFolder)
         result |= Qt::ItemIsDropEnabled;
     return result;
