@@ -117,8 +117,8 @@ void DownloadTransfer::onHeaders(Stream *stream)
         pumpRanges();
     } else if (stream->status == 200) {
         stream->length = -1;
-        m_eTag = stream->reply->rawHeader("ETag");
-        m_objectSize = stream->reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+        const QVariant length = stream->reply->header(QNetworkRequest::ContentLengthHeader);
+        m_objectSize = length.isValid() ? length.toLongLong() : -1;  // unknown (chunked): whatever comes whole
         if (m_objectSize > 0)
             setTotal(m_objectSize);
         m_nextOffset = std::max<qint64>(0, m_objectSize);
