@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/outcome.h"
+#include "core/common/outcome.h"
 
 #include <QEventLoop>
 

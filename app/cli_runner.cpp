@@ -2,14 +2,14 @@
 
 #include "app/await_result.h"
 #include "app/terminal_progress.h"
-#include "core/download_transfer.h"
-#include "core/environment_credentials.h"
-#include "core/local_path_guard.h"
-#include "core/role_arn.h"
-#include "core/role_history.h"
-#include "core/s3_uri.h"
-#include "core/transfer_queue.h"
-#include "core/upload_transfer.h"
+#include "core/transfer/download_transfer.h"
+#include "core/auth/environment_credentials.h"
+#include "core/transfer/local_path_guard.h"
+#include "core/sts/role_arn.h"
+#include "core/auth/role_history.h"
+#include "core/s3/s3_uri.h"
+#include "core/transfer/transfer_queue.h"
+#include "core/transfer/upload_transfer.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -72,9 +72,9 @@ QString readSecretLine(const QString &prompt)
 Runner::Runner(Options options)
     : m_options(std::move(options)),
       m_profiles(m_settings),
-      m_awsConfig(AwsSharedConfig::load()),
-      m_sts(&m_http, EndpointConfig{}),
-      m_s3(&m_http, EndpointConfig{}),
+      m_awsConfig(Auth::AwsSharedConfig::load()),
+      m_sts(&m_http, Http::EndpointConfig{}),
+      m_s3(&m_http, Http::EndpointConfig{}),
       m_provider(&m_sts)
 {
 }
@@ -123,17 +123,17 @@ int Runner::run()
 
 std::optional<AwsError> Runner::establishIdentity()
 {
-    const QString profileName = m_options.profile.isEmpty() ? profileNameFromEnvironment() : m_options.profile;
-    auto resolved = awaitResult<ResolvedProfile>([&](auto done) {
-        resolveProfile(profileName, m_profiles, m_keychain, m_awsConfig, done);
+    const QString profileName = m_options.profile.isEmpty() ? Auth::profileNameFromEnvironment() : m_options.profile;
+    auto resolved = awaitResult<Auth::ResolvedProfile>([&](auto done) {
+        Auth::resolveProfile(profileName, m_profiles, m_keychain, m_awsConfig, done);
     });
     if (!resolved)
         return resolved.error();
-    EndpointConfig endpoint = resolved->endpoint;
+    Http::EndpointConfig endpoint = resolved->endpoint;
     if (!m_options.region.isEmpty())
         endpoint.region = m_options.region;
     if (!m_options.endpointUrl.isEmpty()) {
-        const auto url = EndpointConfig::parseEndpointUrl(m_options.endpointUrl);
+        const auto url = Http::EndpointConfig::parseEndpointUrl(m_options.endpointUrl);
         if (!url)
             return url.error();
         endpoint.customEndpoint = url.value();
@@ -144,11 +144,11 @@ std::optional<AwsError> Runner::establishIdentity()
     m_s3.setEndpoint(endpoint);
     m_provider.setBaseIdentity(resolved->name, resolved->baseCredentials);
 
-    QList<AssumeRoleRequest> steps = resolved->roleSteps;
+    QList<Sts::AssumeRoleRequest> steps = resolved->roleSteps;
     if (!m_options.roleArn.isEmpty()) {
-        AssumeRoleRequest request;
+        Sts::AssumeRoleRequest request;
         request.roleArn = m_options.roleArn;
-        request.roleSessionName = m_options.sessionName.isEmpty() ? defaultSessionName(QStringLiteral("roledrop-") + resolved->name)
+        request.roleSessionName = m_options.sessionName.isEmpty() ? Sts::defaultSessionName(QStringLiteral("roledrop-") + resolved->name)
                                                                   : m_options.sessionName;
         request.externalId = m_options.externalId;
         request.serialNumber = m_options.mfaSerial;
@@ -159,13 +159,13 @@ std::optional<AwsError> Runner::establishIdentity()
         steps.last().durationSeconds = m_options.durationSeconds;
     }
     for (qsizetype i = 0; i < steps.size(); ++i) {
-        AssumeRoleRequest step = steps.at(i);
+        Sts::AssumeRoleRequest step = steps.at(i);
         if (!step.serialNumber.isEmpty()) {
             step.tokenCode = m_options.mfaCode;
             if (step.tokenCode.isEmpty())
                 step.tokenCode = readSecretLine(QStringLiteral("MFA code for %1: ").arg(step.serialNumber));
         }
-        auto identity = awaitResult<Identity>([&](auto done) { m_provider.switchRole(step, QString(), QString(), done); });
+        auto identity = awaitResult<Auth::Identity>([&](auto done) { m_provider.switchRole(step, QString(), QString(), done); });
         if (!identity)
             return identity.error();
         if (!identity->notice.isEmpty())
@@ -173,11 +173,11 @@ std::optional<AwsError> Runner::establishIdentity()
     }
     if (!m_options.roleArn.isEmpty() && resolved->source == QLatin1String("keychain")) {
         // Remembered as the console remembers switched roles, so the window offers it next time.
-        RoleHistoryEntry entry;
+        Auth::RoleHistoryEntry entry;
         entry.sourceProfile = resolved->name;
         entry.roleArn = m_options.roleArn;
         entry.displayName = m_provider.active().displayName;
-        RoleHistory(m_settings).record(entry);
+        Auth::RoleHistory(m_settings).record(entry);
     }
     m_s3.setCredentials(m_provider.activeCredentials(), m_provider.active().nameForErrors());
     return std::nullopt;
@@ -185,7 +185,7 @@ std::optional<AwsError> Runner::establishIdentity()
 
 int Runner::whoami()
 {
-    auto caller = awaitResult<CallerIdentity>([&](auto done) { m_provider.whoAmI(done); });
+    auto caller = awaitResult<Sts::CallerIdentity>([&](auto done) { m_provider.whoAmI(done); });
     QJsonObject json;
     if (caller) {
         json = {{QStringLiteral("UserId"), caller->userId}, {QStringLiteral("Account"), caller->account},
@@ -197,7 +197,7 @@ int Runner::whoami()
             || error.code == QLatin1String("NotImplemented") || error.code == QLatin1String("InvalidAction");
         if (!unsupported || error.httpStatus == 0)
             return fail(error);
-        const Identity &identity = m_provider.active();
+        const Auth::Identity &identity = m_provider.active();
         json = {{QStringLiteral("Arn"), identity.arn}, {QStringLiteral("AccessKeyId"), identity.accessKeyId},
                 {QStringLiteral("Profile"), identity.profileName},
                 {QStringLiteral("Note"), QStringLiteral("the server does not support GetCallerIdentity; this is what RoleDrop knows locally")}};
@@ -213,7 +213,7 @@ int Runner::assume()
     if (!m_provider.hasRole())
         return usage(QStringLiteral("assume needs --role ARN (or a profile with role_arn)"));
     const AwsCredentials creds = m_provider.activeCredentials();
-    const Identity &identity = m_provider.active();
+    const Auth::Identity &identity = m_provider.active();
     if (m_options.exportFormat) {
         // Single quotes: none of these values can contain one (key ids, base64 tokens, ISO dates).
         out() << "export AWS_ACCESS_KEY_ID='" << creds.accessKeyId << "'\n"
@@ -237,27 +237,27 @@ int Runner::assume()
 int Runner::list()
 {
     if (m_options.arguments.isEmpty()) {
-        auto buckets = awaitResult<ListBucketsResult>([&](auto done) { m_s3.listBuckets(done); });
+        auto buckets = awaitResult<S3::ListBucketsResult>([&](auto done) { m_s3.listBuckets(done); });
         if (!buckets)
             return fail(buckets.error());
-        for (const BucketInfo &bucket : buckets->buckets)
+        for (const S3::BucketInfo &bucket : buckets->buckets)
             out() << bucket.creationDate.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " " << bucket.name << "\n";
         return 0;
     }
-    const auto uri = parseS3Uri(m_options.arguments.first());
+    const auto uri = S3::parseS3Uri(m_options.arguments.first());
     if (!uri)
         return fail(uri.error());
-    ListObjectsRequest request;
+    S3::ListObjectsRequest request;
     request.bucket = uri->bucket;
     request.prefix = uri->key;
     request.delimiter = m_options.recursive ? QString() : QStringLiteral("/");
     do {
-        auto page = awaitResult<ListObjectsPage>([&](auto done) { m_s3.listObjects(request, done); });
+        auto page = awaitResult<S3::ListObjectsPage>([&](auto done) { m_s3.listObjects(request, done); });
         if (!page)
             return fail(page.error());
         for (const QString &prefix : page->commonPrefixes)
             out() << QString(30, QLatin1Char(' ')) << " PRE " << prefix.mid(request.prefix.size()) << "\n";
-        for (const ObjectInfo &object : page->objects) {
+        for (const S3::ObjectInfo &object : page->objects) {
             const QString name = m_options.recursive ? object.key : object.key.mid(request.prefix.size());
             out() << object.lastModified.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " "
                   << QStringLiteral("%1").arg(object.size, 15) << " " << name << "\n";
@@ -272,17 +272,17 @@ int Runner::list()
 namespace {
 
 // Runs a queue of transfers to the end with a progress bar; returns how many failed (after printing why).
-int runQueue(TransferQueue &queue, bool showProgress)
+int runQueue(Transfers::TransferQueue &queue, bool showProgress)
 {
     TerminalProgress progress(showProgress);
     if (showProgress) {  // progress comes every 16 KiB: not even a label is made for it when quiet
-        QObject::connect(&queue, &TransferQueue::totalProgress, [&](qint64 done, qint64 total) {
+        QObject::connect(&queue, &Transfers::TransferQueue::totalProgress, [&](qint64 done, qint64 total) {
             progress.update(QStringLiteral("%1 files").arg(queue.transfers().size()), done, total);
         });
     }
     int failures = 0;
-    QObject::connect(&queue, &TransferQueue::transferFinished, [&](Transfer *transfer) {
-        if (transfer->state() == TransferState::Failed) {
+    QObject::connect(&queue, &Transfers::TransferQueue::transferFinished, [&](Transfers::Transfer *transfer) {
+        if (transfer->state() == Transfers::TransferState::Failed) {
             ++failures;
             progress.finish();
             err() << "roledrop: " << transfer->result().error.userMessage() << "\n";
@@ -291,7 +291,7 @@ int runQueue(TransferQueue &queue, bool showProgress)
     });
     if (!queue.isIdle()) {
         QEventLoop loop;
-        QObject::connect(&queue, &TransferQueue::idle, &loop, &QEventLoop::quit);
+        QObject::connect(&queue, &Transfers::TransferQueue::idle, &loop, &QEventLoop::quit);
         loop.exec();
     }
     progress.finish();
@@ -304,16 +304,16 @@ int Runner::upload()
 {
     if (m_options.arguments.size() < 2)
         return usage(QStringLiteral("upload needs FILE... s3://bucket/prefix/"));
-    const auto target = parseS3Uri(m_options.arguments.last());
+    const auto target = S3::parseS3Uri(m_options.arguments.last());
     if (!target)
         return fail(target.error());
     const QStringList sources = m_options.arguments.mid(0, m_options.arguments.size() - 1);
     const bool intoPrefix = target->isPrefix() || sources.size() > 1;
 
-    UploadOptions uploadOptions;
+    Transfers::UploadOptions uploadOptions;
     if (m_options.parallel > 0)
         uploadOptions.maxPartsInFlight = m_options.parallel;
-    TransferQueue queue;
+    Transfers::TransferQueue queue;
     queue.setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
     QString prefix = target->key;
     if (intoPrefix && !prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/')))
@@ -327,18 +327,18 @@ int Runner::upload()
             while (it.hasNext()) {
                 const QString path = it.next();
                 const QString key = prefix + info.fileName() + QLatin1Char('/') + root.relativeFilePath(path);
-                queue.enqueue(new UploadTransfer(&m_s3, path, {target->bucket, key}, uploadOptions));
+                queue.enqueue(new Transfers::UploadTransfer(&m_s3, path, {target->bucket, key}, uploadOptions));
             }
         } else if (info.isFile()) {
             const QString key = intoPrefix ? prefix + info.fileName() : target->key;
-            queue.enqueue(new UploadTransfer(&m_s3, info.absoluteFilePath(), {target->bucket, key}, uploadOptions));
+            queue.enqueue(new Transfers::UploadTransfer(&m_s3, info.absoluteFilePath(), {target->bucket, key}, uploadOptions));
         } else {
             return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot read %1: no such file or folder").arg(source)));
         }
     }
     const int failures = runQueue(queue, !m_options.quiet);
     if (failures == 0 && !m_options.quiet) {
-        for (const Transfer *transfer : queue.transfers())
+        for (const Transfers::Transfer *transfer : queue.transfers())
             out() << "upload: " << transfer->localPath() << " to " << transfer->remote().toString() << "\n";
     }
     return failures == 0 ? 0 : 1;
@@ -348,25 +348,25 @@ int Runner::download()
 {
     if (m_options.arguments.size() != 2)
         return usage(QStringLiteral("download needs s3://bucket/key DIR"));
-    const auto source = parseS3Uri(m_options.arguments.first());
+    const auto source = S3::parseS3Uri(m_options.arguments.first());
     if (!source)
         return fail(source.error());
     const QString folder = m_options.arguments.at(1);
     if (!QDir().mkpath(folder))
         return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot create the folder %1").arg(folder)));
 
-    TransferQueue queue;
+    Transfers::TransferQueue queue;
     queue.setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
     QStringList keys;
     QString stripPrefix;
     if (source->isPrefix()) {
         stripPrefix = source->key;
-        ListObjectsRequest request{source->bucket, source->key, QString(), QString(), 1000};
+        S3::ListObjectsRequest request{source->bucket, source->key, QString(), QString(), 1000};
         do {
-            auto page = awaitResult<ListObjectsPage>([&](auto done) { m_s3.listObjects(request, done); });
+            auto page = awaitResult<S3::ListObjectsPage>([&](auto done) { m_s3.listObjects(request, done); });
             if (!page)
                 return fail(page.error());
-            for (const ObjectInfo &object : page->objects) {
+            for (const S3::ObjectInfo &object : page->objects) {
                 if (!object.key.endsWith(QLatin1Char('/')))
                     keys << object.key;
             }
@@ -378,18 +378,18 @@ int Runner::download()
     }
     int refused = 0;
     for (const QString &key : std::as_const(keys)) {
-        const auto path = localPathForKey(folder, key, stripPrefix);
+        const auto path = Transfers::localPathForKey(folder, key, stripPrefix);
         if (!path) {
             ++refused;
             err() << "roledrop: " << path.error().userMessage() << "\n";
             continue;
         }
-        queue.enqueue(new DownloadTransfer(&m_s3, {source->bucket, key}, path.value()));
+        queue.enqueue(new Transfers::DownloadTransfer(&m_s3, {source->bucket, key}, path.value()));
     }
     const int failures = runQueue(queue, !m_options.quiet) + refused;
     if (!m_options.quiet) {
-        for (const Transfer *transfer : queue.transfers()) {
-            if (transfer->state() == TransferState::Succeeded)
+        for (const Transfers::Transfer *transfer : queue.transfers()) {
+            if (transfer->state() == Transfers::TransferState::Succeeded)
                 out() << "download: " << transfer->remote().toString() << " to " << transfer->localPath() << "\n";
         }
     }
@@ -400,13 +400,13 @@ int Runner::presign()
 {
     if (m_options.arguments.size() != 1)
         return usage(QStringLiteral("presign needs s3://bucket/key"));
-    const auto uri = parseS3Uri(m_options.arguments.first());
+    const auto uri = S3::parseS3Uri(m_options.arguments.first());
     if (!uri)
         return fail(uri.error());
     const auto url = m_s3.presign(m_options.put ? "PUT" : "GET", uri->bucket, uri->key, m_options.expiresSeconds);
     if (!url)
         return fail(url.error());
-    const Identity &identity = m_provider.active();
+    const Auth::Identity &identity = m_provider.active();
     if (identity.isTemporary() && QDateTime::currentDateTimeUtc().addSecs(m_options.expiresSeconds) > identity.expiration)
         err() << "roledrop: note: the URL stops working when the role session ends at "
               << identity.expiration.toLocalTime().toString(Qt::ISODate) << ", before the " << m_options.expiresSeconds
@@ -417,7 +417,7 @@ int Runner::presign()
 
 int Runner::profiles()
 {
-    for (const Profile &profile : m_profiles.list())
+    for (const Auth::Profile &profile : m_profiles.list())
         out() << profile.name << "\t(RoleDrop, keychain)\t" << profile.accessKeyId << "\t" << profile.region
               << (profile.endpointUrl.isEmpty() ? QString() : QLatin1Char('\t') + profile.endpointUrl) << "\n";
     for (const QString &name : m_awsConfig.profileNames()) {
@@ -434,7 +434,7 @@ int Runner::profileAdd()
 {
     if (m_options.arguments.size() != 1 || m_options.accessKeyId.isEmpty())
         return usage(QStringLiteral("profile-add needs NAME --access-key-id ID (the secret is read from stdin)"));
-    Profile profile;
+    Auth::Profile profile;
     profile.name = m_options.arguments.first();
     profile.accessKeyId = m_options.accessKeyId;
     if (!m_options.region.isEmpty())
@@ -442,7 +442,7 @@ int Runner::profileAdd()
     profile.endpointUrl = m_options.endpointUrl;
     profile.pathStyle = m_options.pathStyle;
     profile.mfaSerial = m_options.mfaSerial;
-    const auto valid = ProfileStore::validate(profile);
+    const auto valid = Auth::ProfileStore::validate(profile);
     if (!valid)
         return fail(valid.error());
     const QString secret = readSecretLine(QStringLiteral("Secret access key for %1: ").arg(profile.accessKeyId));

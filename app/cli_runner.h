@@ -1,14 +1,14 @@
 #pragma once
 
 #include "app/cli_options.h"
-#include "core/aws_config_file.h"
-#include "core/aws_http_client.h"
-#include "core/credential_provider.h"
-#include "core/keychain_store.h"
-#include "core/profile_resolver.h"
-#include "core/profile_store.h"
-#include "core/s3_client.h"
-#include "core/sts_client.h"
+#include "core/auth/aws_config_file.h"
+#include "core/http/aws_http_client.h"
+#include "core/auth/credential_provider.h"
+#include "core/auth/keychain_store.h"
+#include "core/auth/profile_resolver.h"
+#include "core/auth/profile_store.h"
+#include "core/s3/s3_client.h"
+#include "core/sts/sts_client.h"
 
 #include <QSettings>
 
@@ -41,13 +41,13 @@ private:
 
     Options m_options;
     QSettings m_settings;
-    ProfileStore m_profiles;
-    KeychainStore m_keychain;
-    AwsSharedConfig m_awsConfig;
-    AwsHttpClient m_http;
-    StsClient m_sts;
-    S3Client m_s3;
-    CredentialProvider m_provider;
+    Auth::ProfileStore m_profiles;
+    Auth::KeychainStore m_keychain;
+    Auth::AwsSharedConfig m_awsConfig;
+    Http::AwsHttpClient m_http;
+    Sts::StsClient m_sts;
+    S3::S3Client m_s3;
+    Auth::CredentialProvider m_provider;
     QString m_notice;
 };
 

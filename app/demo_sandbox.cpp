@@ -1,8 +1,8 @@
 #include "app/demo_sandbox.h"
 
 #include "app/await_result.h"
-#include "core/keychain_store.h"
-#include "core/profile_store.h"
+#include "core/auth/keychain_store.h"
+#include "core/auth/profile_store.h"
 
 #include <QDir>
 #include <QFile>
@@ -82,17 +82,17 @@ Outcome<DemoSandbox::Info> DemoSandbox::start()
     info.roleS3Access = env.value(QStringLiteral("ROLEDROP_TEST_ROLE_S3ACCESS"));
     info.roleReadOnly = env.value(QStringLiteral("ROLEDROP_TEST_ROLE_READONLY"));
 
-    Profile profile;
+    Auth::Profile profile;
     profile.name = info.profileName;
     profile.accessKeyId = env.value(QStringLiteral("ROLEDROP_TEST_JAMES_KEY"));
     profile.endpointUrl = info.endpoint;
     profile.pathStyle = true;
     QSettings settings;
-    ProfileStore profiles(settings);
+    Auth::ProfileStore profiles(settings);
     const auto saved = profiles.save(profile);
     if (!saved)
         return saved.error();
-    KeychainStore keychain;
+    Auth::KeychainStore keychain;
     const QString secret = env.value(QStringLiteral("ROLEDROP_TEST_JAMES_SECRET"));
     auto written = Cli::awaitResult<bool>([&](auto done) { keychain.writeSecret(profile.name, secret, done); });
     if (!written)

@@ -8,10 +8,10 @@
 // Prints one line per phase: "gui-stall PHASE max_ms=.. p99_ms=.. over_50ms=.. seconds=.. samples=..".
 
 #include "ui/app_session.h"
-#include "ui/bucket_browser.h"
+#include "ui/browser/bucket_browser.h"
 #include "ui/main_window.h"
-#include "ui/object_list_model.h"
-#include "ui/transfer_controller.h"
+#include "ui/browser/object_list_model.h"
+#include "ui/transfers/transfer_controller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -109,11 +109,11 @@ QString listingKey(const QString &prefix, int index)
     return prefix + QStringLiteral("object-%1").arg(index, 6, 10, QLatin1Char('0'));
 }
 
-bool seedListing(S3Client &s3, const QString &bucket, const QString &prefix, int count)
+bool seedListing(S3::S3Client &s3, const QString &bucket, const QString &prefix, int count)
 {
     // A rerun finds the last object there and skips the putting; were some missing, the row count check fails.
     bool haveLast = false, asked = false;
-    s3.headObject(bucket, listingKey(prefix, count - 1), [&](Outcome<ObjectMetadata> meta) {
+    s3.headObject(bucket, listingKey(prefix, count - 1), [&](Outcome<S3::ObjectMetadata> meta) {
         haveLast = bool(meta);
         asked = true;
     });
@@ -168,7 +168,7 @@ int main(int argc, char **argv)
                                      qEnvironmentVariable("AWS_SESSION_TOKEN"), QDateTime()};
     if (credentials.accessKeyId.isEmpty() || credentials.secretAccessKey.isEmpty())
         return fail(QStringLiteral("needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"));
-    auto endpointUrl = EndpointConfig::parseEndpointUrl(parser.value(QStringLiteral("endpoint")));
+    auto endpointUrl = Http::EndpointConfig::parseEndpointUrl(parser.value(QStringLiteral("endpoint")));
     if (!endpointUrl)
         return fail(endpointUrl.error().userMessage());
 
@@ -178,7 +178,7 @@ int main(int argc, char **argv)
         return fail(QStringLiteral("cannot create a settings file"));
     QSettings settings(settingsFile.fileName(), QSettings::IniFormat);
     AppSession session(settings, QStringLiteral("RoleDrop-bench"));
-    EndpointConfig endpoint;
+    Http::EndpointConfig endpoint;
     endpoint.region = QStringLiteral("us-east-1");
     endpoint.pathStyle = true;
     endpoint.customEndpoint = endpointUrl.value();
@@ -199,13 +199,13 @@ int main(int argc, char **argv)
     meter.stopAndPrint("idle-2s");
 
     // 1. The upload, through the same path as a drop: conflict check, queue, progress in the dock.
-    TransferQueue &queue = session.transfers();
+    Transfers::TransferQueue &queue = session.transfers();
     int failedTransfers = 0;
-    QObject::connect(&queue, &TransferQueue::transferFinished, [&](Transfer *transfer) {
-        failedTransfers += transfer->state() == TransferState::Succeeded ? 0 : 1;
+    QObject::connect(&queue, &Transfers::TransferQueue::transferFinished, [&](Transfers::Transfer *transfer) {
+        failedTransfers += transfer->state() == Transfers::TransferState::Succeeded ? 0 : 1;
     });
     bool started = false;
-    QObject::connect(&queue, &TransferQueue::transferAdded, [&] { started = true; });
+    QObject::connect(&queue, &Transfers::TransferQueue::transferAdded, [&] { started = true; });
     // A fresh prefix each run: an existing object would open the overwrite question and wait for a click.
     const QString uploadPrefix = QStringLiteral("gui-stall/%1/").arg(QDateTime::currentMSecsSinceEpoch());
     meter.start();

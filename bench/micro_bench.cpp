@@ -2,11 +2,11 @@
 // OpenSSL's raw EVP on the same buffer, parsing a 1,000-key ListObjectsV2 page, and the bucket browser's
 // model appending 100k rows. Compare the hashing pair as a ratio; the rest are absolute figures.
 
-#include "core/crypto.h"
-#include "core/s3_response_parser.h"
-#include "core/sigv4_signer.h"
-#include "core/sigv4_signing_key.h"
-#include "ui/object_list_model.h"
+#include "core/common/crypto.h"
+#include "core/s3/s3_response_parser.h"
+#include "core/sigv4/sigv4_signer.h"
+#include "core/sigv4/sigv4_signing_key.h"
+#include "ui/browser/object_list_model.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -99,18 +99,18 @@ void ParseListObjectsPage1000(benchmark::State &state)
 {
     const QByteArray xml = listingPage(1000);
     for (auto _ : state)
-        benchmark::DoNotOptimize(parseListObjectsV2Response(xml, true));
+        benchmark::DoNotOptimize(S3::parseListObjectsV2Response(xml, true));
 }
 BENCHMARK(ParseListObjectsPage1000)->Unit(benchmark::kMicrosecond);
 
 void BrowserModelAppend100k(benchmark::State &state)
 {
-    QList<ListObjectsPage> pages;
+    QList<S3::ListObjectsPage> pages;
     for (int page = 0; page < 100; ++page)
-        pages.append(parseListObjectsV2Response(listingPage(1000, page * 1000), true).value());
+        pages.append(S3::parseListObjectsV2Response(listingPage(1000, page * 1000), true).value());
     for (auto _ : state) {
         Ui::ObjectListModel model(nullptr);
-        for (const ListObjectsPage &page : pages)
+        for (const S3::ListObjectsPage &page : pages)
             model.appendPage(page);
         benchmark::DoNotOptimize(model.rowCount());
     }

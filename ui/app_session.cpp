@@ -8,27 +8,27 @@ AppSession::AppSession(QSettings &settings, const QString &keychainService, QObj
       m_profiles(settings),
       m_keychain(keychainService),
       m_roleHistory(settings),
-      m_awsConfig(AwsSharedConfig::load()),
-      m_sts(&m_http, EndpointConfig{}),
-      m_s3(&m_http, EndpointConfig{}),
+      m_awsConfig(Auth::AwsSharedConfig::load()),
+      m_sts(&m_http, Http::EndpointConfig{}),
+      m_s3(&m_http, Http::EndpointConfig{}),
       m_credentials(&m_sts)
 {
-    connect(&m_credentials, &CredentialProvider::identityChanged, this, [this](const Identity &identity) {
+    connect(&m_credentials, &Auth::CredentialProvider::identityChanged, this, [this](const Auth::Identity &identity) {
         applyCredentials();
         emit identityChanged(identity);
     });
-    connect(&m_credentials, &CredentialProvider::credentialsRefreshed, this, [this](const Identity &identity) {
+    connect(&m_credentials, &Auth::CredentialProvider::credentialsRefreshed, this, [this](const Auth::Identity &identity) {
         applyCredentials();
         emit identityChanged(identity);
     });
-    connect(&m_credentials, &CredentialProvider::refreshFailed, this, &AppSession::errorOccurred);
+    connect(&m_credentials, &Auth::CredentialProvider::refreshFailed, this, &AppSession::errorOccurred);
 }
 
 AppSession::~AppSession() = default;
 
 void AppSession::reloadAwsConfig()
 {
-    m_awsConfig = AwsSharedConfig::load();
+    m_awsConfig = Auth::AwsSharedConfig::load();
 }
 
 void AppSession::applyCredentials()
@@ -43,18 +43,18 @@ void AppSession::openProfile(const QString &profileName)
         emit profileFailed(profileName, AwsError::validation(tr("No profile named '%1'").arg(profileName)));
         return;
     }
-    EndpointConfig endpoint;
+    Http::EndpointConfig endpoint;
     endpoint.region = profile->region;
     endpoint.pathStyle = profile->pathStyle;
     if (!profile->endpointUrl.isEmpty()) {
-        const auto url = EndpointConfig::parseEndpointUrl(profile->endpointUrl);
+        const auto url = Http::EndpointConfig::parseEndpointUrl(profile->endpointUrl);
         if (!url) {
             emit profileFailed(profileName, url.error());
             return;
         }
         endpoint.customEndpoint = url.value();
     }
-    const Profile chosen = *profile;
+    const Auth::Profile chosen = *profile;
     m_keychain.readSecret(profileName, [this, chosen, endpoint](Outcome<QString> secret) {
         if (!secret) {
             emit profileFailed(chosen.name, secret.error());
@@ -69,13 +69,13 @@ void AppSession::openProfile(const QString &profileName)
     });
 }
 
-AwsCall *AppSession::switchRole(const AssumeRoleRequest &request, const QString &displayName, const QString &color,
-                                std::function<void(Outcome<Identity>)> done)
+Http::AwsCall *AppSession::switchRole(const Sts::AssumeRoleRequest &request, const QString &displayName, const QString &color,
+                                std::function<void(Outcome<Auth::Identity>)> done)
 {
     const QString profile = m_activeProfile;
-    return m_credentials.switchRole(request, displayName, color, [=, this](Outcome<Identity> identity) {
+    return m_credentials.switchRole(request, displayName, color, [=, this](Outcome<Auth::Identity> identity) {
         if (identity) {
-            RoleHistoryEntry entry;
+            Auth::RoleHistoryEntry entry;
             entry.sourceProfile = profile;
             entry.roleArn = request.roleArn;
             entry.accountId = identity->accountId;

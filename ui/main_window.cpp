@@ -2,13 +2,13 @@
 
 #include "ui/app_resources.h"
 #include "ui/app_session.h"
-#include "ui/bucket_browser.h"
-#include "ui/identity_bar.h"
-#include "ui/mfa_prompt.h"
-#include "ui/profile_list.h"
-#include "ui/switch_role_dialog.h"
-#include "ui/transfer_controller.h"
-#include "ui/transfer_queue_view.h"
+#include "ui/browser/bucket_browser.h"
+#include "ui/identity/identity_bar.h"
+#include "ui/identity/mfa_prompt.h"
+#include "ui/profiles/profile_list.h"
+#include "ui/identity/switch_role_dialog.h"
+#include "ui/transfers/transfer_controller.h"
+#include "ui/transfers/transfer_queue_view.h"
 
 #include <QAction>
 #include <QApplication>
@@ -151,12 +151,12 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->accept();
 }
 
-void MainWindow::showIdentity(const Identity &identity)
+void MainWindow::showIdentity(const Auth::Identity &identity)
 {
-    const EndpointConfig &endpoint = m_session->s3().endpoint();
+    const Http::EndpointConfig &endpoint = m_session->s3().endpoint();
     m_regionLabel->setText(tr("Region: %1").arg(endpoint.region));
     m_endpointLabel->setText(endpoint.customEndpoint.isValid() ? tr("Endpoint: %1").arg(endpoint.customEndpoint.toString()) : tr("AWS"));
-    setWindowTitle(identity.kind == Identity::Kind::None ? tr("RoleDrop") : tr("%1 — RoleDrop").arg(identity.displayName));
+    setWindowTitle(identity.kind == Auth::Identity::Kind::None ? tr("RoleDrop") : tr("%1 — RoleDrop").arg(identity.displayName));
     m_errorLabel->clear();
 }
 

@@ -8,6 +8,8 @@ class QSplitter;
 
 namespace RoleDrop {
 struct AwsError;
+}
+namespace RoleDrop::Auth {
 struct Identity;
 }
 
@@ -45,7 +47,7 @@ private:
     void buildMenus();
     void restoreLayout();
     void saveLayout();
-    void showIdentity(const RoleDrop::Identity &identity);
+    void showIdentity(const RoleDrop::Auth::Identity &identity);
     void showError(const RoleDrop::AwsError &error);
     void openSwitchRoleDialog();
 

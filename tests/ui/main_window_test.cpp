@@ -4,11 +4,11 @@
 
 #include "test_world.h"
 #include "ui/app_session.h"
-#include "ui/bucket_browser.h"
-#include "ui/identity_bar.h"
+#include "ui/browser/bucket_browser.h"
+#include "ui/identity/identity_bar.h"
 #include "ui/main_window.h"
-#include "ui/object_list_model.h"
-#include "ui/switch_role_dialog.h"
+#include "ui/browser/object_list_model.h"
+#include "ui/identity/switch_role_dialog.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -53,7 +53,7 @@ private slots:
     {
         QSettings settings(m_dir.filePath(QStringLiteral("roledrop.ini")), QSettings::IniFormat);
         Ui::AppSession session(settings, QStringLiteral("RoleDropMainWindowTest"));
-        Profile profile;
+        Auth::Profile profile;
         profile.name = QStringLiteral("james");
         profile.accessKeyId = worldValue("ROLEDROP_TEST_JAMES_KEY");
         profile.endpointUrl = worldValue("ROLEDROP_TEST_S3_ENDPOINT");
@@ -83,7 +83,7 @@ private slots:
         // The Switch Role dialog, as a person sees it (filled in, before pressing Switch).
         {
             Ui::SwitchRoleDialog dialog(&session, &window);
-            RoleHistoryEntry entry;
+            Auth::RoleHistoryEntry entry;
             entry.roleArn = worldValue("ROLEDROP_TEST_ROLE_S3ACCESS");
             entry.displayName = QStringLiteral("S3Access");
             entry.color = QStringLiteral("#1D8102");
@@ -95,10 +95,10 @@ private slots:
         }
 
         // Switch Role as the dialog does: the identity bar, the colour and the listing follow.
-        AssumeRoleRequest request;
+        Sts::AssumeRoleRequest request;
         request.roleArn = worldValue("ROLEDROP_TEST_ROLE_S3ACCESS");
         request.roleSessionName = QStringLiteral("window-test");
-        auto identity = Test::wait<Identity>([&](auto done) {
+        auto identity = Test::wait<Auth::Identity>([&](auto done) {
             session.switchRole(request, QStringLiteral("S3Access"), QStringLiteral("#1D8102"), done);
         });
         QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().userMessage()));
@@ -119,7 +119,7 @@ private slots:
         Test::wait<Done>([&](auto done) { session.s3().deleteObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("dropped-in-window.txt"), done); });
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(file)});
-        QSignalSpy idle(&session.transfers(), &TransferQueue::idle);
+        QSignalSpy idle(&session.transfers(), &Transfers::TransferQueue::idle);
         QSignalSpy requested(window.browser(), &Ui::BucketBrowser::uploadRequested);
         // Below the rows: onto the folder itself, not onto a sub-folder's row.
         const QPoint emptyArea = window.browser()->view()->viewport()->rect().bottomLeft() + QPoint(5, -5);
@@ -127,7 +127,7 @@ private slots:
         QCOMPARE(requested.size(), 1);
         QCOMPARE(requested.first().at(2).toString(), QString());
         QTRY_VERIFY_WITH_TIMEOUT(!idle.isEmpty(), 30000);
-        QCOMPARE(session.transfers().transfers().last()->state(), TransferState::Succeeded);
+        QCOMPARE(session.transfers().transfers().last()->state(), Transfers::TransferState::Succeeded);
         QTRY_VERIFY_WITH_TIMEOUT(listed(window.browser(), QStringLiteral("dropped-in-window.txt")), 20000);
         shoot(&window, "mainwindow-uploaded");
 
@@ -183,13 +183,13 @@ private slots:
         QVERIFY(window.browser()->handleDrop(&bigMime, emptyArea));
         QTRY_VERIFY_WITH_TIMEOUT(session.transfers().transfers().size() == 2
                                      && session.transfers().transfers().last()->bytesDone() > 20 * 1024 * 1024, 60000);
-        Transfer *large = session.transfers().transfers().last();
-        QCOMPARE(large->state(), TransferState::Running);
+        Transfers::Transfer *large = session.transfers().transfers().last();
+        QCOMPARE(large->state(), Transfers::TransferState::Running);
         shoot(&window, "transfer-queue-mid-upload");
         session.transfers().cancelAll();
-        QCOMPARE(large->state(), TransferState::Cancelled);
+        QCOMPARE(large->state(), Transfers::TransferState::Cancelled);
         QTest::qWait(1000);
-        auto gone = Test::wait<ObjectMetadata>([&](auto done) {
+        auto gone = Test::wait<S3::ObjectMetadata>([&](auto done) {
             session.s3().headObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("large-upload.bin"), done);
         });
         QVERIFY(!gone);

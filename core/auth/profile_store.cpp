@@ -1,0 +1,220 @@
+#include "core/auth/profile_store.h"
+
+#include <QRegularExpression>
+#include <QSettings>
+#include <QUrl>
+
+namespace RoleDrop::Auth {
+
+namespace {
+
+const QString kGroup = QStringLiteral("profiles");
+
+QString groupOf(const QString &name)
+{
+    return kGroup + QLatin1Char('/') + name;
+}
+
+bool matchesWhole(const QString &pattern, const QString &text)
+{
+    return QRegularExpression(QStringLiteral("\\A(?:%1)\\z").arg(pattern)).match(text).hasMatch();
+}
+
+// Never echoes the field: a secret pasted into the wrong box must not reach a dialog or a log.
+std::optional<AwsError> checkAccessKeyId(const QString &id)
+{
+    if (id.isEmpty())
+        return AwsError::validation(QStringLiteral("Access key ID is empty"));
+    if (matchesWhole(QStringLiteral("[A-Z0-9]{16,128}"), id))
+        return std::nullopt;
+    if (matchesWhole(QStringLiteral("[A-Za-z0-9/+]{40}"), id))
+        return AwsError::validation(QStringLiteral("That looks like a secret access key: the access key ID is the shorter "
+                                                   "upper-case one, like AKIAIOSFODNN7EXAMPLE"));
+    return AwsError::validation(QStringLiteral("Access key ID must be 16-128 upper-case letters and digits, like "
+                                               "AKIAIOSFODNN7EXAMPLE (got %1 characters)")
+                                    .arg(id.size()));
+}
+
+std::optional<AwsError> checkRegion(const QString &region)
+{
+    if (region.isEmpty())
+        return AwsError::validation(QStringLiteral("Region is empty: use e.g. us-east-1 (Ceph RGW: its zonegroup, often 'default')"));
+    if (!matchesWhole(QStringLiteral("[A-Za-z0-9._-]{1,64}"), region))
+        return AwsError::validation(QStringLiteral("Region '%1' may only hold letters, digits and ._-").arg(region.left(64)));
+    return std::nullopt;
+}
+
+std::optional<AwsError> checkEndpointUrl(const QString &text)
+{
+    if (text.isEmpty())
+        return std::nullopt;
+    const QUrl url(text, QUrl::StrictMode);
+    // Checked before anything echoes the URL: user info may be a password.
+    if (!url.userInfo().isEmpty() || text.contains(QLatin1Char('@')))
+        return AwsError::validation(QStringLiteral("Endpoint URL must not contain a user name or password"));
+    if (!url.isValid() || url.host().isEmpty())
+        return AwsError::validation(QStringLiteral("Endpoint URL '%1' is not a valid URL: use e.g. https://s3.example.com or http://127.0.0.1:7480")
+                                        .arg(text.left(200)));
+    const QString scheme = url.scheme().toLower();
+    if (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
+        return AwsError::validation(QStringLiteral("Endpoint URL must start with http:// or https://, got '%1'").arg(text.left(200)));
+    if (url.hasQuery() || url.hasFragment() || (!url.path().isEmpty() && url.path() != QLatin1String("/")))
+        return AwsError::validation(QStringLiteral("Endpoint URL '%1' must be a scheme, host and port only (no path, query or fragment)")
+                                        .arg(text.left(200)));
+    return std::nullopt;
+}
+
+std::optional<AwsError> checkMfaSerial(const QString &serial)
+{
+    // STS's SerialNumber: an MFA device ARN or a hardware token's serial.
+    if (serial.isEmpty() || matchesWhole(QStringLiteral("[A-Za-z0-9_+=/:,.@-]{9,256}"), serial))
+        return std::nullopt;
+    return AwsError::validation(QStringLiteral("MFA serial must be an MFA device ARN (arn:aws:iam::123456789012:mfa/NAME) "
+                                               "or a device serial number (9-256 characters)"));
+}
+
+} // namespace
+
+ProfileStore::ProfileStore(QSettings &settings) : m_settings(settings) {}
+
+ProfileStore::ProfileStore(const QString &iniFilePath)
+    : m_owned(std::make_unique<QSettings>(iniFilePath, QSettings::IniFormat)), m_settings(*m_owned)
+{
+}
+
+ProfileStore::~ProfileStore() = default;
+
+std::optional<AwsError> ProfileStore::checkName(const QString &name)
+{
+    if (name.trimmed().isEmpty())
+        return AwsError::validation(QStringLiteral("Profile name is empty"));
+    if (name != name.trimmed())
+        return AwsError::validation(QStringLiteral("Profile name must not start or end with spaces"));
+    if (name.size() > 64)
+        return AwsError::validation(QStringLiteral("Profile name is longer than 64 characters"));
+    // '/' and '\' would split the settings group; control characters have no business in a name.
+    for (const QChar c : name) {
+        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c.category() == QChar::Other_Control)
+            return AwsError::validation(QStringLiteral("Profile name '%1' must not contain '/', '\\' or control characters")
+                                            .arg(QString(name).replace(QRegularExpression(QStringLiteral("\\p{Cc}")), QStringLiteral("?"))));
+    }
+    return std::nullopt;
+}
+
+Outcome<Profile> ProfileStore::validate(const Profile &input)
+{
+    Profile p = input;
+    p.name = p.name.trimmed();
+    p.accessKeyId = p.accessKeyId.trimmed();
+    p.region = p.region.trimmed();
+    p.endpointUrl = p.endpointUrl.trimmed();
+    p.mfaSerial = p.mfaSerial.trimmed();
+    for (const auto &error : {checkName(p.name), checkAccessKeyId(p.accessKeyId), checkRegion(p.region),
+                              checkEndpointUrl(p.endpointUrl), checkMfaSerial(p.mfaSerial)}) {
+        if (error)
+            return *error;
+    }
+    return p;
+}
+
+QStringList ProfileStore::names() const
+{
+    m_settings.beginGroup(kGroup);
+    QStringList names = m_settings.childGroups();
+    m_settings.endGroup();
+    names.sort();
+    return names;
+}
+
+QList<Profile> ProfileStore::list() const
+{
+    QList<Profile> profiles;
+    for (const QString &name : names()) {
+        if (auto p = profile(name))
+            profiles.append(*p);
+    }
+    return profiles;
+}
+
+bool ProfileStore::contains(const QString &name) const
+{
+    return !checkName(name) && names().contains(name);
+}
+
+std::optional<Profile> ProfileStore::profile(const QString &name) const
+{
+    if (!contains(name))
+        return std::nullopt;
+    m_settings.beginGroup(groupOf(name));
+    Profile p;
+    p.name = name;
+    p.accessKeyId = m_settings.value(QStringLiteral("accessKeyId")).toString();
+    p.region = m_settings.value(QStringLiteral("region"), p.region).toString();
+    p.endpointUrl = m_settings.value(QStringLiteral("endpointUrl")).toString();
+    p.pathStyle = m_settings.value(QStringLiteral("pathStyle"), false).toBool();
+    p.mfaSerial = m_settings.value(QStringLiteral("mfaSerial")).toString();
+    m_settings.endGroup();
+    return p;
+}
+
+Outcome<Profile> ProfileStore::save(const Profile &input)
+{
+    auto valid = validate(input);
+    if (!valid)
+        return valid.error();
+    const Profile &p = valid.value();
+    // Replace the whole group so that no key from an older version lingers.
+    m_settings.remove(groupOf(p.name));
+    m_settings.beginGroup(groupOf(p.name));
+    m_settings.setValue(QStringLiteral("accessKeyId"), p.accessKeyId);
+    m_settings.setValue(QStringLiteral("region"), p.region);
+    m_settings.setValue(QStringLiteral("endpointUrl"), p.endpointUrl);
+    m_settings.setValue(QStringLiteral("pathStyle"), p.pathStyle);
+    m_settings.setValue(QStringLiteral("mfaSerial"), p.mfaSerial);
+    m_settings.endGroup();
+    if (auto error = sync())
+        return *error;
+    return p;
+}
+
+bool ProfileStore::remove(const QString &name)
+{
+    if (!contains(name))
+        return false;
+    m_settings.remove(groupOf(name));
+    return !sync();
+}
+
+Outcome<Profile> ProfileStore::rename(const QString &from, const QString &to)
+{
+    auto old = profile(from);
+    if (!old)
+        return AwsError::validation(QStringLiteral("No profile '%1' to rename").arg(from));
+    if (auto error = checkName(to))
+        return *error;
+    if (to == from)
+        return *old;
+    if (contains(to))
+        return AwsError::validation(QStringLiteral("A profile named '%1' already exists").arg(to));
+    Profile renamed = *old;
+    renamed.name = to;
+    auto saved = save(renamed);
+    if (!saved)
+        return saved.error();
+    m_settings.remove(groupOf(from));
+    if (auto error = sync())
+        return *error;
+    return saved;
+}
+
+std::optional<AwsError> ProfileStore::sync()
+{
+    m_settings.sync();
+    if (m_settings.status() != QSettings::NoError) {
+        const QString file = m_settings.fileName();
+        return AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write the settings file %1").arg(file));
+    }
+    return std::nullopt;
+}
+
+} // namespace RoleDrop::Auth

@@ -1,0 +1,97 @@
+#include "core/transfer/transfer.h"
+
+namespace RoleDrop::Transfers {
+
+Transfer::Transfer(S3::S3Client *client, TransferDirection direction, QString localPath, S3::S3Uri remote, QObject *parent)
+    : QObject(parent), m_client(client), m_direction(direction), m_localPath(std::move(localPath)), m_remote(std::move(remote))
+{
+}
+
+double Transfer::bytesPerSecond() const
+{
+    const qint64 ms = m_clock.isValid() ? m_clock.elapsed() : 0;
+    return ms > 0 ? m_bytesDone * 1000.0 / ms : 0.0;
+}
+
+bool Transfer::isFinished() const
+{
+    return m_state == TransferState::Succeeded || m_state == TransferState::Failed || m_state == TransferState::Cancelled;
+}
+
+void Transfer::start()
+{
+    if (m_state == TransferState::Running || m_state == TransferState::Succeeded)
+        return;
+    m_state = TransferState::Running;
+    m_result = TransferResult{};
+    m_bytesDone = 0;
+    m_clock.start();
+    emit started();
+    run();
+}
+
+bool Transfer::requeue()
+{
+    if (m_state != TransferState::Failed && m_state != TransferState::Cancelled)
+        return false;
+    m_state = TransferState::Queued;
+    m_bytesDone = 0;
+    m_result = TransferResult{};
+    emit progress(m_bytesDone, m_bytesTotal);
+    return true;
+}
+
+void Transfer::cancel()
+{
+    if (isFinished())
+        return;
+    if (m_state == TransferState::Running)
+        abortWork();
+    AwsError error = AwsError::local(AwsErrorKind::Cancelled, QStringLiteral("Cancelled"));
+    error.resource = m_remote.toString();
+    finishWith(TransferState::Cancelled, error, QString());
+}
+
+void Transfer::setTotal(qint64 total)
+{
+    m_bytesTotal = total;
+    emit progress(m_bytesDone, m_bytesTotal);
+}
+
+void Transfer::setProgress(qint64 done)
+{
+    if (m_state != TransferState::Running || done == m_bytesDone)
+        return;
+    m_bytesDone = done;
+    emit progress(m_bytesDone, m_bytesTotal);
+}
+
+void Transfer::succeed(const QString &eTag)
+{
+    if (m_state != TransferState::Running)
+        return;
+    m_bytesDone = m_bytesTotal;
+    emit progress(m_bytesDone, m_bytesTotal);
+    finishWith(TransferState::Succeeded, AwsError{}, eTag);
+}
+
+void Transfer::fail(const AwsError &error)
+{
+    if (m_state != TransferState::Running)
+        return;
+    abortWork();
+    finishWith(TransferState::Failed, error, QString());
+}
+
+void Transfer::finishWith(TransferState state, const AwsError &error, const QString &eTag)
+{
+    m_state = state;
+    m_result.state = state;
+    m_result.error = error;
+    m_result.eTag = eTag;
+    m_result.bytes = m_bytesDone;
+    m_result.localPath = m_localPath;
+    emit finished(m_result);
+}
+
+} // namespace RoleDrop::Transfers

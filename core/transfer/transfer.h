@@ -1,0 +1,85 @@
+#pragma once
+
+#include "core/common/aws_error.h"
+#include "core/s3/s3_uri.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+namespace RoleDrop::S3 {
+class S3Client;
+}
+
+namespace RoleDrop::Transfers {
+
+enum class TransferDirection { Upload, Download };
+enum class TransferState { Queued, Running, Succeeded, Failed, Cancelled };
+
+struct TransferResult
+{
+    TransferState state = TransferState::Queued;
+    AwsError error;        // set when Failed or Cancelled
+    QString eTag;          // uploads: the object's ETag
+    qint64 bytes = 0;
+    QString localPath;
+};
+
+// One file going up or down. Progress is reported as bytes done / total; cancel() stops the network
+// work and cleans up on the server (aborts a multipart upload) and on disk (no partial file left).
+// A failed or cancelled transfer can be started again (retry).
+class Transfer : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Transfer)
+public:
+    Transfer(S3::S3Client *client, TransferDirection direction, QString localPath, S3::S3Uri remote, QObject *parent);
+
+    TransferDirection direction() const { return m_direction; }
+    const QString &localPath() const { return m_localPath; }
+    const S3::S3Uri &remote() const { return m_remote; }
+    TransferState state() const { return m_state; }
+    qint64 bytesDone() const { return m_bytesDone; }
+    qint64 bytesTotal() const { return m_bytesTotal; }
+    const TransferResult &result() const { return m_result; }
+    // Average bytes per second since the (last) start.
+    double bytesPerSecond() const;
+    bool isFinished() const;
+
+    void start();
+    void cancel();
+    // A failed or cancelled transfer goes back to Queued, so a queue can start it again in its turn.
+    bool requeue();
+
+signals:
+    void started();
+    void progress(qint64 bytesDone, qint64 bytesTotal);
+    void finished(const RoleDrop::Transfers::TransferResult &result);
+
+protected:
+    virtual void run() = 0;           // begin the work; report through setProgress()/succeed()/fail()
+    virtual void abortWork() = 0;     // stop everything in flight; then the base class reports Cancelled
+
+    void setTotal(qint64 total);
+    void setProgress(qint64 done);
+    void succeed(const QString &eTag = QString());
+    void fail(const AwsError &error);
+
+    S3::S3Client *client() const { return m_client; }
+
+private:
+    void finishWith(TransferState state, const AwsError &error, const QString &eTag);
+
+    S3::S3Client *m_client;
+    TransferDirection m_direction;
+    QString m_localPath;
+    S3::S3Uri m_remote;
+    TransferState m_state = TransferState::Queued;
+    qint64 m_bytesDone = 0;
+    qint64 m_bytesTotal = 0;
+    QElapsedTimer m_clock;
+    TransferResult m_result;
+};
+
+} // namespace RoleDrop::Transfers
+
+Q_DECLARE_METATYPE(RoleDrop::Transfers::TransferResult)

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+namespace RoleDrop::Transfers {
+
+// One local file found under what the user dropped, with the path it keeps relative to the drop
+// ("photos/2024/a.jpg" for a file inside the dropped folder "photos").
+struct LocalFileEntry
+{
+    QString localPath;
+    QString relativePath;  // '/'-separated, never starts with '/'
+    qint64 size = 0;
+};
+
+struct LocalScan
+{
+    QList<LocalFileEntry> files;
+    QStringList problems;  // paths that could not be read, for the user
+};
+
+struct UploadItem
+{
+    QString localPath;
+    QString key;
+    qint64 size = 0;
+};
+
+struct UploadPlan
+{
+    QString prefix;  // normalised: empty or ending in '/'
+    QList<UploadItem> items;
+    qint64 totalBytes = 0;
+};
+
+enum class ConflictChoice { Overwrite, Skip, KeepBoth };
+
+// Walks files and folders (recursively, hidden files included because a folder upload should be a
+// faithful copy; symlinked folders are not followed so a link loop cannot make the walk endless).
+// Touches the disk, so the controller runs it off the GUI thread.
+LocalScan scanLocalPaths(const QStringList &paths);
+
+// "a/b" -> "a/b/", "/a//b/" -> "a/b/", "" -> "": S3 keys never start with '/' and a prefix names a folder.
+QString normalizedPrefix(const QString &prefix);
+
+// Pure: the keys the files get under `prefix`. Two dropped files that would land on the same key keep
+// both, the later one renamed like keepBothKey() does, so nothing in one batch overwrites its sibling.
+UploadPlan planUpload(const QList<LocalFileEntry> &files, const QString &prefix);
+
+// "dir/name.ext" -> "dir/name (1).ext", or (2), ... the first one not in `taken`. Double extensions
+// such as ".tar.gz" stay together and hidden files (".env") keep their leading dot.
+QString keepBothKey(const QString &key, const QSet<QString> &taken);
+
+// Indexes of the plan's items whose key is in `existingKeys`.
+QList<int> conflictingItems(const UploadPlan &plan, const QSet<QString> &existingKeys);
+
+// Applies the user's answers (item index -> choice): Skip drops the item, KeepBoth renames it away from
+// `existingKeys` and the plan's other keys, Overwrite keeps it. Items without an answer stay as they are.
+void applyConflictChoices(UploadPlan &plan, const QHash<int, ConflictChoice> &choices, const QSet<QString> &existingKeys);
+
+} // namespace RoleDrop::Transfers

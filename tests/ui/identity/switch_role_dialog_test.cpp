@@ -1,0 +1,369 @@
+// SwitchRoleDialog: inline validation before any request, and the real switch against the STS test double.
+#include "ui/app_session.h"
+#include "ui/identity/mfa_prompt.h"
+#include "ui/identity/switch_role_dialog.h"
+
+#include "test_world.h"
+#include "totp.h"
+
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageAuthenticationCode>
+#include <QtEndian>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace RoleDrop;
+using namespace RoleDrop::Ui;
+
+namespace {
+
+bool hasStsDouble()
+{
+    return !qEnvironmentVariableIsEmpty("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT");
+}
+
+template <class W>
+W *child(QWidget *parent, const char *name)
+{
+    W *widget = parent->findChild<W *>(QString::fromLatin1(name));
+    if (!widget)
+        qFatal("no child %s", name);
+    return widget;
+}
+
+void typeInto(QLineEdit *edit, const QString &text)
+{
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QTest::keyClicks(edit, text);
+}
+
+// The code james's device shows now, from the double's published test seed.
+QString totpNow()
+{
+    return RoleDrop::Test::totp(QStringLiteral("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"));
+}
+
+} // namespace
+
+class SwitchRoleDialogTest final : public QObject
+{
+    Q_OBJECT
+
+private:
+    // A session whose settings live in a fresh temporary file and whose keychain entries are the test's own.
+    std::unique_ptr<AppSession> newSession()
+    {
+        m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("s%1.ini").arg(++m_count)), QSettings::IniFormat);
+        return std::make_unique<AppSession>(*m_settings, m_service);
+    }
+
+    // A base identity that needs no network: enough for the form to enable its Switch button.
+    static void giveOfflineIdentity(AppSession &session)
+    {
+        session.credentials().setBaseIdentity(QStringLiteral("offline"),
+                                              {QStringLiteral("AKIAOFFLINETESTDOUBLE"), QStringLiteral("not-a-real-secret-for-tests"), {}, {}});
+    }
+
+    // Opens a RoleDrop profile for james whose endpoint is the STS test double.
+    bool openDoubleProfile(AppSession &session, const QString &name, const QString &mfaSerial = QString())
+    {
+        Auth::Profile profile;
+        profile.mfaSerial = mfaSerial;
+        profile.name = name;
+        profile.accessKeyId = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY");
+        profile.endpointUrl = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT");
+        profile.pathStyle = true;
+        const QString secret = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET");
+        const auto written = Test::wait<bool>([&](auto done) { session.keychain().writeSecret(name, secret, done); });
+        if (!written) {
+            qWarning("keychain: %s", qPrintable(written.error().userMessage()));
+            return false;
+        }
+        if (!session.profiles().save(profile))
+            return false;
+        QSignalSpy opened(&session, &AppSession::profileOpened);
+        session.openProfile(name);
+        return opened.wait(20000);
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    QString m_service = QStringLiteral("RoleDropTest-switchrole-%1").arg(QCoreApplication::applicationPid());
+    int m_count = 0;
+
+private slots:
+    void badAccountIsNamedUnderTheField()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session.get());
+        dialog.show();
+        typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("S3Access"));
+        typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("12345"));
+        auto *error = child<QLabel>(&dialog, "accountError");
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(QLatin1String("12")), qPrintable(error->text()));
+        QVERIFY(!child<QPushButton>(&dialog, "switchButton")->isEnabled());
+        dialog.grab().save(QStringLiteral("/tmp/switchrole-bad-account.png"));
+
+        typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("1234-5678-9012"));
+        QVERIFY(!error->isVisible());
+        QVERIFY(child<QPushButton>(&dialog, "switchButton")->isEnabled());
+        QCOMPARE(dialog.request().roleArn, QStringLiteral("arn:aws:iam::123456789012:role/S3Access"));
+    }
+
+    void badRoleNameIsNamedUnderTheField()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session.get());
+        typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("123456789012"));
+        typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("bad role!"));
+        auto *error = child<QLabel>(&dialog, "roleError");
+        QVERIFY(error->isVisibleTo(&dialog));
+        QVERIFY(!error->text().isEmpty());
+        QVERIFY(!child<QLabel>(&dialog, "accountError")->isVisibleTo(&dialog));
+        QVERIFY(!child<QPushButton>(&dialog, "switchButton")->isEnabled());
+
+        typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("arn:aws:iam::12:role/X"));
+        QVERIFY(error->isVisibleTo(&dialog));
+        QVERIFY(!dialog.isFormValid());
+    }
+
+    void emptyAccountIsFineWithAFullRgwArn()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session.get());
+        typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("arn:aws:iam:::role/S3Access"));
+        QVERIFY(!child<QLabel>(&dialog, "accountError")->isVisibleTo(&dialog));
+        QVERIFY(dialog.isFormValid());
+        QCOMPARE(dialog.effectiveDisplayName(), QStringLiteral("S3Access"));
+    }
+
+    void badDurationIsNamedWhileTyping()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session.get());
+        dialog.show();
+        typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("123456789012"));
+        typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("S3Access"));
+        QVERIFY(dialog.isFormValid());
+        child<QToolButton>(&dialog, "advancedToggle")->click();
+        auto *spin = child<QSpinBox>(&dialog, "durationField");
+        spin->setFocus();
+        spin->selectAll();
+        QTest::keyClicks(spin, QStringLiteral("100"));
+        auto *error = child<QLabel>(&dialog, "durationError");
+        QVERIFY2(error->isVisible(), qPrintable(spin->text()));
+        QVERIFY(error->text().contains(QLatin1String("900")));
+        QVERIFY(!child<QPushButton>(&dialog, "switchButton")->isEnabled());
+        dialog.grab().save(QStringLiteral("/tmp/switchrole-bad-duration.png"));
+
+        spin->selectAll();
+        QTest::keyClicks(spin, QStringLiteral("7200"));
+        QVERIFY(!error->isVisible());
+        QCOMPARE(dialog.request().durationSeconds, 7200);
+        QVERIFY(dialog.isFormValid());
+    }
+
+    void sessionPolicyMustBeJson()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session.get());
+        typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("123456789012"));
+        typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("S3Access"));
+        auto *policy = child<QPlainTextEdit>(&dialog, "policyField");
+        policy->setPlainText(QStringLiteral("{\"Version\": \"2012-10-17\", "));
+        auto *error = child<QLabel>(&dialog, "policyError");
+        QVERIFY(error->isVisibleTo(&dialog));
+        QVERIFY(error->text().contains(QLatin1String("JSON")));
+        // An error in the folded part unfolds it, so the message is never hidden.
+        QVERIFY(child<QWidget>(&dialog, "advancedSection")->isVisibleTo(&dialog));
+        QVERIFY(!dialog.isFormValid());
+
+        policy->setPlainText(QStringLiteral("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"));
+        QVERIFY(!error->isVisibleTo(&dialog));
+        QVERIFY(dialog.isFormValid());
+    }
+
+    void displayNameDefaultsToRoleAtAccount()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session.get());
+        typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("210987654321"));
+        typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("team/Deploy"));
+        auto *display = child<QLineEdit>(&dialog, "displayNameField");
+        QCOMPARE(display->placeholderText(), QStringLiteral("Deploy @ 210987654321"));
+        QCOMPARE(dialog.effectiveDisplayName(), QStringLiteral("Deploy @ 210987654321"));
+        typeInto(display, QStringLiteral("Prod deploy"));
+        QCOMPARE(dialog.effectiveDisplayName(), QStringLiteral("Prod deploy"));
+
+        child<QToolButton>(&dialog, "color-green")->click();
+        QCOMPARE(dialog.chosenColor(), Auth::roleColorHex(QStringLiteral("green")));
+    }
+
+    void prefillFromHistoryEntry()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session.get());
+        Auth::RoleHistoryEntry entry;
+        entry.roleArn = QStringLiteral("arn:aws:iam::123456789012:role/Admin");
+        entry.displayName = QStringLiteral("Admin (prod)");
+        entry.color = QStringLiteral("#D13212");
+        dialog.prefill(entry);
+        QCOMPARE(child<QLineEdit>(&dialog, "accountField")->text(), QStringLiteral("123456789012"));
+        QCOMPARE(child<QLineEdit>(&dialog, "roleField")->text(), QStringLiteral("Admin"));
+        QCOMPARE(dialog.effectiveDisplayName(), entry.displayName);
+        QCOMPARE(dialog.chosenColor(), entry.color);
+        QVERIFY(dialog.isFormValid());
+    }
+
+    void wrongExternalIdKeepsTheDialogOpenThenTheRightOneSwitches()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        auto session = newSession();
+        QVERIFY(openDoubleProfile(*session, QStringLiteral("james-partner")));
+        SwitchRoleDialog dialog(session.get());
+        dialog.show();
+        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_PARTNER"));
+        child<QToolButton>(&dialog, "advancedToggle")->click();
+        typeInto(child<QLineEdit>(&dialog, "externalIdField"), QStringLiteral("Wrong-0000"));
+        child<QToolButton>(&dialog, "color-orange")->click();
+        QVERIFY(dialog.isFormValid());
+        QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
+
+        auto *banner = child<QLabel>(&dialog, "switchRoleBanner");
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 20000);
+        QVERIFY2(banner->text().contains(QLatin1String("james")), qPrintable(banner->text()));
+        QVERIFY2(banner->text().contains(QLatin1String("PartnerRole")), qPrintable(banner->text()));
+        QVERIFY(!banner->text().contains(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET")));
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        QCOMPARE(session->credentials().active().kind, Auth::Identity::Kind::BaseUser);
+        dialog.grab().save(QStringLiteral("/tmp/switchrole-denied.png"));
+
+        typeInto(child<QLineEdit>(&dialog, "externalIdField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_EXTERNAL_ID"));
+        QSignalSpy changed(session.get(), &AppSession::identityChanged);
+        QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+        QVERIFY(!dialog.isVisible());
+        const Auth::Identity &active = session->credentials().active();
+        QCOMPARE(active.kind, Auth::Identity::Kind::AssumedRole);
+        QCOMPARE(active.roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_PARTNER"));
+        QCOMPARE(active.color, Auth::roleColorHex(QStringLiteral("orange")));
+        QVERIFY(changed.count() >= 1);
+        // The switch is remembered for the profile list's quick pick.
+        const auto recent = session->roleHistory().recent(QStringLiteral("james-partner"));
+        QVERIFY(!recent.isEmpty());
+        QCOMPARE(recent.first().roleArn, active.roleArn);
+    }
+
+    void chainingShowsTheOneHourCap()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        auto session = newSession();
+        QVERIFY(openDoubleProfile(*session, QStringLiteral("james-chain")));
+        {
+            SwitchRoleDialog first(session.get());
+            QVERIFY(!child<QLabel>(&first, "durationNote")->isVisibleTo(&first));
+        }
+        Sts::AssumeRoleRequest request;
+        request.roleArn = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS");
+        request.roleSessionName = QStringLiteral("ui-test");
+        const auto first = Test::wait<Auth::Identity>([&](auto done) {
+            session->switchRole(request, QString(), QString(), done);
+        });
+        QVERIFY2(first.ok(), qPrintable(first.error().userMessage()));
+
+        SwitchRoleDialog dialog(session.get());
+        dialog.show();
+        auto *note = child<QLabel>(&dialog, "durationNote");
+        QVERIFY(note->isVisible());
+        QVERIFY2(note->text().contains(QLatin1String("1 hour")), qPrintable(note->text()));
+        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
+        auto *spin = child<QSpinBox>(&dialog, "durationField");
+        spin->setFocus();
+        spin->selectAll();
+        QTest::keyClicks(spin, QStringLiteral("7200"));
+        QVERIFY(note->text().contains(QLatin1String("3600")));
+        dialog.grab().save(QStringLiteral("/tmp/switchrole-chaining.png"));
+        QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+        const Auth::Identity &active = session->credentials().active();
+        QCOMPARE(active.roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
+        QVERIFY(QDateTime::currentDateTimeUtc().secsTo(active.expiration) <= 3600 + 5);
+        QVERIFY(!active.notice.isEmpty());
+    }
+
+    void mfaCodeInTheDialogThenMfaPromptOnRefresh()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        auto session = newSession();
+        QVERIFY(openDoubleProfile(*session, QStringLiteral("james-mfa"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SERIAL")));
+        QWidget window;
+        installMfaPrompt(session.get(), &window);
+        SwitchRoleDialog dialog(session.get());
+        dialog.show();
+        auto *code = child<QLineEdit>(&dialog, "mfaCodeField");
+        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
+        // Without a code the role refuses; the dialog says so and offers the code field.
+        QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
+        auto *banner = child<QLabel>(&dialog, "switchRoleBanner");
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 20000);
+        QVERIFY(code->isVisible());
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        typeInto(code, QStringLiteral("12ab"));
+        QVERIFY(child<QLabel>(&dialog, "mfaError")->isVisible());
+        QVERIFY(!dialog.isFormValid());
+        const QString totp = totpNow();
+        typeInto(code, totp);
+        QVERIFY(dialog.isFormValid());
+        QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+        QCOMPARE(session->credentials().active().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
+        QVERIFY(!banner->text().contains(totp));
+
+        // The background refresh of that role needs a new code: the prompt asks, the answer renews.
+        QSignalSpy refreshed(&session->credentials(), &Auth::CredentialProvider::credentialsRefreshed);
+        session->credentials().refreshNow();
+        MfaPrompt *prompt = nullptr;
+        QTRY_VERIFY((prompt = window.findChild<MfaPrompt *>()) != nullptr);
+        QTRY_VERIFY(prompt->isVisible());
+        auto *ok = prompt->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(!ok->isEnabled());
+        QTest::keyClicks(child<QLineEdit>(prompt, "mfaCodeField"), totpNow());
+        prompt->grab().save(QStringLiteral("/tmp/switchrole-mfa-prompt.png"));
+        QVERIFY(ok->isEnabled());
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QVERIFY(refreshed.count() == 1 || refreshed.wait(20000));
+        QCOMPARE(session->credentials().active().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
+    }
+
+    void cleanupTestCase()
+    {
+        for (const QString &name : {QStringLiteral("james-partner"), QStringLiteral("james-chain"), QStringLiteral("james-mfa")}) {
+            auto session = newSession();
+            Test::wait<bool>([&](auto done) { session->keychain().removeSecret(name, done); });
+        }
+    }
+};
+
+QTEST_MAIN(SwitchRoleDialogTest)
+#include "switch_role_dialog_test.moc"

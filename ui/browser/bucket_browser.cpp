@@ -1,0 +1,769 @@
+#include "ui/browser/bucket_browser.h"
+
+#include "core/http/aws_call.h"
+#include "core/transfer/local_path_guard.h"
+#include "core/common/outcome.h"
+#include "core/s3/s3_client.h"
+#include "ui/app_session.h"
+#include "ui/browser/breadcrumb_bar.h"
+#include "ui/browser/bucket_list_model.h"
+#include "ui/human_units.h"
+#include "ui/browser/object_filter_proxy.h"
+#include "ui/browser/object_list_model.h"
+#include "ui/browser/object_properties_dialog.h"
+#include "ui/browser/presign_dialog.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QDrag>
+#include <QDragMoveEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QShortcut>
+#include <QStandardPaths>
+#include <QStyle>
+#include <QToolButton>
+#include <QTreeView>
+#include <QUuid>
+#include <QVBoxLayout>
+
+#include <memory>
+
+namespace RoleDrop::Ui {
+
+namespace {
+
+// The list view with drag and drop routed to the browser (no signals of its own, so no moc needed).
+class BrowserView final : public QTreeView
+{
+public:
+    explicit BrowserView(BucketBrowser *browser) : QTreeView(browser), m_browser(browser) {}
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override
+    {
+        if (event->mimeData()->hasUrls()) {
+            event->setDropAction(Qt::CopyAction);
+            event->accept();
+        } else {
+            event->ignore();
+        }
+    }
+    void dragMoveEvent(QDragMoveEvent *event) override
+    {
+        if (!event->mimeData()->hasUrls() || event->source() == this) {
+            event->ignore();
+            return;
+        }
+        // The base class draws the drop indicator on folder rows (the only drop-enabled rows); a drop
+        // elsewhere still goes to the current folder, so accept it regardless.
+        QTreeView::dragMoveEvent(event);
+        event->setDropAction(Qt::CopyAction);
+        event->accept();
+    }
+    void dropEvent(QDropEvent *event) override
+    {
+        setState(NoState);
+        viewport()->update();
+        if (event->source() != this && m_browser->handleDrop(event->mimeData(), event->position().toPoint())) {
+            event->setDropAction(Qt::CopyAction);
+            event->accept();
+        } else {
+            event->ignore();
+        }
+    }
+    void startDrag(Qt::DropActions) override
+    {
+        QMimeData *mime = m_browser->startDragOut();
+        if (!mime)
+            return;
+        auto *drag = new QDrag(this);
+        drag->setMimeData(mime);
+        drag->setPixmap(QIcon::fromTheme(QStringLiteral("document-save"),
+                                         style()->standardIcon(QStyle::SP_FileIcon)).pixmap(32));
+        drag->exec(Qt::CopyAction, Qt::CopyAction);
+    }
+
+private:
+    BucketBrowser *m_browser;
+};
+
+bool isAccessError(AwsErrorKind kind)
+{
+    switch (kind) {
+    case AwsErrorKind::AccessDenied:
+    case AwsErrorKind::ExpiredToken:
+    case AwsErrorKind::InvalidClientTokenId:
+    case AwsErrorKind::MfaRequiredOrInvalid:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+BucketBrowser::BucketBrowser(AppSession *session, QWidget *parent)
+    : QWidget(parent),
+      m_session(session),
+      m_buckets(new BucketListModel(this)),
+      m_objects(new ObjectListModel(&session->s3(), this)),
+      m_bucketProxy(new ObjectFilterProxy(this)),
+      m_objectProxy(new ObjectFilterProxy(this))
+{
+    m_bucketProxy->setSourceModel(m_buckets);
+    m_objectProxy->setSourceModel(m_objects);
+    buildUi();
+    buildShortcuts();
+
+    connect(m_objects, &ObjectListModel::loadFailed, this, &BucketBrowser::showError);
+    connect(m_objects, &ObjectListModel::loadingChanged, this, &BucketBrowser::updateStatus);
+    connect(m_objects, &ObjectListModel::pageLoaded, this, &BucketBrowser::updateStatus);
+    // New credentials may see different buckets or be refused where the old ones were not.
+    connect(session, &AppSession::identityChanged, this, [this] { reload(); });
+    useBucketModel(true);
+    updateStatus();
+}
+
+BucketBrowser::~BucketBrowser()
+{
+    ++m_generation;
+    if (m_bucketCall)
+        m_bucketCall->cancel();
+}
+
+void BucketBrowser::buildUi()
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+
+    auto *top = new QHBoxLayout;
+    auto *up = new QToolButton(this);
+    up->setIcon(QIcon::fromTheme(QStringLiteral("go-up"), style()->standardIcon(QStyle::SP_ArrowUp)));
+    up->setToolTip(tr("Up one level (Backspace)"));
+    up->setAutoRaise(true);
+    connect(up, &QToolButton::clicked, this, &BucketBrowser::goUp);
+    auto *refresh = new QToolButton(this);
+    refresh->setIcon(QIcon::fromTheme(QStringLiteral("view-refresh"), style()->standardIcon(QStyle::SP_BrowserReload)));
+    refresh->setToolTip(tr("Refresh (F5)"));
+    refresh->setAutoRaise(true);
+    connect(refresh, &QToolButton::clicked, this, &BucketBrowser::reload);
+    m_crumbs = new BreadcrumbBar(this);
+    connect(m_crumbs, &BreadcrumbBar::locationRequested, this, [this](const QString &bucket, const QString &prefix) {
+        bucket.isEmpty() ? showBuckets() : navigateTo(bucket, prefix);
+    });
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter (Ctrl+F)"));
+    m_filter->setToolTip(tr("Show only names containing this text (in the pages loaded so far)"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setMaximumWidth(240);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_bucketProxy->setFilterFixedString(text);
+        m_objectProxy->setFilterFixedString(text);
+        updateStatus();
+    });
+    top->addWidget(up);
+    top->addWidget(refresh);
+    top->addWidget(m_crumbs, 1);
+    top->addWidget(m_filter);
+    layout->addLayout(top);
+
+    m_banner = new QFrame(this);
+    m_banner->setObjectName(QStringLiteral("browserBanner"));
+    m_banner->setFrameShape(QFrame::StyledPanel);
+    auto *bannerLayout = new QHBoxLayout(m_banner);
+    bannerLayout->setContentsMargins(8, 4, 4, 4);
+    m_bannerText = new QLabel(m_banner);
+    m_bannerText->setWordWrap(true);
+    m_bannerText->setTextFormat(Qt::RichText);
+    m_bannerText->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    connect(m_bannerText, &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link == QLatin1String("switch-role"))
+            emit switchRoleRequested();
+    });
+    auto *close = new QToolButton(m_banner);
+    close->setIcon(QIcon::fromTheme(QStringLiteral("window-close"), style()->standardIcon(QStyle::SP_TitleBarCloseButton)));
+    close->setAutoRaise(true);
+    close->setToolTip(tr("Dismiss"));
+    connect(close, &QToolButton::clicked, this, &BucketBrowser::hideBanner);
+    bannerLayout->addWidget(m_bannerText, 1);
+    bannerLayout->addWidget(close, 0, Qt::AlignTop);
+    m_banner->hide();
+    layout->addWidget(m_banner);
+
+    auto *view = new BrowserView(this);
+    m_view = view;
+    view->setRootIsDecorated(false);
+    view->setUniformRowHeights(true);  // lets the view lay out 100k rows without measuring each
+    view->setAllColumnsShowFocus(true);
+    view->setAlternatingRowColors(true);
+    view->setSortingEnabled(true);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setDragEnabled(true);
+    view->setAcceptDrops(true);
+    view->viewport()->setAcceptDrops(true);
+    view->setDropIndicatorShown(true);
+    view->setDragDropOverwriteMode(true);  // drop *onto* folder rows, never between rows
+    view->setDragDropMode(QAbstractItemView::DragDrop);
+    view->setContextMenuPolicy(Qt::CustomContextMenu);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    connect(view, &QTreeView::activated, this, &BucketBrowser::activate);
+    connect(view, &QTreeView::customContextMenuRequested, this, &BucketBrowser::showContextMenu);
+    layout->addWidget(view, 1);
+
+    m_status = new QLabel(this);
+    m_status->setContentsMargins(4, 0, 4, 2);
+    layout->addWidget(m_status);
+}
+
+void BucketBrowser::buildShortcuts()
+{
+    const auto add = [this](QKeySequence key, QWidget *on, Qt::ShortcutContext context, auto slot) {
+        auto *shortcut = new QShortcut(key, on);
+        shortcut->setContext(context);
+        connect(shortcut, &QShortcut::activated, this, slot);
+    };
+    add(QKeySequence::Refresh, this, Qt::WidgetWithChildrenShortcut, &BucketBrowser::reload);
+    add(QKeySequence(Qt::CTRL | Qt::Key_L), this, Qt::WidgetWithChildrenShortcut, [this] { m_crumbs->editPath(); });
+    add(QKeySequence::Find, this, Qt::WidgetWithChildrenShortcut, [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
+        m_filter->selectAll();
+    });
+    // On the view only: Backspace and Delete mean text editing in the filter and path boxes.
+    add(QKeySequence(Qt::Key_Backspace), m_view, Qt::WidgetShortcut, &BucketBrowser::goUp);
+    add(QKeySequence::Delete, m_view, Qt::WidgetShortcut, &BucketBrowser::deleteSelected);
+    add(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, Qt::WidgetWithChildrenShortcut, &BucketBrowser::newFolder);
+}
+
+void BucketBrowser::useBucketModel(bool buckets)
+{
+    QAbstractItemModel *wanted = buckets ? static_cast<QAbstractItemModel *>(m_bucketProxy) : m_objectProxy;
+    if (m_view->model() == wanted)
+        return;
+    m_view->setModel(wanted);
+    m_view->sortByColumn(0, Qt::AscendingOrder);
+    QHeaderView *header = m_view->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int column = 1; column < 4; ++column)
+        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    // Fitting columns to the visible rows only: measuring the default 1,000 rows of text on every page
+    // that arrives made the GUI thread stall while a 100k-object listing loaded.
+    header->setResizeContentsPrecision(0);
+    m_view->setColumnHidden(BucketListModel::SizeColumn, buckets);
+    if (!buckets)
+        header->setSectionResizeMode(ObjectListModel::ModifiedColumn, QHeaderView::Interactive);
+    if (!buckets)
+        m_view->setColumnWidth(ObjectListModel::ModifiedColumn, m_view->fontMetrics().horizontalAdvance(
+                                                                    QStringLiteral("0000-00-00 00:00__")));
+}
+
+void BucketBrowser::setLocation(const QString &bucket, const QString &prefix)
+{
+    ++m_generation;
+    if (m_bucketCall)
+        m_bucketCall->cancel();
+    m_bucketCall = nullptr;
+    m_loadingBuckets = false;
+    const bool changed = bucket != m_bucket || prefix != m_prefix;
+    m_bucket = bucket;
+    m_prefix = prefix;
+    m_crumbs->setLocation(bucket, prefix);
+    hideBanner();
+    if (changed) {
+        m_filter->clear();
+        emit locationChanged(bucket, prefix);
+    }
+}
+
+void BucketBrowser::showBuckets()
+{
+    setLocation(QString(), QString());
+    m_objects->clear();
+    useBucketModel(true);
+    if (!m_session->hasIdentity()) {
+        m_buckets->clear();
+        showInfo(tr("Open a profile to browse its buckets."));
+        updateStatus();
+        return;
+    }
+    m_loadingBuckets = true;
+    updateStatus();
+    const quint64 generation = m_generation;
+    QPointer<BucketBrowser> self(this);
+    m_bucketCall = m_session->s3().listBuckets([self, generation](Outcome<S3::ListBucketsResult> result) {
+        if (!self || !self->currentGeneration(generation))
+            return;
+        self->m_bucketCall = nullptr;
+        self->m_loadingBuckets = false;
+        if (!result) {
+            self->m_buckets->clear();
+            self->showError(result.error());
+        } else {
+            self->m_buckets->setBuckets(result->buckets);
+            if (result->buckets.isEmpty())
+                self->showInfo(tr("This identity sees no buckets. If you know a bucket's name, press Ctrl+L "
+                                  "and type it."));
+        }
+        self->updateStatus();
+    });
+}
+
+void BucketBrowser::navigateTo(const QString &bucket, const QString &prefix)
+{
+    if (bucket.isEmpty())
+        return showBuckets();
+    QString folder = prefix;
+    if (!folder.isEmpty() && !folder.endsWith(QLatin1Char('/')))
+        folder += QLatin1Char('/');
+    setLocation(bucket, folder);
+    useBucketModel(false);
+    m_objects->open(bucket, folder);
+    updateStatus();
+}
+
+void BucketBrowser::reload()
+{
+    m_bucket.isEmpty() ? showBuckets() : navigateTo(m_bucket, m_prefix);
+}
+
+void BucketBrowser::refreshIfShowing(const QString &bucket, const QString &prefix)
+{
+    // An upload into a sub-folder adds that folder here too.
+    if (!m_bucket.isEmpty() && bucket == m_bucket && prefix.startsWith(m_prefix))
+        reload();
+}
+
+void BucketBrowser::goUp()
+{
+    if (m_bucket.isEmpty())
+        return;
+    if (m_prefix.isEmpty())
+        return showBuckets();
+    QString parent = m_prefix.chopped(1);
+    const qsizetype slash = parent.lastIndexOf(QLatin1Char('/'));
+    parent = slash < 0 ? QString() : parent.left(slash + 1);
+    navigateTo(m_bucket, parent);
+}
+
+void BucketBrowser::activate(const QModelIndex &index)
+{
+    if (!index.isValid())
+        return;
+    if (m_bucket.isEmpty()) {
+        navigateTo(index.siblingAtColumn(0).data(Qt::DisplayRole).toString(), QString());
+        return;
+    }
+    if (index.data(ObjectListModel::IsFolderRole).toBool())
+        navigateTo(m_bucket, index.data(ObjectListModel::KeyRole).toString());
+    else
+        showPropertiesOfSelected();
+}
+
+BucketBrowser::Selection BucketBrowser::selection() const
+{
+    Selection result;
+    if (m_bucket.isEmpty() || !m_view->selectionModel())
+        return result;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    for (const QModelIndex &row : rows) {
+        const QString key = row.data(ObjectListModel::KeyRole).toString();
+        (row.data(ObjectListModel::IsFolderRole).toBool() ? result.folders : result.keys).append(key);
+    }
+    return result;
+}
+
+void BucketBrowser::expandSelection(const Selection &selection, std::function<void(Outcome<QStringList>)> done)
+{
+    struct State
+    {
+        QStringList keys;
+        QStringList folders;
+        std::function<void(const QString &)> next;
+    };
+    auto state = std::make_shared<State>();
+    state->keys = selection.keys;
+    state->folders = selection.folders;
+    const QString bucket = m_bucket;
+    const quint64 generation = m_generation;
+    QPointer<BucketBrowser> self(this);
+    // `next` holds only a weak reference to the state; each request in flight holds a strong one, so the
+    // state lives exactly as long as the listing does, without a reference cycle.
+    std::weak_ptr<State> weak = state;
+    state->next = [weak, bucket, generation, self, done](const QString &token) {
+        const std::shared_ptr<State> state = weak.lock();
+        if (!state || !self || !self->currentGeneration(generation))
+            return;
+        if (state->folders.isEmpty())
+            return done(state->keys);
+        S3::ListObjectsRequest request;
+        request.bucket = bucket;
+        request.prefix = state->folders.first();
+        request.delimiter.clear();  // everything below, however deep
+        request.continuationToken = token;
+        self->m_session->s3().listObjects(request, [state, done](Outcome<S3::ListObjectsPage> page) {
+            if (!page)
+                return done(page.error());
+            for (const S3::ObjectInfo &object : page->objects)
+                state->keys.append(object.key);
+            if (page->isTruncated)
+                return state->next(page->nextContinuationToken);
+            // A folder made with "New folder" has a marker object; one made by uploads may not.
+            if (!state->keys.contains(state->folders.first()))
+                state->keys.append(state->folders.first());
+            state->folders.removeFirst();
+            state->next(QString());
+        });
+    };
+    state->next(QString());
+}
+
+void BucketBrowser::newFolder()
+{
+    if (m_bucket.isEmpty()) {
+        showInfo(tr("Open a bucket first: folders are created inside a bucket."));
+        return;
+    }
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("New Folder"));
+    dialog->setLabelText(tr("Folder &name in s3://%1/%2:").arg(m_bucket, m_prefix));
+    dialog->setObjectName(QStringLiteral("newFolderDialog"));
+    connect(dialog, &QInputDialog::textValueSelected, this, &BucketBrowser::createFolder);
+    dialog->open();
+}
+
+void BucketBrowser::createFolder(const QString &name)
+{
+    QString folder = name.trimmed();
+    while (folder.endsWith(QLatin1Char('/')))
+        folder.chop(1);
+    if (folder.isEmpty() || m_bucket.isEmpty())
+        return;
+    if (folder.startsWith(QLatin1Char('/')) || folder.split(QLatin1Char('/')).contains(QStringLiteral(".."))) {
+        showError(AwsError::validation(tr("A folder name cannot start with '/' or contain '..'")));
+        return;
+    }
+    const QString bucket = m_bucket;
+    const QString key = m_prefix + folder + QLatin1Char('/');
+    QPointer<BucketBrowser> self(this);
+    m_session->s3().createFolder(bucket, key, [self, bucket, key](Outcome<Done> result) {
+        if (!self)
+            return;
+        if (!result)
+            return self->showError(result.error());
+        self->refreshIfShowing(bucket, key);
+    });
+}
+
+void BucketBrowser::deleteSelected()
+{
+    const Selection chosen = selection();
+    if (chosen.isEmpty())
+        return;
+    QString what;
+    if (chosen.count() == 1)
+        what = tr("Delete “%1”%2?")
+                   .arg((chosen.keys + chosen.folders).first().mid(m_prefix.size()),
+                        chosen.folders.isEmpty() ? QString() : tr(" and everything in it"));
+    else
+        what = tr("Delete %n selected item(s)?", nullptr, chosen.count());
+    if (!chosen.folders.isEmpty() && chosen.count() > 1)
+        what += QLatin1Char(' ') + tr("Every object inside the %n selected folder(s) is deleted too.", nullptr,
+                                      int(chosen.folders.size()));
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Delete"), what, QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("deleteConfirmation"));
+    box->setInformativeText(tr("This cannot be undone."));
+    auto *yes = box->addButton(tr("&Delete"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, yes, chosen](QAbstractButton *clicked) {
+        if (clicked == yes)
+            deleteEntries(chosen.keys, chosen.folders);
+    });
+    box->open();
+}
+
+void BucketBrowser::deleteEntries(const QStringList &keys, const QStringList &folderPrefixes)
+{
+    if (m_bucket.isEmpty() || (keys.isEmpty() && folderPrefixes.isEmpty()))
+        return;
+    const QString bucket = m_bucket;
+    const QString prefix = m_prefix;
+    QPointer<BucketBrowser> self(this);
+    m_status->setText(tr("Deleting…"));
+    expandSelection({keys, folderPrefixes}, [self, bucket, prefix](Outcome<QStringList> all) {
+        if (!self)
+            return;
+        if (!all)
+            return self->showError(all.error());
+        self->m_session->s3().deleteObjects(bucket, all.value(), [self, bucket, prefix](Outcome<S3::DeleteObjectsResult> result) {
+            if (!self)
+                return;
+            self->refreshIfShowing(bucket, prefix);
+            if (!result)
+                return self->showError(result.error());
+            if (!result->failed.isEmpty()) {
+                AwsError first = result->failed.first().second;
+                self->showError(first);
+                self->m_bannerText->setText(self->m_bannerText->text() + QStringLiteral("<br>") +
+                                            tr("%n object(s) could not be deleted.", nullptr,
+                                               int(result->failed.size())));
+            }
+        });
+    });
+}
+
+void BucketBrowser::downloadSelectedTo()
+{
+    const Selection chosen = selection();
+    if (chosen.isEmpty())
+        return;
+    auto *dialog = new QFileDialog(this, tr("Download to"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::Directory);
+    dialog->setOption(QFileDialog::ShowDirsOnly);
+    dialog->setDirectory(QStandardPaths::writableLocation(QStandardPaths::DownloadLocation));
+    const QString bucket = m_bucket;
+    const QString prefix = m_prefix;
+    connect(dialog, &QFileDialog::fileSelected, this, [this, chosen, bucket, prefix](const QString &folder) {
+        expandSelection(chosen, [this, bucket, prefix, folder](Outcome<QStringList> keys) {
+            if (!keys)
+                return showError(keys.error());
+            emit downloadRequested(bucket, keys.value(), prefix, folder);
+        });
+    });
+    dialog->open();
+}
+
+void BucketBrowser::copySelectedUris()
+{
+    const Selection chosen = selection();
+    QStringList uris;
+    for (const QString &key : chosen.folders + chosen.keys)
+        uris.append(QStringLiteral("s3://%1/%2").arg(m_bucket, key));
+    if (uris.isEmpty() && !m_bucket.isEmpty())
+        uris.append(QStringLiteral("s3://%1/%2").arg(m_bucket, m_prefix));
+    QApplication::clipboard()->setText(uris.join(QLatin1Char('\n')));
+}
+
+void BucketBrowser::presignSelected(qint64 expiresSeconds)
+{
+    const Selection chosen = selection();
+    if (chosen.keys.size() != 1)
+        return;
+    const QString key = chosen.keys.first();
+    const auto url = m_session->s3().presign("GET", m_bucket, key, int(expiresSeconds));
+    if (!url)
+        return showError(url.error());
+    // "Copy presigned URL" copies at once, as the menu says; the dialog then shows until when it really works.
+    QApplication::clipboard()->setText(url->toString(QUrl::FullyEncoded));
+    const auto validity = presignValidity(QDateTime::currentDateTimeUtc(), expiresSeconds, m_session->credentials().active());
+    auto *dialog = new PresignDialog(QStringLiteral("s3://%1/%2").arg(m_bucket, key), url.value(), expiresSeconds,
+                                     validity, this);
+    dialog->open();
+}
+
+void BucketBrowser::askPresignCustom()
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Presigned URL"));
+    dialog->setLabelText(tr("Valid for how many &minutes (at most 7 days)?"));
+    dialog->setInputMode(QInputDialog::IntInput);
+    dialog->setIntRange(1, 7 * 24 * 60);
+    dialog->setIntValue(60);
+    connect(dialog, &QInputDialog::intValueSelected, this, [this](int minutes) { presignSelected(qint64(minutes) * 60); });
+    dialog->open();
+}
+
+void BucketBrowser::showPropertiesOfSelected()
+{
+    const Selection chosen = selection();
+    if (chosen.keys.size() != 1)
+        return;
+    const QString bucket = m_bucket;
+    const QString key = chosen.keys.first();
+    QPointer<BucketBrowser> self(this);
+    m_session->s3().headObject(bucket, key, [self, bucket, key](Outcome<S3::ObjectMetadata> metadata) {
+        if (!self)
+            return;
+        if (!metadata)
+            return self->showError(metadata.error());
+        (new ObjectPropertiesDialog(bucket, key, metadata.value(), self))->open();
+    });
+}
+
+void BucketBrowser::showContextMenu(const QPoint &pos)
+{
+    auto *menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_bucket.isEmpty()) {
+        const QModelIndex index = m_view->indexAt(pos);
+        if (index.isValid())
+            menu->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open"), this,
+                            [this, index] { activate(index); });
+        menu->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Refresh"), QKeySequence::Refresh,
+                        this, &BucketBrowser::reload);
+        menu->popup(m_view->viewport()->mapToGlobal(pos));
+        return;
+    }
+    const Selection chosen = selection();
+    const bool one = chosen.keys.size() == 1 && chosen.folders.isEmpty();
+    menu->addAction(QIcon::fromTheme(QStringLiteral("document-save")), tr("&Download to…"), this,
+                    &BucketBrowser::downloadSelectedTo)->setEnabled(!chosen.isEmpty());
+    menu->addSeparator();
+    menu->addAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("Copy S3 &URI"), this,
+                    &BucketBrowser::copySelectedUris);
+    QMenu *presign = menu->addMenu(QIcon::fromTheme(QStringLiteral("emblem-shared")), tr("Copy &presigned URL"));
+    presign->setEnabled(one);
+    presign->setToolTip(tr("A link anyone can use to download this object until it expires"));
+    for (qint64 seconds : {qint64(15 * 60), qint64(3600), qint64(12 * 3600), qint64(7 * 86400)})
+        presign->addAction(humanDuration(seconds), this, [this, seconds] { presignSelected(seconds); });
+    presign->addSeparator();
+    presign->addAction(tr("&Custom…"), this, &BucketBrowser::askPresignCustom);
+    menu->addSeparator();
+    menu->addAction(QIcon::fromTheme(QStringLiteral("folder-new")), tr("&New folder…"),
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, &BucketBrowser::newFolder);
+    menu->addAction(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("De&lete…"), QKeySequence::Delete, this,
+                    &BucketBrowser::deleteSelected)->setEnabled(!chosen.isEmpty());
+    menu->addSeparator();
+    menu->addAction(QIcon::fromTheme(QStringLiteral("document-properties")), tr("P&roperties"), this,
+                    &BucketBrowser::showPropertiesOfSelected)->setEnabled(one);
+    menu->popup(m_view->viewport()->mapToGlobal(pos));
+}
+
+bool BucketBrowser::handleDrop(const QMimeData *mime, const QPoint &pos)
+{
+    if (!mime || !mime->hasUrls())
+        return false;
+    QStringList paths;
+    for (const QUrl &url : mime->urls())
+        if (url.isLocalFile())
+            paths.append(url.toLocalFile());
+    if (paths.isEmpty()) {
+        showInfo(tr("Only local files and folders can be uploaded."));
+        return false;
+    }
+    if (m_bucket.isEmpty()) {
+        showInfo(tr("Open a bucket first, then drop files into it (or into one of its folders)."));
+        return false;
+    }
+    QString prefix = m_prefix;
+    const QModelIndex index = m_view->indexAt(pos);
+    if (index.isValid() && index.data(ObjectListModel::IsFolderRole).toBool())
+        prefix = index.data(ObjectListModel::KeyRole).toString();
+    hideBanner();
+    emit uploadRequested(paths, m_bucket, prefix);
+    return true;
+}
+
+QMimeData *BucketBrowser::startDragOut()
+{
+    const Selection chosen = selection();
+    if (chosen.isEmpty())
+        return nullptr;
+    const QString staging = QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation))
+                                .filePath(QStringLiteral("roledrop-drag-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    if (!QDir().mkpath(staging)) {
+        showError(AwsError::local(AwsErrorKind::LocalFile, tr("Cannot create the staging folder %1").arg(staging)));
+        return nullptr;
+    }
+    QList<QUrl> urls;
+    QStringList uris;
+    for (const QString &key : chosen.keys + chosen.folders) {
+        QString name = key;
+        if (name.endsWith(QLatin1Char('/')))
+            name.chop(1);  // a folder is dragged as a directory
+        const auto path = Transfers::localPathForKey(staging, name, m_prefix);
+        if (path)
+            urls.append(QUrl::fromLocalFile(path.value()));
+        uris.append(QStringLiteral("s3://%1/%2").arg(m_bucket, key));
+    }
+    for (const QString &folder : chosen.folders)
+        if (const auto path = Transfers::localPathForKey(staging, folder.chopped(1), m_prefix))
+            QDir().mkpath(path.value());
+    const QString bucket = m_bucket;
+    const QString prefix = m_prefix;
+    expandSelection(chosen, [this, bucket, prefix, staging](Outcome<QStringList> keys) {
+        if (!keys)
+            return showError(keys.error());
+        emit downloadRequested(bucket, keys.value(), prefix, staging);
+    });
+    auto *mime = new QMimeData;
+    mime->setUrls(urls);
+    mime->setText(uris.join(QLatin1Char('\n')));
+    return mime;
+}
+
+void BucketBrowser::showError(const AwsError &error)
+{
+    if (error.kind == AwsErrorKind::Cancelled)
+        return;
+    QString text = error.userMessage().toHtmlEscaped();
+    if (isAccessError(error.kind))
+        text += QStringLiteral(" <a href=\"switch-role\">%1</a>").arg(tr("Switch Role…"));
+    m_bannerText->setText(text);
+    m_banner->setStyleSheet(QStringLiteral("#browserBanner { background: #fdecea; border: 1px solid #e0a0a0; }"
+                                           "#browserBanner QLabel { color: #611a15; }"));
+    m_banner->show();
+    emit errorOccurred(error);
+    updateStatus();
+}
+
+void BucketBrowser::showInfo(const QString &text)
+{
+    m_bannerText->setText(text.toHtmlEscaped());
+    m_banner->setStyleSheet(QStringLiteral("#browserBanner { background: #e8f0fe; border: 1px solid #a0b8e0; }"
+                                           "#browserBanner QLabel { color: #0b2e6b; }"));
+    m_banner->show();
+}
+
+void BucketBrowser::hideBanner()
+{
+    m_banner->hide();
+    m_bannerText->clear();
+}
+
+QString BucketBrowser::bannerText() const
+{
+    return m_banner->isHidden() ? QString() : m_bannerText->text();
+}
+
+bool BucketBrowser::isLoading() const
+{
+    return m_bucket.isEmpty() ? m_loadingBuckets : m_objects->isLoading();
+}
+
+void BucketBrowser::updateStatus()
+{
+    if (m_bucket.isEmpty()) {
+        m_status->setText(m_loadingBuckets ? tr("Loading buckets…")
+                                           : tr("%n bucket(s)", nullptr, m_buckets->rowCount()));
+        return;
+    }
+    const int shown = m_objectProxy->rowCount();
+    const int loaded = m_objects->rowCount();
+    QString text = shown == loaded ? tr("%n item(s)", nullptr, loaded)
+                                   : tr("%1 of %n item(s) match the filter", nullptr, loaded).arg(shown);
+    if (m_objects->isLoading())
+        text += QStringLiteral(" — ") + tr("loading…");
+    else if (m_objects->hasMore())
+        text += QStringLiteral(" — ") + tr("more load as you scroll");
+    m_status->setText(text);
+}
+
+} // namespace RoleDrop::Ui

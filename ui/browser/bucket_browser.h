@@ -1,0 +1,137 @@
+#pragma once
+
+#include "core/common/aws_error.h"
+
+#include <QPointer>
+#include <QStringList>
+#include <QWidget>
+
+#include <functional>
+
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QMimeData;
+class QTreeView;
+
+namespace RoleDrop::Http {
+class AwsCall;
+}
+namespace RoleDrop {
+template <class T>
+class Outcome;
+}
+
+namespace RoleDrop::Ui {
+
+class AppSession;
+class BreadcrumbBar;
+class BucketListModel;
+class ObjectFilterProxy;
+class ObjectListModel;
+
+// The centre of the window: the bucket list, then the objects under a breadcrumb path, with filter,
+// sorting, paging on scroll, context menu, keyboard shortcuts, and drag and drop both ways.
+//
+// Drag in: local files/folders (text/uri-list) dropped on the list emit uploadRequested() for the current
+// folder, or for the folder row they were dropped on.
+// Drag out: a drag of selected objects carries text/uri-list entries pointing into a fresh staging folder
+// under the temp dir, and downloadRequested() is emitted for that folder as the drag starts, so the
+// transfer controller is already filling it while the user moves the mouse. A file manager that copies on
+// drop gets what has arrived by then; "Download to…" is the dependable path for large objects and is in
+// the context menu. The drag also carries the s3:// URIs as text/plain, for terminals and editors.
+//
+// Every request is asynchronous; a response for a location the user has left is ignored (generation
+// counter, and the listing call is cancelled). Errors show in a banner above the list, not in popups.
+class BucketBrowser final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BucketBrowser)
+public:
+    explicit BucketBrowser(AppSession *session, QWidget *parent = nullptr);
+    ~BucketBrowser() override;
+
+    void showBuckets();
+    void navigateTo(const QString &bucket, const QString &prefix);
+    void reload();
+    QString currentBucket() const { return m_bucket; }
+    QString currentPrefix() const { return m_prefix; }
+    // Reloads when the given location is (or is inside) what is shown, e.g. after an upload finished.
+    void refreshIfShowing(const QString &bucket, const QString &prefix);
+
+    // Actions of the context menu and shortcuts, also callable by the main window's menus.
+    void goUp();
+    void newFolder();                         // asks for a name
+    void createFolder(const QString &name);   // under the current prefix
+    void deleteSelected();                    // asks for confirmation
+    // Deletes the objects and everything under the folder prefixes, without asking.
+    void deleteEntries(const QStringList &keys, const QStringList &folderPrefixes);
+    void downloadSelectedTo();                // asks for a folder
+    void copySelectedUris();
+    void presignSelected(qint64 expiresSeconds);
+    void showPropertiesOfSelected();
+
+    // For the main window's status and for tests.
+    QTreeView *view() const { return m_view; }
+    ObjectListModel *objectModel() const { return m_objects; }
+    QString bannerText() const;
+    bool isLoading() const;
+    // What a drop of `mime` at `pos` (viewport coordinates) does; shared by the view's drop handler.
+    bool handleDrop(const QMimeData *mime, const QPoint &pos);
+    // Builds the drag-out data for the selection and starts the staging download; null when nothing to drag.
+    QMimeData *startDragOut();
+
+signals:
+    void locationChanged(const QString &bucket, const QString &prefix);
+    void uploadRequested(const QStringList &localPaths, const QString &bucket, const QString &prefix);
+    void downloadRequested(const QString &bucket, const QStringList &keys, const QString &stripPrefix,
+                           const QString &localFolder);
+    void errorOccurred(const RoleDrop::AwsError &error);
+    // The user clicked the banner's "Switch Role…" after an access error.
+    void switchRoleRequested();
+
+private:
+    struct Selection
+    {
+        QStringList keys;
+        QStringList folders;
+        bool isEmpty() const { return keys.isEmpty() && folders.isEmpty(); }
+        int count() const { return int(keys.size() + folders.size()); }
+    };
+
+    void buildUi();
+    void buildShortcuts();
+    void setLocation(const QString &bucket, const QString &prefix);
+    void useBucketModel(bool buckets);
+    void activate(const QModelIndex &index);
+    void showContextMenu(const QPoint &pos);
+    void showError(const AwsError &error);
+    void showInfo(const QString &text);
+    void hideBanner();
+    void updateStatus();
+    Selection selection() const;
+    // Every key under the folders, plus the plain keys (paging through ListObjectsV2 without delimiter).
+    void expandSelection(const Selection &selection, std::function<void(Outcome<QStringList>)> done);
+    void askPresignCustom();
+    bool currentGeneration(quint64 generation) const { return generation == m_generation; }
+
+    AppSession *m_session;
+    BreadcrumbBar *m_crumbs = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QFrame *m_banner = nullptr;
+    QLabel *m_bannerText = nullptr;
+    QTreeView *m_view = nullptr;
+    QLabel *m_status = nullptr;
+    BucketListModel *m_buckets;
+    ObjectListModel *m_objects;
+    ObjectFilterProxy *m_bucketProxy;
+    ObjectFilterProxy *m_objectProxy;
+    QPointer<Http::AwsCall> m_bucketCall;
+    QString m_bucket;
+    QString m_prefix;
+    quint64 m_generation = 0;
+    bool m_loadingBuckets = false;
+};
+
+} // namespace RoleDrop::Ui

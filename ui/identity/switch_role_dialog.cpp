@@ -1,0 +1,621 @@
+#include "ui/identity/switch_role_dialog.h"
+
+#include "core/http/aws_call.h"
+#include "core/sts/role_arn.h"
+#include "ui/app_session.h"
+#include "ui/identity/role_colors.h"
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QSpinBox>
+#include <QStyle>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace RoleDrop::Ui {
+
+namespace {
+
+const char kTouched[] = "roledropTouched";
+const char kHex[] = "roledropHex";
+constexpr int kEntryRole = Qt::UserRole + 1;
+
+// A role ARN that passes every check, so one field at a time can be judged by validateAssumeRole.
+Sts::AssumeRoleRequest knownGoodRequest()
+{
+    Sts::AssumeRoleRequest request;
+    request.roleArn = QStringLiteral("arn:aws:iam::123456789012:role/RoleDrop");
+    request.roleSessionName = QStringLiteral("roledrop");
+    request.durationSeconds = 3600;
+    return request;
+}
+
+QString problemWith(const Sts::AssumeRoleRequest &request)
+{
+    const auto validated = Sts::validateAssumeRole(request, false);
+    return validated ? QString() : validated.error().userMessage();
+}
+
+QWidget *stacked(QWidget *parent, QWidget *field, QLabel *error, QWidget *extra = nullptr)
+{
+    auto *box = new QWidget(parent);
+    // Expanding, so that the messages under a narrow field (the duration) get the form's full width.
+    box->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(field, 0, qobject_cast<QSpinBox *>(field) ? Qt::AlignLeft : Qt::Alignment());
+    if (extra)
+        layout->addWidget(extra);
+    layout->addWidget(error);
+    return box;
+}
+
+QVariant entryToVariant(const Auth::RoleHistoryEntry &e)
+{
+    return QVariantMap{{QStringLiteral("sourceProfile"), e.sourceProfile}, {QStringLiteral("roleArn"), e.roleArn},
+                       {QStringLiteral("accountId"), e.accountId}, {QStringLiteral("roleName"), e.roleName},
+                       {QStringLiteral("displayName"), e.displayName}, {QStringLiteral("color"), e.color}};
+}
+
+Auth::RoleHistoryEntry entryFromVariant(const QVariant &v)
+{
+    const QVariantMap m = v.toMap();
+    Auth::RoleHistoryEntry e;
+    e.sourceProfile = m.value(QStringLiteral("sourceProfile")).toString();
+    e.roleArn = m.value(QStringLiteral("roleArn")).toString();
+    e.accountId = m.value(QStringLiteral("accountId")).toString();
+    e.roleName = m.value(QStringLiteral("roleName")).toString();
+    e.displayName = m.value(QStringLiteral("displayName")).toString();
+    e.color = m.value(QStringLiteral("color")).toString();
+    return e;
+}
+
+} // namespace
+
+SwitchRoleDialog::SwitchRoleDialog(AppSession *session, QWidget *parent)
+    : QDialog(parent),
+      m_session(session),
+      m_chaining(session->credentials().hasRole())
+{
+    setWindowTitle(tr("Switch Role"));
+    setObjectName(QStringLiteral("switchRoleDialog"));
+    if (const auto profile = session->profiles().profile(session->activeProfile()))
+        m_mfaSerial = profile->mfaSerial;
+
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("switchRoleBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setVisible(false);
+
+    auto *intro = new QLabel(tr("Act as an IAM role from <b>%1</b>. The role's trust policy must allow it.")
+                                 .arg(session->credentials().active().displayName.toHtmlEscaped()), this);
+    intro->setWordWrap(true);
+
+    // Saved and recent roles: the quick way back to a role used before.
+    auto *savedRow = new QHBoxLayout;
+    buildSavedRoles(savedRow);
+    m_recentRow = new QWidget(this);
+    m_recentLayout = new QHBoxLayout(m_recentRow);
+    m_recentLayout->setContentsMargins(0, 0, 0, 0);
+
+    m_account = new QLineEdit(this);
+    m_account->setObjectName(QStringLiteral("accountField"));
+    m_account->setPlaceholderText(tr("123456789012"));
+    m_account->setToolTip(tr("The 12-digit ID of the account that owns the role (1234-5678-9012 works too).\n"
+                             "Leave empty when the role field holds a full ARN, e.g. Ceph RGW's arn:aws:iam:::role/NAME."));
+    m_accountError = addErrorLabel(QStringLiteral("accountError"));
+    m_role = new QLineEdit(this);
+    m_role->setObjectName(QStringLiteral("roleField"));
+    m_role->setPlaceholderText(tr("Role name, path/name, or full role ARN"));
+    m_role->setToolTip(tr("The role's name (with its path if it has one), or its full ARN, which then wins over the account"));
+    m_roleError = addErrorLabel(QStringLiteral("roleError"));
+    m_displayName = new QLineEdit(this);
+    m_displayName->setObjectName(QStringLiteral("displayNameField"));
+    m_displayName->setToolTip(tr("What the identity bar and the profile list call this role"));
+    m_displayNameError = addErrorLabel(QStringLiteral("displayNameError"));
+
+    auto *colorRow = new QWidget(this);
+    auto *colorLayout = new QHBoxLayout(colorRow);
+    colorLayout->setContentsMargins(0, 0, 0, 0);
+    m_colors = new QButtonGroup(this);
+    m_colors->setExclusive(true);
+    auto addSwatch = [&](const QString &name, const QString &hex, const QString &tip) {
+        auto *swatch = new QToolButton(colorRow);
+        swatch->setObjectName(QStringLiteral("color-%1").arg(name));
+        swatch->setCheckable(true);
+        swatch->setAutoRaise(true);
+        swatch->setIcon(colorChip(hex, 20));
+        swatch->setIconSize(QSize(20, 20));
+        swatch->setToolTip(tip);
+        swatch->setAccessibleName(tip);
+        swatch->setProperty(kHex, hex);
+        m_colors->addButton(swatch);
+        colorLayout->addWidget(swatch);
+        return swatch;
+    };
+    addSwatch(QStringLiteral("none"), QString(), tr("No colour"))->setChecked(true);
+    for (const Auth::RoleColor &color : Auth::roleColorPalette())
+        addSwatch(color.name, color.hex, color.name.at(0).toUpper() + color.name.mid(1));
+    colorLayout->addStretch();
+
+    auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    form->addRow(tr("&Account:"), stacked(this, m_account, m_accountError));
+    form->addRow(tr("&Role:"), stacked(this, m_role, m_roleError));
+    form->addRow(tr("&Display name:"), stacked(this, m_displayName, m_displayNameError));
+    form->addRow(tr("Colour:"), colorRow);
+    if (auto *label = qobject_cast<QLabel *>(form->labelForField(colorRow)))
+        label->setBuddy(m_colors->buttons().constFirst());
+
+    // Advanced: the rest of AssumeRole, folded away as in the console.
+    m_advancedToggle = new QToolButton(this);
+    m_advancedToggle->setObjectName(QStringLiteral("advancedToggle"));
+    m_advancedToggle->setText(tr("Ad&vanced"));
+    m_advancedToggle->setCheckable(true);
+    m_advancedToggle->setAutoRaise(true);
+    m_advancedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_advancedToggle->setArrowType(Qt::RightArrow);
+    m_advanced = new QWidget(this);
+    m_advanced->setObjectName(QStringLiteral("advancedSection"));
+
+    const QString profileHint = session->activeProfile().isEmpty() ? QStringLiteral("roledrop") : session->activeProfile();
+    m_sessionName = new QLineEdit(m_advanced);
+    m_sessionName->setObjectName(QStringLiteral("sessionNameField"));
+    m_sessionName->setPlaceholderText(Sts::defaultSessionName(profileHint));
+    m_sessionName->setToolTip(tr("Shows in CloudTrail and in the assumed-role ARN"));
+    m_sessionNameError = addErrorLabel(QStringLiteral("sessionNameError"));
+    m_duration = new QSpinBox(m_advanced);
+    m_duration->setObjectName(QStringLiteral("durationField"));
+    m_duration->setRange(Sts::StsLimits::minDuration, Sts::StsLimits::maxAssumeRoleDuration);
+    m_duration->setSingleStep(900);
+    m_duration->setSuffix(tr(" s"));
+    m_duration->setValue(3600);
+    m_duration->setKeyboardTracking(true);
+    m_duration->setToolTip(tr("15 minutes (900 s) to 12 hours (43200 s), and no more than the role's maximum"));
+    m_durationNote = new QLabel(m_advanced);
+    m_durationNote->setObjectName(QStringLiteral("durationNote"));
+    m_durationNote->setWordWrap(true);
+    m_durationNote->setVisible(false);
+    m_durationError = addErrorLabel(QStringLiteral("durationError"));
+    m_externalId = new QLineEdit(m_advanced);
+    m_externalId->setObjectName(QStringLiteral("externalIdField"));
+    m_externalId->setPlaceholderText(tr("Only when the role's owner asks for one"));
+    m_externalIdError = addErrorLabel(QStringLiteral("externalIdError"));
+    m_mfaCode = new QLineEdit(m_advanced);
+    m_mfaCode->setObjectName(QStringLiteral("mfaCodeField"));
+    m_mfaCode->setPlaceholderText(tr("6-digit code"));
+    m_mfaCode->setMaxLength(6);
+    m_mfaCode->setEchoMode(QLineEdit::Password);
+    m_mfaCode->setInputMethodHints(Qt::ImhDigitsOnly | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
+    m_mfaCode->setToolTip(tr("From MFA device %1; needed by roles that require MFA").arg(m_mfaSerial));
+    m_mfaError = addErrorLabel(QStringLiteral("mfaError"));
+    m_policy = new QPlainTextEdit(m_advanced);
+    m_policy->setObjectName(QStringLiteral("policyField"));
+    m_policy->setPlaceholderText(tr("Optional session policy (JSON) to narrow the role's permissions"));
+    m_policy->setTabChangesFocus(true);
+    m_policy->setFixedHeight(m_policy->fontMetrics().lineSpacing() * 5 + 12);
+    m_policyError = addErrorLabel(QStringLiteral("policyError"));
+
+    auto *advancedForm = new QFormLayout(m_advanced);
+    advancedForm->setContentsMargins(16, 0, 0, 0);
+    advancedForm->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    advancedForm->addRow(tr("&Session name:"), stacked(m_advanced, m_sessionName, m_sessionNameError));
+    advancedForm->addRow(tr("D&uration:"), stacked(m_advanced, m_duration, m_durationError, m_durationNote));
+    advancedForm->addRow(tr("E&xternal ID:"), stacked(m_advanced, m_externalId, m_externalIdError));
+    auto *mfaBox = stacked(m_advanced, m_mfaCode, m_mfaError);
+    advancedForm->addRow(tr("&MFA code:"), mfaBox);
+    m_mfaLabel = qobject_cast<QLabel *>(advancedForm->labelForField(mfaBox));
+    advancedForm->addRow(tr("Session &policy:"), stacked(m_advanced, m_policy, m_policyError));
+    if (m_mfaSerial.isEmpty()) {
+        mfaBox->setVisible(false);
+        if (m_mfaLabel)
+            m_mfaLabel->setVisible(false);
+    }
+    m_advanced->setVisible(false);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_switchButton = m_buttons->addButton(tr("&Switch Role"), QDialogButtonBox::AcceptRole);
+    m_switchButton->setObjectName(QStringLiteral("switchButton"));
+    m_switchButton->setDefault(true);
+    m_saveButton = m_buttons->addButton(tr("Sa&ve to Saved Roles"), QDialogButtonBox::ActionRole);
+    m_saveButton->setObjectName(QStringLiteral("saveRoleButton"));
+    m_saveButton->setToolTip(tr("Keep this role in the saved roles list (role ARN and label only, no credentials)"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_banner);
+    layout->addWidget(intro);
+    layout->addLayout(savedRow);
+    layout->addWidget(m_recentRow);
+    layout->addLayout(form);
+    layout->addWidget(m_advancedToggle, 0, Qt::AlignLeft);
+    layout->addWidget(m_advanced);
+    layout->addStretch();
+    layout->addWidget(m_buttons);
+
+    for (QLineEdit *edit : {m_account, m_role, m_displayName, m_sessionName, m_externalId, m_mfaCode}) {
+        connect(edit, &QLineEdit::textEdited, this, [edit] { edit->setProperty(kTouched, true); });
+        connect(edit, &QLineEdit::textChanged, this, &SwitchRoleDialog::validate);
+    }
+    // QSpinBox::textChanged stays silent while the text is out of range; its line edit does not.
+    if (auto *durationEdit = m_duration->findChild<QLineEdit *>())
+        connect(durationEdit, &QLineEdit::textChanged, this, &SwitchRoleDialog::validate);
+    connect(m_duration, &QSpinBox::textChanged, this, &SwitchRoleDialog::validate);
+    connect(m_policy, &QPlainTextEdit::textChanged, this, &SwitchRoleDialog::validate);
+    connect(m_colors, &QButtonGroup::buttonClicked, this, &SwitchRoleDialog::validate);
+    connect(m_advancedToggle, &QToolButton::toggled, this, &SwitchRoleDialog::setAdvancedVisible);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &SwitchRoleDialog::reject);
+    connect(m_switchButton, &QPushButton::clicked, this, &SwitchRoleDialog::startSwitch);
+    connect(m_saveButton, &QPushButton::clicked, this, &SwitchRoleDialog::saveCurrentRole);
+
+    reloadSavedRoles();
+    reloadRecentRoles();
+    if (m_chaining)
+        setAdvancedVisible(true);
+    validate();
+    m_account->setFocus();
+    setMinimumWidth(560);
+    resize(sizeHint().expandedTo(QSize(560, 0)));
+}
+
+SwitchRoleDialog::~SwitchRoleDialog()
+{
+    if (m_call)
+        m_call->cancel();
+}
+
+QLabel *SwitchRoleDialog::addErrorLabel(const QString &objectName)
+{
+    auto *label = new QLabel(this);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setStyleSheet(QStringLiteral("QLabel { color: #B0271A; }"));
+    label->setVisible(false);
+    return label;
+}
+
+void SwitchRoleDialog::buildSavedRoles(QHBoxLayout *row)
+{
+    auto *label = new QLabel(tr("Sa&ved roles:"), this);
+    m_savedCombo = new QComboBox(this);
+    m_savedCombo->setObjectName(QStringLiteral("savedRolesCombo"));
+    m_savedCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_savedCombo->setMinimumContentsLength(24);
+    label->setBuddy(m_savedCombo);
+    m_savedSearch = new QLineEdit(this);
+    m_savedSearch->setObjectName(QStringLiteral("savedRolesSearch"));
+    m_savedSearch->setPlaceholderText(tr("Filter by name or account"));
+    m_savedSearch->setClearButtonEnabled(true);
+    row->addWidget(label);
+    row->addWidget(m_savedCombo, 2);
+    row->addWidget(m_savedSearch, 1);
+    connect(m_savedSearch, &QLineEdit::textChanged, this, &SwitchRoleDialog::reloadSavedRoles);
+    connect(m_savedCombo, &QComboBox::activated, this, [this](int index) {
+        const QVariant data = m_savedCombo->itemData(index, kEntryRole);
+        if (data.isValid())
+            prefill(entryFromVariant(data));
+    });
+}
+
+void SwitchRoleDialog::reloadSavedRoles()
+{
+    const QList<Auth::RoleHistoryEntry> found = m_session->roleHistory().search(m_savedSearch->text().trimmed());
+    m_savedCombo->clear();
+    m_savedCombo->addItem(found.isEmpty() ? tr("No saved roles") : tr("Choose a saved role…"));
+    for (const Auth::RoleHistoryEntry &entry : found) {
+        const QString text = entry.sourceProfile == m_session->activeProfile()
+            ? entry.displayName : tr("%1 (from %2)").arg(entry.displayName, entry.sourceProfile);
+        m_savedCombo->addItem(colorChip(entry.color), text);
+        m_savedCombo->setItemData(m_savedCombo->count() - 1, entryToVariant(entry), kEntryRole);
+        m_savedCombo->setItemData(m_savedCombo->count() - 1, entry.roleArn, Qt::ToolTipRole);
+    }
+    m_savedCombo->setEnabled(!found.isEmpty());
+}
+
+void SwitchRoleDialog::reloadRecentRoles()
+{
+    while (QLayoutItem *item = m_recentLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const QList<Auth::RoleHistoryEntry> recent = m_session->roleHistory().recent(m_session->activeProfile());
+    m_recentRow->setVisible(!recent.isEmpty());
+    if (recent.isEmpty())
+        return;
+    m_recentLayout->addWidget(new QLabel(tr("Recent:"), m_recentRow));
+    for (const Auth::RoleHistoryEntry &entry : recent.mid(0, Auth::RoleHistory::kRecentPerSourceProfile)) {
+        auto *button = new QToolButton(m_recentRow);
+        button->setObjectName(QStringLiteral("recentRole"));
+        button->setText(entry.displayName);
+        button->setIcon(colorChip(entry.color));
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        button->setAutoRaise(true);
+        button->setToolTip(entry.roleArn);
+        connect(button, &QToolButton::clicked, this, [this, entry] { prefill(entry); });
+        m_recentLayout->addWidget(button);
+    }
+    m_recentLayout->addStretch();
+}
+
+void SwitchRoleDialog::prefill(const Auth::RoleHistoryEntry &entry)
+{
+    const auto arn = Sts::parseRoleArn(entry.roleArn);
+    // Account + plain name reads like the console; anything with a path or no account stays a full ARN.
+    if (arn && !arn->accountId.isEmpty() && arn->path == QLatin1String("/")) {
+        m_account->setText(arn->accountId);
+        m_role->setText(arn->roleName);
+    } else {
+        m_account->setText(arn ? arn->accountId : entry.accountId);
+        m_role->setText(entry.roleArn);
+    }
+    const QString defaultName = defaultDisplayName();
+    m_displayName->setText(entry.displayName == defaultName ? QString() : entry.displayName);
+    const QString hex = Auth::roleColorHex(entry.color);
+    for (QAbstractButton *button : m_colors->buttons()) {
+        if (button->property(kHex).toString() == hex)
+            button->setChecked(true);
+    }
+    m_account->setProperty(kTouched, true);
+    m_role->setProperty(kTouched, true);
+    validate();
+    m_switchButton->setFocus();
+}
+
+void SwitchRoleDialog::showError(const QString &message)
+{
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #FDECEA; color: #7A1B10; border: 1px solid #E8A39B;"
+                                           " border-radius: 4px; padding: 6px; }"));
+    m_banner->setText(message);
+    m_banner->setVisible(!message.isEmpty());
+    growToFit();
+}
+
+void SwitchRoleDialog::growToFit()
+{
+    // Banners and notes appear after the dialog was sized: grow (never shrink under the user) to show them.
+    if (!isVisible())
+        return;
+    layout()->activate();
+    const QSize wanted = sizeHint();
+    if (wanted.height() > height() || wanted.width() > width())
+        resize(size().expandedTo(wanted));
+}
+
+void SwitchRoleDialog::setFieldError(QLabel *label, const QString &message, bool show)
+{
+    label->setText(message);
+    const bool visible = show && !message.isEmpty();
+    if (visible != !label->isHidden()) {
+        label->setVisible(visible);
+        growToFit();
+    }
+}
+
+void SwitchRoleDialog::setAdvancedVisible(bool visible)
+{
+    m_advancedToggle->setChecked(visible);
+    m_advancedToggle->setArrowType(visible ? Qt::DownArrow : Qt::RightArrow);
+    m_advanced->setVisible(visible);
+    growToFit();
+}
+
+std::optional<int> SwitchRoleDialog::typedDuration() const
+{
+    bool ok = false;
+    const int seconds = m_duration->cleanText().trimmed().toInt(&ok);
+    return ok ? std::optional<int>(seconds) : std::nullopt;
+}
+
+QString SwitchRoleDialog::defaultDisplayName() const
+{
+    const auto arn = Sts::roleArnFromAccountAndName(m_account->text(), m_role->text());
+    if (!arn)
+        return QString();
+    return arn->accountId.isEmpty() ? arn->roleName : QStringLiteral("%1 @ %2").arg(arn->roleName, arn->accountId);
+}
+
+QString SwitchRoleDialog::effectiveDisplayName() const
+{
+    const QString typed = m_displayName->text().trimmed();
+    return typed.isEmpty() ? defaultDisplayName() : typed;
+}
+
+QString SwitchRoleDialog::chosenColor() const
+{
+    QAbstractButton *checked = m_colors->checkedButton();
+    return checked ? checked->property(kHex).toString() : QString();
+}
+
+Sts::AssumeRoleRequest SwitchRoleDialog::request() const
+{
+    Sts::AssumeRoleRequest request;
+    const auto arn = Sts::roleArnFromAccountAndName(m_account->text(), m_role->text());
+    request.roleArn = arn ? arn->toString() : m_role->text().trimmed();
+    request.roleSessionName = m_sessionName->text().trimmed().isEmpty() ? m_sessionName->placeholderText()
+                                                                        : m_sessionName->text().trimmed();
+    request.durationSeconds = typedDuration().value_or(m_duration->value());
+    request.externalId = m_externalId->text().trimmed();
+    if (!m_mfaSerial.isEmpty() && !m_mfaCode->text().trimmed().isEmpty()) {
+        request.serialNumber = m_mfaSerial;
+        request.tokenCode = m_mfaCode->text().trimmed();
+    }
+    request.policy = m_policy->toPlainText().trimmed();
+    return request;
+}
+
+Auth::RoleHistoryEntry SwitchRoleDialog::currentEntry() const
+{
+    Auth::RoleHistoryEntry entry;
+    entry.sourceProfile = m_session->activeProfile();
+    entry.roleArn = request().roleArn;
+    entry.displayName = effectiveDisplayName();
+    entry.color = chosenColor();
+    return entry;
+}
+
+void SwitchRoleDialog::validate()
+{
+    const QString account = m_account->text().trimmed();
+    const QString role = m_role->text().trimmed();
+    QString accountMessage;
+    QString roleMessage;
+    bool arnValid = false;
+    if (role.startsWith(QLatin1String("arn:"))) {
+        const auto arn = Sts::parseRoleArn(role);
+        roleMessage = arn ? QString() : arn.error().userMessage();
+        arnValid = arn.ok();
+    } else {
+        // Each field judged by the same core function, with a stand-in for the other one.
+        const auto accountOnly = Sts::roleArnFromAccountAndName(account, QStringLiteral("RoleDrop"));
+        accountMessage = accountOnly ? QString() : accountOnly.error().userMessage();
+        const auto roleOnly = Sts::roleArnFromAccountAndName(accountOnly ? account : QStringLiteral("123456789012"), role);
+        roleMessage = roleOnly ? QString() : roleOnly.error().userMessage();
+        arnValid = accountOnly.ok() && roleOnly.ok();
+    }
+    setFieldError(m_accountError, accountMessage, m_account->property(kTouched).toBool() || !account.isEmpty());
+    setFieldError(m_roleError, roleMessage, m_role->property(kTouched).toBool() || !role.isEmpty());
+    const bool accountFromArn = role.startsWith(QLatin1String("arn:"));
+    m_account->setEnabled(!accountFromArn || !account.isEmpty());
+    m_account->setPlaceholderText(accountFromArn ? tr("Taken from the role ARN") : tr("123456789012"));
+
+    m_displayName->setPlaceholderText(arnValid ? defaultDisplayName() : tr("Role @ account"));
+    QString displayMessage;
+    if (arnValid) {
+        Auth::RoleHistoryEntry entry = currentEntry();
+        if (entry.sourceProfile.isEmpty())  // keys given without a profile (e.g. from the environment)
+            entry.sourceProfile = QStringLiteral("roledrop");
+        const auto normalised = Auth::RoleHistory::normalise(entry);
+        displayMessage = normalised ? QString() : normalised.error().userMessage();
+    }
+    setFieldError(m_displayNameError, displayMessage, true);
+
+    Sts::AssumeRoleRequest probe = knownGoodRequest();
+    probe.roleSessionName = request().roleSessionName;
+    const QString sessionMessage = problemWith(probe);
+    setFieldError(m_sessionNameError, sessionMessage, true);
+
+    probe = knownGoodRequest();
+    probe.externalId = m_externalId->text().trimmed();
+    const QString externalIdMessage = problemWith(probe);
+    setFieldError(m_externalIdError, externalIdMessage, true);
+
+    QString mfaMessage;
+    if (!m_mfaSerial.isEmpty() && !m_mfaCode->text().trimmed().isEmpty()) {
+        probe = knownGoodRequest();
+        probe.serialNumber = m_mfaSerial;
+        probe.tokenCode = m_mfaCode->text().trimmed();
+        mfaMessage = problemWith(probe);
+    }
+    setFieldError(m_mfaError, mfaMessage, true);
+
+    probe = knownGoodRequest();
+    probe.policy = m_policy->toPlainText().trimmed();
+    const QString policyMessage = problemWith(probe);
+    setFieldError(m_policyError, policyMessage, true);
+
+    // The spin box silently fixes an out-of-range number when focus leaves; say so while typing instead.
+    probe = knownGoodRequest();
+    probe.durationSeconds = typedDuration().value_or(0);
+    const QString durationMessage = problemWith(probe);
+    setFieldError(m_durationError, durationMessage, true);
+    QString note;
+    if (m_chaining) {
+        note = tr("Role chaining (assumed from a role session): AWS caps the session at 1 hour.");
+        if (typedDuration().value_or(0) > Sts::StsLimits::roleChainingMaxDuration)
+            note += tr(" RoleDrop will ask for 3600 s.");
+    }
+    if (note != m_durationNote->text()) {
+        m_durationNote->setText(note);
+        m_durationNote->setVisible(!note.isEmpty());
+        growToFit();
+    }
+
+    const bool fieldsValid = arnValid && displayMessage.isEmpty() && sessionMessage.isEmpty()
+        && externalIdMessage.isEmpty() && mfaMessage.isEmpty() && policyMessage.isEmpty() && durationMessage.isEmpty();
+    // The whole request once more, so nothing the per-field checks missed can reach the network.
+    m_valid = fieldsValid && Sts::validateAssumeRole(request(), m_chaining).ok();
+    m_switchButton->setEnabled(m_valid && !m_busy && m_session->hasIdentity());
+    m_switchButton->setToolTip(m_session->hasIdentity() ? QString() : tr("Open a profile first"));
+    m_saveButton->setEnabled(arnValid && displayMessage.isEmpty() && !m_session->activeProfile().isEmpty());
+
+    // Errors in the folded part must not hide: unfold it.
+    if (m_advanced->isHidden() && !(sessionMessage + externalIdMessage + mfaMessage + policyMessage + durationMessage).isEmpty())
+        setAdvancedVisible(true);
+}
+
+void SwitchRoleDialog::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_switchButton->setText(busy ? tr("Switching…") : tr("&Switch Role"));
+    if (busy)
+        setCursor(Qt::BusyCursor);
+    else
+        unsetCursor();
+    validate();
+}
+
+void SwitchRoleDialog::startSwitch()
+{
+    validate();
+    if (!m_valid || m_busy)
+        return;
+    showError(QString());
+    setBusy(true);
+    QPointer<SwitchRoleDialog> self(this);
+    const bool mfaAvailable = !m_mfaSerial.isEmpty();
+    Http::AwsCall *call = m_session->switchRole(request(), effectiveDisplayName(), chosenColor(),
+                                          [self, mfaAvailable](Outcome<Auth::Identity> identity) {
+        if (!self)
+            return;
+        self->m_call = nullptr;
+        self->setBusy(false);
+        if (identity) {
+            self->accept();
+            return;
+        }
+        if (identity.error().kind == AwsErrorKind::Cancelled)
+            return;
+        self->showError(identity.error().userMessage());
+        // A trust policy that wants MFA often just says AccessDenied: point at the code field either way.
+        const AwsErrorKind kind = identity.error().kind;
+        if (mfaAvailable && (kind == AwsErrorKind::MfaRequiredOrInvalid || kind == AwsErrorKind::AccessDenied)) {
+            self->setAdvancedVisible(true);
+            self->m_mfaCode->clear();
+            self->m_mfaCode->setFocus();
+        }
+    });
+    if (self && m_busy)
+        m_call = call;
+}
+
+void SwitchRoleDialog::saveCurrentRole()
+{
+    const auto saved = m_session->roleHistory().save(currentEntry());
+    if (!saved) {
+        showError(saved.error().userMessage());
+        return;
+    }
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #EAF5E4; color: #1D4F0B; border: 1px solid #A9D39A;"
+                                           " border-radius: 4px; padding: 6px; }"));
+    m_banner->setText(tr("Saved “%1” to your saved roles.").arg(saved->displayName));
+    m_banner->setVisible(true);
+    reloadSavedRoles();
+}
+
+void SwitchRoleDialog::reject()
+{
+    if (m_call)
+        m_call->cancel();
+    QDialog::reject();
+}
+
+} // namespace RoleDrop::Ui

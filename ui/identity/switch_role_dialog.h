@@ -1,0 +1,107 @@
+#pragma once
+
+#include "core/auth/role_history.h"
+#include "core/sts/sts_requests.h"
+
+#include <QDialog>
+#include <QPointer>
+
+class QButtonGroup;
+class QComboBox;
+class QDialogButtonBox;
+class QHBoxLayout;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QToolButton;
+class QWidget;
+
+namespace RoleDrop::Http {
+class AwsCall;
+}
+
+namespace RoleDrop::Ui {
+
+class AppSession;
+
+// The console's Switch Role form: account + role (or a full ARN), a display name and a colour, plus an
+// Advanced part for the rest of AssumeRole. Everything is checked as the user types, with the message
+// under the field at fault; the request is only sent when the form is valid. A refused switch keeps the
+// dialog open with the server's answer; a successful one closes it.
+class SwitchRoleDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SwitchRoleDialog)
+public:
+    explicit SwitchRoleDialog(AppSession *session, QWidget *parent = nullptr);
+    ~SwitchRoleDialog() override;
+
+    void prefill(const RoleDrop::Auth::RoleHistoryEntry &entry);
+    // Shows a message in the dialog's banner, e.g. why a quick switch from the profile list needs more.
+    void showError(const QString &message);
+
+    // The request the form describes (not yet validated) and what the dialog would label it.
+    RoleDrop::Sts::AssumeRoleRequest request() const;
+    QString effectiveDisplayName() const;
+    QString chosenColor() const;
+    bool isFormValid() const { return m_valid; }
+
+    void reject() override;
+
+private:
+    QLabel *addErrorLabel(const QString &objectName);
+    void buildSavedRoles(QHBoxLayout *row);
+    void reloadSavedRoles();
+    void reloadRecentRoles();
+    void validate();
+    void setFieldError(QLabel *label, const QString &message, bool show);
+    void setAdvancedVisible(bool visible);
+    void growToFit();
+    void setBusy(bool busy);
+    void startSwitch();
+    void saveCurrentRole();
+    RoleDrop::Auth::RoleHistoryEntry currentEntry() const;
+    QString defaultDisplayName() const;
+    std::optional<int> typedDuration() const;
+
+    AppSession *m_session;
+    QString m_mfaSerial;
+    bool m_chaining;
+    bool m_valid = false;
+
+    QLabel *m_banner;
+    QComboBox *m_savedCombo;
+    QLineEdit *m_savedSearch;
+    QWidget *m_recentRow;
+    QHBoxLayout *m_recentLayout;
+    QLineEdit *m_account;
+    QLabel *m_accountError;
+    QLineEdit *m_role;
+    QLabel *m_roleError;
+    QLineEdit *m_displayName;
+    QLabel *m_displayNameError;
+    QButtonGroup *m_colors;
+    QToolButton *m_advancedToggle;
+    QWidget *m_advanced;
+    QLineEdit *m_sessionName;
+    QLabel *m_sessionNameError;
+    QSpinBox *m_duration;
+    QLabel *m_durationNote;
+    QLabel *m_durationError;
+    QLineEdit *m_externalId;
+    QLabel *m_externalIdError;
+    QLabel *m_mfaLabel;
+    QLineEdit *m_mfaCode;
+    QLabel *m_mfaError;
+    QPlainTextEdit *m_policy;
+    QLabel *m_policyError;
+    QPushButton *m_saveButton;
+    QDialogButtonBox *m_buttons;
+    QPushButton *m_switchButton;
+    QPointer<RoleDrop::Http::AwsCall> m_call;
+    bool m_busy = false;
+};
+
+} // namespace RoleDrop::Ui

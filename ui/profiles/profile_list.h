@@ -1,0 +1,61 @@
+#pragma once
+
+#include "core/auth/role_history.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QPoint;
+class QToolButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace RoleDrop::Ui {
+
+class AppSession;
+
+// The left pane: RoleDrop's profiles and, under each, the roles recently assumed from it (newest
+// first, with their colour). Double-click opens a profile, or switches straight to a role.
+class ProfileList final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ProfileList)
+public:
+    explicit ProfileList(AppSession *session, QWidget *parent = nullptr);
+
+    void reload();
+    QTreeWidget *tree() const { return m_tree; }
+    QString errorText() const;
+
+    // The actions behind the buttons and the context menu (public for the window's menus and for tests).
+    void addProfile();
+    void importProfiles();
+    void editProfile(const QString &name);
+    void duplicateProfile(const QString &name);
+    void removeProfile(const QString &name);
+    void switchToRecentRole(const RoleDrop::Auth::RoleHistoryEntry &entry);
+
+signals:
+    void profileOpened(const QString &profileName);
+
+private:
+    void scheduleReload();
+    void activate(QTreeWidgetItem *item);
+    void showContextMenu(const QPoint &pos);
+    void showError(const QString &message);
+    void startPendingSwitch();
+    void openSwitchDialog(const RoleDrop::Auth::RoleHistoryEntry &entry, const QString &message);
+
+    AppSession *m_session;
+    QTreeWidget *m_tree;
+    QLabel *m_error;
+    QToolButton *m_addButton;
+    QToolButton *m_importButton;
+    std::optional<RoleDrop::Auth::RoleHistoryEntry> m_pendingRole;
+    bool m_switching = false;
+    bool m_reloadPending = false;
+};
+
+} // namespace RoleDrop::Ui

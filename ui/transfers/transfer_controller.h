@@ -1,0 +1,75 @@
+#pragma once
+
+#include "core/common/aws_error.h"
+#include "core/transfer/upload_plan.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QSystemTrayIcon;
+class QWidget;
+
+namespace RoleDrop::Transfers {
+class Transfer;
+}
+
+namespace RoleDrop::Ui {
+
+class AppSession;
+
+// Turns "upload these files there" and "download these keys here" into transfers on the session's
+// queue: it plans the keys, asks about objects that already exist, keeps downloads inside the chosen
+// folder, and reports each batch when its last transfer has finished. Everything is asynchronous.
+class TransferController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TransferController)
+public:
+    // Up to this many files are checked one HEAD each; more take one listing of the prefix instead.
+    static constexpr int maxHeadChecks = 20;
+
+    TransferController(AppSession *session, QWidget *dialogParent, QObject *parent = nullptr);
+    ~TransferController() override;
+
+    // Files and folders (recursively: folder "photos" lands as prefix + "photos/...").
+    void upload(const QStringList &localPaths, const QString &bucket, const QString &prefix);
+    // Keys ending in '/' are expanded by listing; `stripPrefix` is cut from keys before they become paths.
+    void download(const QString &bucket, const QStringList &keys, const QString &stripPrefix, const QString &folder);
+
+    // Batches that take longer than this get a desktop notification when they finish.
+    void setNotifyAfterMs(int ms) { m_notifyAfterMs = ms; }
+
+signals:
+    void uploadsFinishedInto(const QString &bucket, const QString &prefix);
+    // Cancelled transfers count as neither.
+    void batchFinished(int succeeded, int failed);
+    void errorOccurred(const RoleDrop::AwsError &error);
+    // The text of the desktop notification just shown (tray message or taskbar alert).
+    void notified(const QString &message);
+
+private:
+    struct Batch;
+    struct PendingUpload;
+
+    void checkExisting(const std::shared_ptr<PendingUpload> &pending);
+    void listExisting(const std::shared_ptr<PendingUpload> &pending, const QString &continuationToken);
+    void askNextConflict(const std::shared_ptr<PendingUpload> &pending);
+    void enqueueUploads(const std::shared_ptr<PendingUpload> &pending);
+    void enqueueDownloads(const QString &bucket, const QStringList &keys, const QString &stripPrefix, const QString &folder);
+    void startBatch(const std::shared_ptr<Batch> &batch);
+    void finishBatch(const std::shared_ptr<Batch> &batch);
+    void onQueueTransferFinished(Transfers::Transfer *transfer);
+    void notifyDesktop(const QString &title, const QString &message);
+
+    AppSession *m_session;
+    QPointer<QWidget> m_dialogParent;
+    int m_notifyAfterMs = 10000;
+    QHash<Transfers::Transfer *, std::shared_ptr<Batch>> m_open;  // transfers whose batch has not finished yet
+    QSystemTrayIcon *m_tray = nullptr;
+};
+
+} // namespace RoleDrop::Ui
