@@ -1,8 +1,8 @@
 // The seeds' scenario through the real `roledrop` binary, as a script would run it: a throwaway HOME,
 // profiles in ~/.aws files and in RoleDrop's own store (secret in the real Secret Service), and Ceph RGW.
 
-#include "core/crypto.h"
-#include "core/role_history.h"
+#include "core/common/crypto.h"
+#include "core/auth/role_history.h"
 #include "test_files.h"
 #include "test_world.h"
 
@@ -230,7 +230,7 @@ private slots:
         // The role joins the profile's recent roles, as the console's Switch Role history does.
         QSettings settings(m_home.filePath(QStringLiteral("config/RoleDrop/RoleDrop.conf")), QSettings::IniFormat);
         QVERIFY2(settings.allKeys().join(QLatin1Char(' ')).contains(QStringLiteral("kc")), qPrintable(settings.allKeys().join(QLatin1Char(' '))));
-        QVERIFY(RoleDrop::RoleHistory(settings).recent(QStringLiteral("kc")).size() == 1);
+        QVERIFY(RoleDrop::Auth::RoleHistory(settings).recent(QStringLiteral("kc")).size() == 1);
 
         // The settings hold the profile but never the secret; the Secret Service holds the secret.
         QDirIterator files(m_home.filePath(QStringLiteral("config")), QDir::Files, QDirIterator::Subdirectories);

@@ -2,13 +2,13 @@
 // james is refused, switches to a role, and then lists, uploads (single and multipart), downloads
 // and presigns with the temporary credentials; a read-only role and a session policy restrict.
 
-#include "core/aws_http_client.h"
-#include "core/credential_provider.h"
-#include "core/crypto.h"
-#include "core/download_transfer.h"
-#include "core/s3_client.h"
-#include "core/sts_client.h"
-#include "core/upload_transfer.h"
+#include "core/http/aws_http_client.h"
+#include "core/auth/credential_provider.h"
+#include "core/common/crypto.h"
+#include "core/transfer/download_transfer.h"
+#include "core/s3/s3_client.h"
+#include "core/sts/sts_client.h"
+#include "core/transfer/upload_transfer.h"
 #include "test_files.h"
 #include "test_world.h"
 
@@ -27,10 +27,10 @@ class SeedScenarioCoreTest : public QObject
     Q_OBJECT
 
 private:
-    AwsHttpClient m_http;
-    StsClient *m_sts = nullptr;
-    S3Client *m_s3 = nullptr;
-    CredentialProvider *m_provider = nullptr;
+    Http::AwsHttpClient m_http;
+    Sts::StsClient *m_sts = nullptr;
+    S3::S3Client *m_s3 = nullptr;
+    Auth::CredentialProvider *m_provider = nullptr;
     QTemporaryDir m_dir;
     QString m_bucket;
 
@@ -40,14 +40,14 @@ private:
         m_s3->setCredentials(m_provider->activeCredentials(), m_provider->active().nameForErrors());
     }
 
-    Outcome<Identity> switchTo(const QString &roleArn, int duration = 3600, const QString &policy = QString())
+    Outcome<Auth::Identity> switchTo(const QString &roleArn, int duration = 3600, const QString &policy = QString())
     {
-        AssumeRoleRequest request;
+        Sts::AssumeRoleRequest request;
         request.roleArn = roleArn;
         request.roleSessionName = QStringLiteral("e2e-session");
         request.durationSeconds = duration;
         request.policy = policy;
-        auto identity = wait<Identity>([&](auto done) { m_provider->switchRole(request, QString(), QStringLiteral("#1D8102"), done); });
+        auto identity = wait<Auth::Identity>([&](auto done) { m_provider->switchRole(request, QString(), QStringLiteral("#1D8102"), done); });
         if (identity)
             m_s3->setCredentials(m_provider->activeCredentials(), m_provider->active().nameForErrors());
         return identity;
@@ -57,9 +57,9 @@ private:
 
     static QByteArray fileHash(const QString &path) { return sha256OfFileRange(path, 0, -1).toHex(); }
 
-    TransferResult runTransfer(Transfer *transfer)
+    Transfers::TransferResult runTransfer(Transfers::Transfer *transfer)
     {
-        QSignalSpy finished(transfer, &Transfer::finished);
+        QSignalSpy finished(transfer, &Transfers::Transfer::finished);
         transfer->start();
         if (finished.isEmpty())
             finished.wait(300000);
@@ -71,15 +71,15 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_bucket = worldValue("ROLEDROP_TEST_BUCKET");
-        m_sts = new StsClient(&m_http, Test::rgwEndpoint(), this);
-        m_s3 = new S3Client(&m_http, Test::rgwEndpoint(), this);
-        m_provider = new CredentialProvider(m_sts, this);
+        m_sts = new Sts::StsClient(&m_http, Test::rgwEndpoint(), this);
+        m_s3 = new S3::S3Client(&m_http, Test::rgwEndpoint(), this);
+        m_provider = new Auth::CredentialProvider(m_sts, this);
     }
 
     void jamesIsDeniedListingAndPutting()
     {
         asJames();
-        auto page = wait<ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 1000}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 1000}, done); });
         QVERIFY(!page);
         QCOMPARE(page.error().kind, AwsErrorKind::AccessDenied);
         QCOMPARE(page.error().httpStatus, 403);
@@ -99,7 +99,7 @@ private slots:
         AwsCredentials wrong = Test::worldKeys("ROLEDROP_TEST_JAMES_KEY", "ROLEDROP_TEST_JAMES_SECRET");
         wrong.secretAccessKey = QStringLiteral("not-the-secret-at-all-0000000000000000000");
         m_s3->setCredentials(wrong, QStringLiteral("james"));
-        auto buckets = wait<ListBucketsResult>([&](auto done) { m_s3->listBuckets(done); });
+        auto buckets = wait<S3::ListBucketsResult>([&](auto done) { m_s3->listBuckets(done); });
         QVERIFY(!buckets);
         QCOMPARE(buckets.error().httpStatus, 403);
         // AWS says SignatureDoesNotMatch; Ceph RGW says AccessDenied (the STS double test checks the former).
@@ -113,27 +113,27 @@ private slots:
         asJames();
         auto identity = switchTo(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS"));
         QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().userMessage()));
-        QCOMPARE(identity->kind, Identity::Kind::AssumedRole);
+        QCOMPARE(identity->kind, Auth::Identity::Kind::AssumedRole);
         QCOMPARE(identity->arn, QStringLiteral("arn:aws:sts:::assumed-role/S3Access/e2e-session"));
         QVERIFY(identity->expiration > QDateTime::currentDateTimeUtc().addSecs(3000));
         QVERIFY(m_provider->activeCredentials().isTemporary());
 
-        auto page = wait<ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 1000}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 1000}, done); });
         QVERIFY2(page, qPrintable(page ? QString() : page.error().userMessage()));
         QStringList keys;
-        for (const ObjectInfo &object : page->objects)
+        for (const S3::ObjectInfo &object : page->objects)
             keys << object.key;
         QVERIFY(keys.contains(QStringLiteral("owner-file.txt")));
 
         // Single PUT streamed from a file, and back.
         const QString small = writeRandomFile(QStringLiteral("small.bin"), 300 * 1024);
-        UploadTransfer up(m_s3, small, {m_bucket, QStringLiteral("e2e/small.bin")});
-        TransferResult result = runTransfer(&up);
-        QVERIFY2(result.state == TransferState::Succeeded, qPrintable(result.error.userMessage()));
+        Transfers::UploadTransfer up(m_s3, small, {m_bucket, QStringLiteral("e2e/small.bin")});
+        Transfers::TransferResult result = runTransfer(&up);
+        QVERIFY2(result.state == Transfers::TransferState::Succeeded, qPrintable(result.error.userMessage()));
         const QString back = m_dir.filePath(QStringLiteral("back/small.bin"));
-        DownloadTransfer down(m_s3, {m_bucket, QStringLiteral("e2e/small.bin")}, back);
+        Transfers::DownloadTransfer down(m_s3, {m_bucket, QStringLiteral("e2e/small.bin")}, back);
         result = runTransfer(&down);
-        QVERIFY2(result.state == TransferState::Succeeded, qPrintable(result.error.userMessage()));
+        QVERIFY2(result.state == Transfers::TransferState::Succeeded, qPrintable(result.error.userMessage()));
         QCOMPARE(fileHash(back), fileHash(small));
 
         // Presigned GET, fetched by a client that has no credentials at all.
@@ -162,17 +162,17 @@ private slots:
         asJames();
         QVERIFY(switchTo(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
         const QString big = writeRandomFile(QStringLiteral("big.bin"), 23 * 1024 * 1024 + 12345);
-        UploadOptions options;
+        Transfers::UploadOptions options;
         options.multipartThreshold = 8 * 1024 * 1024;
         options.partSize = 5 * 1024 * 1024;
         options.maxPartsInFlight = 3;
-        UploadTransfer up(m_s3, big, {m_bucket, QStringLiteral("e2e/big.bin")}, options);
-        QSignalSpy progress(&up, &Transfer::progress);
-        const TransferResult result = runTransfer(&up);
-        QVERIFY2(result.state == TransferState::Succeeded, qPrintable(result.error.userMessage()));
+        Transfers::UploadTransfer up(m_s3, big, {m_bucket, QStringLiteral("e2e/big.bin")}, options);
+        QSignalSpy progress(&up, &Transfers::Transfer::progress);
+        const Transfers::TransferResult result = runTransfer(&up);
+        QVERIFY2(result.state == Transfers::TransferState::Succeeded, qPrintable(result.error.userMessage()));
         QVERIFY(progress.size() > 2);
 
-        auto meta = wait<ObjectMetadata>([&](auto done) { m_s3->headObject(m_bucket, QStringLiteral("e2e/big.bin"), done); });
+        auto meta = wait<S3::ObjectMetadata>([&](auto done) { m_s3->headObject(m_bucket, QStringLiteral("e2e/big.bin"), done); });
         QVERIFY(meta);
         // RGW 16.2 leaves CompleteMultipartUpload's ETag empty; HeadObject has it: "<md5 of md5s>-<parts>".
         QVERIFY2(meta->eTag.endsWith(QStringLiteral("-5\"")), qPrintable(meta->eTag));
@@ -180,8 +180,8 @@ private slots:
         QVERIFY(qAbs(meta->lastModified.secsTo(QDateTime::currentDateTimeUtc())) < 600);
 
         const QString back = m_dir.filePath(QStringLiteral("back/big.bin"));
-        DownloadTransfer down(m_s3, {m_bucket, QStringLiteral("e2e/big.bin")}, back);
-        QCOMPARE(runTransfer(&down).state, TransferState::Succeeded);
+        Transfers::DownloadTransfer down(m_s3, {m_bucket, QStringLiteral("e2e/big.bin")}, back);
+        QCOMPARE(runTransfer(&down).state, Transfers::TransferState::Succeeded);
         QCOMPARE(fileHash(back), fileHash(big));
     }
 
@@ -206,16 +206,16 @@ private slots:
         const QString name = QStringLiteral("ranged-%1.bin").arg(size);
         const QString source = writeRandomFile(name, size);
         const QString key = QStringLiteral("e2e/") + name;
-        UploadTransfer up(m_s3, source, {m_bucket, key});
-        QCOMPARE(runTransfer(&up).state, TransferState::Succeeded);
+        Transfers::UploadTransfer up(m_s3, source, {m_bucket, key});
+        QCOMPARE(runTransfer(&up).state, Transfers::TransferState::Succeeded);
 
-        DownloadOptions options;
+        Transfers::DownloadOptions options;
         options.rangeBytes = 64 * 1024;
         options.maxRangesInFlight = 3;
         const QString back = m_dir.filePath(QStringLiteral("ranged/") + name);
-        DownloadTransfer down(m_s3, {m_bucket, key}, back, options);
-        const TransferResult result = runTransfer(&down);
-        QVERIFY2(result.state == TransferState::Succeeded, qPrintable(result.error.userMessage()));
+        Transfers::DownloadTransfer down(m_s3, {m_bucket, key}, back, options);
+        const Transfers::TransferResult result = runTransfer(&down);
+        QVERIFY2(result.state == Transfers::TransferState::Succeeded, qPrintable(result.error.userMessage()));
         QCOMPARE(QFileInfo(back).size(), size);
         QCOMPARE(fileHash(back), fileHash(source));
         QCOMPARE(down.bytesTotal(), size);
@@ -230,24 +230,24 @@ private slots:
         QVERIFY(switchTo(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
         const QString source = writeRandomFile(QStringLiteral("replaced.bin"), 8 * 1024 * 1024);
         const QString key = QStringLiteral("e2e/replaced.bin");
-        UploadTransfer up(m_s3, source, {m_bucket, key});
-        QCOMPARE(runTransfer(&up).state, TransferState::Succeeded);
+        Transfers::UploadTransfer up(m_s3, source, {m_bucket, key});
+        QCOMPARE(runTransfer(&up).state, Transfers::TransferState::Succeeded);
 
-        DownloadOptions options;
+        Transfers::DownloadOptions options;
         options.rangeBytes = 64 * 1024;
         options.maxRangesInFlight = 1;
         const QString back = m_dir.filePath(QStringLiteral("replaced/replaced.bin"));
-        DownloadTransfer down(m_s3, {m_bucket, key}, back, options);
+        Transfers::DownloadTransfer down(m_s3, {m_bucket, key}, back, options);
         bool replaced = false;
-        connect(&down, &Transfer::progress, this, [&](qint64 done) {
+        connect(&down, &Transfers::Transfer::progress, this, [&](qint64 done) {
             if (done > 0 && !replaced) {
                 replaced = true;
                 m_s3->putBytes(m_bucket, key, QByteArray("another version"), QStringLiteral("text/plain"), [](Outcome<QString>) {});
             }
         });
-        const TransferResult result = runTransfer(&down);
+        const Transfers::TransferResult result = runTransfer(&down);
         QVERIFY(replaced);
-        QCOMPARE(result.state, TransferState::Failed);
+        QCOMPARE(result.state, Transfers::TransferState::Failed);
         QVERIFY2(result.error.userMessage().contains(QStringLiteral("changed")), qPrintable(result.error.userMessage()));
         QVERIFY(!QFileInfo::exists(back));
     }
@@ -257,21 +257,21 @@ private slots:
         asJames();
         QVERIFY(switchTo(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
         const QString big = writeRandomFile(QStringLiteral("cancel.bin"), 30 * 1024 * 1024);
-        UploadOptions options;
+        Transfers::UploadOptions options;
         options.multipartThreshold = 5 * 1024 * 1024;
         options.partSize = 5 * 1024 * 1024;
         options.maxPartsInFlight = 1;
-        UploadTransfer up(m_s3, big, {m_bucket, QStringLiteral("e2e/cancelled.bin")}, options);
-        QSignalSpy finished(&up, &Transfer::finished);
-        connect(&up, &Transfer::progress, &up, [&](qint64 done) {
+        Transfers::UploadTransfer up(m_s3, big, {m_bucket, QStringLiteral("e2e/cancelled.bin")}, options);
+        QSignalSpy finished(&up, &Transfers::Transfer::finished);
+        connect(&up, &Transfers::Transfer::progress, &up, [&](qint64 done) {
             if (done > 6 * 1024 * 1024)
                 up.cancel();
         });
         up.start();
         QVERIFY(finished.wait(120000) || !finished.isEmpty());
-        QCOMPARE(up.state(), TransferState::Cancelled);
+        QCOMPARE(up.state(), Transfers::TransferState::Cancelled);
         QTest::qWait(500);
-        auto meta = wait<ObjectMetadata>([&](auto done) { m_s3->headObject(m_bucket, QStringLiteral("e2e/cancelled.bin"), done); });
+        auto meta = wait<S3::ObjectMetadata>([&](auto done) { m_s3->headObject(m_bucket, QStringLiteral("e2e/cancelled.bin"), done); });
         QVERIFY(!meta);
         QCOMPARE(meta.error().kind, AwsErrorKind::NotFound);
     }
@@ -297,7 +297,7 @@ private slots:
         const QByteArray body = key.toUtf8() + " body";
         auto put = wait<QString>([&](auto done) { m_s3->putBytes(m_bucket, key, body, QStringLiteral("text/plain"), done); });
         QVERIFY2(put, qPrintable(put ? QString() : put.error().userMessage()));
-        auto page = wait<ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, key, QString(), QString(), 10}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, key, QString(), QString(), 10}, done); });
         QVERIFY2(page, qPrintable(page ? QString() : page.error().userMessage()));
         QCOMPARE(page->objects.size(), 1);
         QCOMPARE(page->objects.first().key, key);
@@ -315,14 +315,14 @@ private slots:
             QVERIFY(put);
         }
         QVERIFY(wait<Done>([&](auto done) { m_s3->createFolder(m_bucket, QStringLiteral("paged/sub"), done); }));
-        ListObjectsRequest request{m_bucket, QStringLiteral("paged/"), QStringLiteral("/"), QString(), 3};
+        S3::ListObjectsRequest request{m_bucket, QStringLiteral("paged/"), QStringLiteral("/"), QString(), 3};
         QStringList keys, prefixes;
         int pages = 0;
         do {
-            auto page = wait<ListObjectsPage>([&](auto done) { m_s3->listObjects(request, done); });
+            auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects(request, done); });
             QVERIFY(page);
             ++pages;
-            for (const ObjectInfo &object : page->objects)
+            for (const S3::ObjectInfo &object : page->objects)
                 keys << object.key;
             prefixes += page->commonPrefixes;
             request.continuationToken = page->isTruncated ? page->nextContinuationToken : QString();
@@ -333,7 +333,7 @@ private slots:
 
         QStringList all = keys;
         all << QStringLiteral("paged/sub/");
-        auto deleted = wait<DeleteObjectsResult>([&](auto done) { m_s3->deleteObjects(m_bucket, all, done); });
+        auto deleted = wait<S3::DeleteObjectsResult>([&](auto done) { m_s3->deleteObjects(m_bucket, all, done); });
         QVERIFY(deleted);
         QCOMPARE(deleted->deleted.size(), 8);
         QVERIFY(deleted->failed.isEmpty());
@@ -343,7 +343,7 @@ private slots:
     {
         asJames();
         QVERIFY(switchTo(worldValue("ROLEDROP_TEST_ROLE_READONLY")));
-        auto page = wait<ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 10}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 10}, done); });
         QVERIFY(page);
         auto put = wait<QString>([&](auto done) { m_s3->putBytes(m_bucket, QStringLiteral("ro.txt"), "x", QString(), done); });
         QVERIFY(!put);
@@ -362,7 +362,7 @@ private slots:
         auto put = wait<QString>([&](auto done) { m_s3->putBytes(m_bucket, QStringLiteral("policy.txt"), "x", QString(), done); });
         QVERIFY(!put);
         QCOMPARE(put.error().kind, AwsErrorKind::AccessDenied);
-        auto page = wait<ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 10}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 10}, done); });
         QVERIFY(page);
     }
 
@@ -380,7 +380,7 @@ private slots:
         QCOMPARE(tooShort.error().kind, AwsErrorKind::Validation);
         QCOMPARE(tooShort.error().httpStatus, 0);
         // The identity did not change on failure.
-        QCOMPARE(m_provider->active().kind, Identity::Kind::BaseUser);
+        QCOMPARE(m_provider->active().kind, Auth::Identity::Kind::BaseUser);
     }
 
     void roleChainingIsCappedAtOneHour()
@@ -403,7 +403,7 @@ private slots:
         asJames();
         QVERIFY(switchTo(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
         m_provider->backToBase();
-        QCOMPARE(m_provider->active().kind, Identity::Kind::BaseUser);
+        QCOMPARE(m_provider->active().kind, Auth::Identity::Kind::BaseUser);
         QVERIFY(!m_provider->activeCredentials().isTemporary());
         QCOMPARE(m_provider->activeCredentials().accessKeyId, worldValue("ROLEDROP_TEST_JAMES_KEY"));
     }

@@ -3,9 +3,9 @@
 // GetCallerIdentity, ExternalId and MFA trust conditions, DurationSeconds limits, role chaining,
 // GetSessionToken, expiry, and refresh (including the MFA prompt).
 
-#include "core/aws_http_client.h"
-#include "core/credential_provider.h"
-#include "core/sts_client.h"
+#include "core/http/aws_http_client.h"
+#include "core/auth/credential_provider.h"
+#include "core/sts/sts_client.h"
 #include "test_world.h"
 #include "totp.h"
 
@@ -26,9 +26,9 @@ class StsDoubleTest : public QObject
     Q_OBJECT
 
 private:
-    AwsHttpClient m_http;
-    StsClient *m_sts = nullptr;
-    CredentialProvider *m_provider = nullptr;
+    Http::AwsHttpClient m_http;
+    Sts::StsClient *m_sts = nullptr;
+    Auth::CredentialProvider *m_provider = nullptr;
     qint64 m_clockAdvance = 0;
 
     AwsCredentials james() const { return Test::worldKeys("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY", "ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET"); }
@@ -37,18 +37,18 @@ private:
         return Test::totp(worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SEED"), QDateTime::currentSecsSinceEpoch() + m_clockAdvance);
     }
 
-    AssumeRoleRequest request(const QString &roleArn, int duration = 3600) const
+    Sts::AssumeRoleRequest request(const QString &roleArn, int duration = 3600) const
     {
-        AssumeRoleRequest r;
+        Sts::AssumeRoleRequest r;
         r.roleArn = roleArn;
         r.roleSessionName = QStringLiteral("double-test");
         r.durationSeconds = duration;
         return r;
     }
 
-    Outcome<Identity> switchTo(const AssumeRoleRequest &r)
+    Outcome<Auth::Identity> switchTo(const Sts::AssumeRoleRequest &r)
     {
-        return wait<Identity>([&](auto done) { m_provider->switchRole(r, QString(), QStringLiteral("#0073BB"), done); });
+        return wait<Auth::Identity>([&](auto done) { m_provider->switchRole(r, QString(), QStringLiteral("#0073BB"), done); });
     }
 
     void advanceClock(qint64 seconds)
@@ -66,10 +66,10 @@ private:
 private slots:
     void initTestCase()
     {
-        EndpointConfig endpoint;
+        Http::EndpointConfig endpoint;
         endpoint.customEndpoint = QUrl(worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT"));
-        m_sts = new StsClient(&m_http, endpoint, this);
-        m_provider = new CredentialProvider(m_sts, this);
+        m_sts = new Sts::StsClient(&m_http, endpoint, this);
+        m_provider = new Auth::CredentialProvider(m_sts, this);
     }
 
     void init() { m_provider->setBaseIdentity(QStringLiteral("james"), james()); }
@@ -82,7 +82,7 @@ private slots:
 
     void getCallerIdentityNamesTheUser()
     {
-        auto who = wait<CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
         QVERIFY2(who, qPrintable(who ? QString() : who.error().userMessage()));
         QCOMPARE(who->arn, worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_ARN"));
         QCOMPARE(who->account, worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT"));
@@ -93,7 +93,7 @@ private slots:
     {
         AwsCredentials wrong = james();
         wrong.secretAccessKey = QStringLiteral("WrongSecretWrongSecretWrongSecret0000000");
-        auto who = wait<CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(wrong, done); });
+        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(wrong, done); });
         QVERIFY(!who);
         QCOMPARE(who.error().kind, AwsErrorKind::SignatureDoesNotMatch);
         QCOMPARE(who.error().httpStatus, 403);
@@ -101,7 +101,7 @@ private slots:
         QVERIFY(who.error().userMessage().contains(wrong.accessKeyId));
 
         AwsCredentials unknown{QStringLiteral("AKIAUNKNOWNKEY000000"), QStringLiteral("x"), QString(), QDateTime()};
-        auto nobody = wait<CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(unknown, done); });
+        auto nobody = wait<Sts::CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(unknown, done); });
         QVERIFY(!nobody);
         QCOMPARE(nobody.error().kind, AwsErrorKind::InvalidClientTokenId);
     }
@@ -112,7 +112,7 @@ private slots:
         // offset from the server's Date header and the retry succeeds.
         m_http.setClockOffsetMs(-20 * 60 * 1000);
         const auto restore = qScopeGuard([this] { m_http.setClockOffsetMs(0); });
-        auto who = wait<CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
         QVERIFY2(who, qPrintable(who ? QString() : who.error().userMessage()));
         QVERIFY(qAbs(m_http.clockOffsetMs()) < 10000);
     }
@@ -123,7 +123,7 @@ private slots:
         QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().userMessage()));
         QCOMPARE(identity->accountId, worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT"));
         QCOMPARE(identity->displayName, QStringLiteral("S3Access @ %1").arg(worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT")));
-        auto who = wait<CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
         QVERIFY(who);
         QVERIFY2(who->arn.endsWith(QStringLiteral(":assumed-role/S3Access/double-test")), qPrintable(who->arn));
     }
@@ -138,13 +138,13 @@ private slots:
         QVERIFY2(message.contains(worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_ARN")) || message.contains(QStringLiteral("james")), qPrintable(message));
         QVERIFY2(message.contains(role), qPrintable(message));
 
-        AssumeRoleRequest wrong = request(role);
+        Sts::AssumeRoleRequest wrong = request(role);
         wrong.externalId = QStringLiteral("Partner-0000");
         auto refused = switchTo(wrong);
         QVERIFY(!refused);
         QCOMPARE(refused.error().kind, AwsErrorKind::AccessDenied);
 
-        AssumeRoleRequest right = request(role);
+        Sts::AssumeRoleRequest right = request(role);
         right.externalId = worldValue("ROLEDROP_TEST_STS_DOUBLE_EXTERNAL_ID");
         QVERIFY(switchTo(right));
     }
@@ -156,7 +156,7 @@ private slots:
         QVERIFY(!noMfa);
         QCOMPARE(noMfa.error().kind, AwsErrorKind::AccessDenied);
 
-        AssumeRoleRequest wrongCode = request(role);
+        Sts::AssumeRoleRequest wrongCode = request(role);
         wrongCode.serialNumber = worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SERIAL");
         wrongCode.tokenCode = mfaCode() == QLatin1String("000000") ? QStringLiteral("111111") : QStringLiteral("000000");
         auto refused = switchTo(wrongCode);
@@ -164,13 +164,13 @@ private slots:
         QCOMPARE(refused.error().kind, AwsErrorKind::MfaRequiredOrInvalid);
         QVERIFY(!refused.error().userMessage().contains(wrongCode.tokenCode));
 
-        AssumeRoleRequest badForm = wrongCode;
+        Sts::AssumeRoleRequest badForm = wrongCode;
         badForm.tokenCode = QStringLiteral("12345");
         auto local = switchTo(badForm);
         QVERIFY(!local);
         QCOMPARE(local.error().kind, AwsErrorKind::Validation);
 
-        AssumeRoleRequest right = wrongCode;
+        Sts::AssumeRoleRequest right = wrongCode;
         right.tokenCode = mfaCode();
         auto identity = switchTo(right);
         QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().userMessage()));
@@ -201,25 +201,25 @@ private slots:
         QVERIFY2(chained, qPrintable(chained ? QString() : chained.error().userMessage()));
         QVERIFY(chained->notice.contains(QStringLiteral("1 hour")));
         QVERIFY(chained->expiration <= QDateTime::currentDateTimeUtc().addSecs(3700));
-        auto who = wait<CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
         QVERIFY(who);
         QVERIFY(who->arn.contains(QStringLiteral("assumed-role/ChainTarget/")));
     }
 
     void mfaSessionWithGetSessionToken()
     {
-        SessionTokenRequest r;
+        Sts::SessionTokenRequest r;
         r.durationSeconds = 129601;
-        auto local = wait<Identity>([&](auto done) { m_provider->startMfaSession(r, done); });
+        auto local = wait<Auth::Identity>([&](auto done) { m_provider->startMfaSession(r, done); });
         QVERIFY(!local);
         QCOMPARE(local.error().kind, AwsErrorKind::Validation);
 
         r.durationSeconds = 3600;
         r.serialNumber = worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SERIAL");
         r.tokenCode = mfaCode();
-        auto session = wait<Identity>([&](auto done) { m_provider->startMfaSession(r, done); });
+        auto session = wait<Auth::Identity>([&](auto done) { m_provider->startMfaSession(r, done); });
         QVERIFY2(session, qPrintable(session ? QString() : session.error().userMessage()));
-        QCOMPARE(session->kind, Identity::Kind::MfaSession);
+        QCOMPARE(session->kind, Auth::Identity::Kind::MfaSession);
         QVERIFY(m_provider->activeCredentials().isTemporary());
         // From the MFA session, the MFA-protected role opens without another code.
         QVERIFY(switchTo(request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"))));
@@ -231,27 +231,27 @@ private slots:
         QVERIFY(identity);
         const QString firstKey = m_provider->activeCredentials().accessKeyId;
         advanceClock(1000);
-        auto expired = wait<CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(m_provider->activeCredentials(), done); });
+        auto expired = wait<Sts::CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(m_provider->activeCredentials(), done); });
         QVERIFY(!expired);
         QCOMPARE(expired.error().kind, AwsErrorKind::ExpiredToken);
         QVERIFY(expired.error().userMessage().contains(QStringLiteral("expired"), Qt::CaseInsensitive));
 
-        QSignalSpy refreshed(m_provider, &CredentialProvider::credentialsRefreshed);
+        QSignalSpy refreshed(m_provider, &Auth::CredentialProvider::credentialsRefreshed);
         m_provider->refreshNow();
         QVERIFY(refreshed.wait(30000));
         QVERIFY(m_provider->activeCredentials().accessKeyId != firstKey);
-        auto who = wait<CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(m_provider->activeCredentials(), done); });
+        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(m_provider->activeCredentials(), done); });
         QVERIFY2(who, qPrintable(who ? QString() : who.error().userMessage()));
     }
 
     void refreshAsksForMfaCode()
     {
-        AssumeRoleRequest r = request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
+        Sts::AssumeRoleRequest r = request(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
         r.serialNumber = worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SERIAL");
         r.tokenCode = mfaCode();
         QVERIFY(switchTo(r));
-        QSignalSpy asked(m_provider, &CredentialProvider::mfaCodeNeeded);
-        QSignalSpy refreshed(m_provider, &CredentialProvider::credentialsRefreshed);
+        QSignalSpy asked(m_provider, &Auth::CredentialProvider::mfaCodeNeeded);
+        QSignalSpy refreshed(m_provider, &Auth::CredentialProvider::credentialsRefreshed);
         m_provider->refreshNow();
         QCOMPARE(asked.size(), 1);
         QCOMPARE(asked.first().at(0).toString(), r.serialNumber);

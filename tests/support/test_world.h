@@ -3,9 +3,9 @@
 // The servers tests/run-tests.sh starts, as the e2e tests see them (ROLEDROP_TEST_* variables).
 // A missing variable fails the test loudly: e2e tests never skip silently.
 
-#include "core/aws_credentials.h"
-#include "core/endpoint_config.h"
-#include "core/outcome.h"
+#include "core/common/aws_credentials.h"
+#include "core/http/endpoint_config.h"
+#include "core/common/outcome.h"
 
 #include <QEventLoop>
 #include <QTest>
@@ -29,9 +29,9 @@ inline AwsCredentials worldKeys(const char *keyVar, const char *secretVar)
     return {worldValue(keyVar), worldValue(secretVar), QString(), QDateTime()};
 }
 
-inline EndpointConfig rgwEndpoint()
+inline Http::EndpointConfig rgwEndpoint()
 {
-    EndpointConfig endpoint;
+    Http::EndpointConfig endpoint;
     endpoint.customEndpoint = QUrl(worldValue("ROLEDROP_TEST_S3_ENDPOINT"));
     endpoint.pathStyle = true;
     return endpoint;
