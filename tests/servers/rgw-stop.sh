@@ -16,6 +16,9 @@ D=$(cd "$D" && pwd)
 if [ -f "$D/sts-double/pid" ]; then
   "$HERE/sts-double-stop.sh" "$D"
 fi
+if [ -f "$D/fault-proxy/pid" ]; then
+  "$HERE/fault-proxy-stop.sh" "$D"
+fi
 
 # Reverse start order: clients of the mon go before the mon.
 for name in rgw osd.0 mgr.x mon.a; do
