@@ -1,8 +1,9 @@
 #pragma once
 
-#include "core/common/outcome.h"
+#include "core/common/async_result.h"
 
 #include <QEventLoop>
+#include <QObject>
 
 #include <functional>
 #include <optional>
@@ -10,13 +11,14 @@
 namespace RoleDrop::Cli {
 
 // The command line runs one thing after another, so it waits for each asynchronous result in a local
-// event loop. (The GUI never does this: it reacts to the callbacks.)
+// event loop. (The GUI never does this: it reacts to the callbacks.) `start` gets the context the result
+// is for and the handler to hand to a core/ operation.
 template <class T>
-Outcome<T> awaitResult(const std::function<void(std::function<void(Outcome<T>)>)> &start)
+Outcome<T> awaitResult(const std::function<void(QObject *context, ResultHandler<T> done)> &start)
 {
     std::optional<Outcome<T>> result;
     QEventLoop loop;
-    start([&](Outcome<T> value) {
+    start(&loop, [&](Outcome<T> value) {
         result.emplace(std::move(value));
         loop.quit();
     });

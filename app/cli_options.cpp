@@ -36,6 +36,7 @@ QString usageText()
         "  --recursive           (ls) list everything under the prefix, not just one level\n"
         "  --parallel N          transfers (and parts) in flight\n"
         "  --quiet               no progress bar\n"
+        "  --demo                use the demo's profiles (those of a running `roledrop --demo`), not your own\n"
         "Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.\n");
 }
 
@@ -108,6 +109,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     options.exportFormat = parser.isSet(exportFormat);
     options.put = parser.isSet(put);
     options.quiet = parser.isSet(quiet);
+    options.demo = parser.isSet(demo);
 
     auto number = [&](const QCommandLineOption &option, int fallback, int *target) {
         if (!parser.isSet(option))

@@ -31,6 +31,7 @@ struct Options
     QString accessKeyId;       // profile-add
     QString mfaSerialForProfile;
     bool quiet = false;
+    bool demo = false;         // the demo's own profiles and keychain entries, not the user's
 };
 
 // Parses argv. On --help/--version or a usage error, returns nullopt after printing (exitCode says which).

@@ -1,16 +1,14 @@
 #include "app/cli_runner.h"
 
 #include "app/await_result.h"
+#include "app/demo_sandbox.h"
 #include "app/terminal_progress.h"
-#include "core/transfer/download_transfer.h"
 #include "core/auth/environment_credentials.h"
-#include "core/transfer/local_path_guard.h"
-#include "core/sts/role_arn.h"
-#include "core/auth/role_history.h"
+#include "core/s3/object_listing.h"
 #include "core/s3/s3_uri.h"
-#include "core/transfer/transfer_queue.h"
-#include "core/transfer/upload_transfer.h"
+#include "core/session/session.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
 #include <QEventLoop>
@@ -71,13 +69,15 @@ QString readSecretLine(const QString &prompt)
 
 Runner::Runner(Options options)
     : m_options(std::move(options)),
-      m_profiles(m_settings),
-      m_awsConfig(Auth::AwsSharedConfig::load()),
-      m_sts(&m_http, Http::EndpointConfig{}),
-      m_s3(&m_http, Http::EndpointConfig{}),
-      m_provider(&m_sts)
+      m_settings(m_options.demo ? std::make_unique<QSettings>(QCoreApplication::organizationName(),
+                                                               QLatin1String(App::DemoSandbox::settingsScope))
+                                : std::make_unique<QSettings>()),
+      m_session(std::make_unique<Sessions::Session>(*m_settings, m_options.demo ? QLatin1String(App::DemoSandbox::keychainService)
+                                                                                : QStringLiteral("RoleDrop")))
 {
 }
+
+Runner::~Runner() = default;
 
 int Runner::fail(const AwsError &error)
 {
@@ -124,96 +124,73 @@ int Runner::run()
 std::optional<AwsError> Runner::establishIdentity()
 {
     const QString profileName = m_options.profile.isEmpty() ? Auth::profileNameFromEnvironment() : m_options.profile;
-    auto resolved = awaitResult<Auth::ResolvedProfile>([&](auto done) {
-        Auth::resolveProfile(profileName, m_profiles, m_keychain, m_awsConfig, done);
+    Sessions::ProfileOverrides overrides;
+    overrides.region = m_options.region;
+    overrides.endpointUrl = m_options.endpointUrl;
+    overrides.pathStyle = m_options.pathStyle;
+    const QString mfaCode = m_options.mfaCode;
+    // A step of a ~/.aws role chain that needs MFA takes --mfa-code, or asks on the terminal.
+    const auto askMfaCode = [mfaCode](const QString &serial) {
+        return !mfaCode.isEmpty() ? mfaCode : readSecretLine(QStringLiteral("MFA code for %1: ").arg(serial));
+    };
+    auto opened = awaitResult<Sessions::OpenedProfile>([&](QObject *context, auto done) {
+        m_session->openProfile(profileName, context, done, overrides, askMfaCode);
     });
-    if (!resolved)
-        return resolved.error();
-    Http::EndpointConfig endpoint = resolved->endpoint;
-    if (!m_options.region.isEmpty())
-        endpoint.region = m_options.region;
-    if (!m_options.endpointUrl.isEmpty()) {
-        const auto url = Http::EndpointConfig::parseEndpointUrl(m_options.endpointUrl);
-        if (!url)
-            return url.error();
-        endpoint.customEndpoint = url.value();
-    }
-    if (m_options.pathStyle)
-        endpoint.pathStyle = true;
-    m_sts.setEndpoint(endpoint);
-    m_s3.setEndpoint(endpoint);
-    m_provider.setBaseIdentity(resolved->name, resolved->baseCredentials);
-
-    QList<Sts::AssumeRoleRequest> steps = resolved->roleSteps;
+    if (!opened)
+        return opened.error();
+    m_notice = opened->notice;
     if (!m_options.roleArn.isEmpty()) {
         Sts::AssumeRoleRequest request;
         request.roleArn = m_options.roleArn;
-        request.roleSessionName = m_options.sessionName.isEmpty() ? Sts::defaultSessionName(QStringLiteral("roledrop-") + resolved->name)
-                                                                  : m_options.sessionName;
+        request.roleSessionName = m_options.sessionName.isEmpty()
+            ? Sts::defaultSessionName(QStringLiteral("roledrop-") + m_session->activeProfile())
+            : m_options.sessionName;
         request.externalId = m_options.externalId;
         request.serialNumber = m_options.mfaSerial;
         request.policy = m_options.policy;
         request.durationSeconds = m_options.durationSeconds > 0 ? m_options.durationSeconds : 3600;
-        steps.append(request);
-    } else if (m_options.durationSeconds > 0 && !steps.isEmpty()) {
-        steps.last().durationSeconds = m_options.durationSeconds;
-    }
-    for (qsizetype i = 0; i < steps.size(); ++i) {
-        Sts::AssumeRoleRequest step = steps.at(i);
-        if (!step.serialNumber.isEmpty()) {
-            step.tokenCode = m_options.mfaCode;
-            if (step.tokenCode.isEmpty())
-                step.tokenCode = readSecretLine(QStringLiteral("MFA code for %1: ").arg(step.serialNumber));
-        }
-        auto identity = awaitResult<Auth::Identity>([&](auto done) { m_provider.switchRole(step, QString(), QString(), done); });
+        if (!request.serialNumber.isEmpty())
+            request.tokenCode = askMfaCode(request.serialNumber);
+        // From the identity the profile gave (the top of its ~/.aws role chain, if it has one).
+        auto identity = awaitResult<Auth::Identity>([&](QObject *context, auto done) {
+            m_session->switchRole(request, QString(), QString(), Auth::SwitchFrom::CurrentIdentity, context, done);
+        });
         if (!identity)
             return identity.error();
         if (!identity->notice.isEmpty())
             m_notice = identity->notice;
+    } else if (m_options.durationSeconds > 0 && !m_session->inRole()) {
+        err() << "roledrop: note: --duration applies to a role session; this profile has no role (use --role)\n";
     }
-    if (!m_options.roleArn.isEmpty() && resolved->source == QLatin1String("keychain")) {
-        // Remembered as the console remembers switched roles, so the window offers it next time.
-        Auth::RoleHistoryEntry entry;
-        entry.sourceProfile = resolved->name;
-        entry.roleArn = m_options.roleArn;
-        entry.displayName = m_provider.active().displayName;
-        Auth::RoleHistory(m_settings).record(entry);
-    }
-    m_s3.setCredentials(m_provider.activeCredentials(), m_provider.active().nameForErrors());
     return std::nullopt;
 }
 
 int Runner::whoami()
 {
-    auto caller = awaitResult<Sts::CallerIdentity>([&](auto done) { m_provider.whoAmI(done); });
+    auto caller = awaitResult<Sessions::WhoAmI>([&](QObject *context, auto done) { m_session->whoAmI(context, done); });
+    if (!caller)
+        return fail(caller.error());
     QJsonObject json;
-    if (caller) {
+    if (caller->fromServer) {
         json = {{QStringLiteral("UserId"), caller->userId}, {QStringLiteral("Account"), caller->account},
                 {QStringLiteral("Arn"), caller->arn}};
     } else {
-        const AwsError &error = caller.error();
-        // S3-compatible servers (Ceph RGW) lack GetCallerIdentity: say what we know locally instead of failing.
-        const bool unsupported = error.kind == AwsErrorKind::ServiceError || error.code == QLatin1String("Unknown")
-            || error.code == QLatin1String("NotImplemented") || error.code == QLatin1String("InvalidAction");
-        if (!unsupported || error.httpStatus == 0)
-            return fail(error);
-        const Auth::Identity &identity = m_provider.active();
-        json = {{QStringLiteral("Arn"), identity.arn}, {QStringLiteral("AccessKeyId"), identity.accessKeyId},
-                {QStringLiteral("Profile"), identity.profileName},
-                {QStringLiteral("Note"), QStringLiteral("the server does not support GetCallerIdentity; this is what RoleDrop knows locally")}};
+        const Auth::Identity &identity = m_session->identity();
+        json = {{QStringLiteral("Arn"), caller->arn}, {QStringLiteral("AccessKeyId"), caller->accessKeyId},
+                {QStringLiteral("Profile"), identity.profileName}, {QStringLiteral("Note"), caller->note}};
     }
-    if (m_provider.active().isTemporary())
-        json.insert(QStringLiteral("Expiration"), isoUtc(m_provider.active().expiration));
+    if (m_session->identity().isTemporary())
+        json.insert(QStringLiteral("Expiration"), isoUtc(m_session->identity().expiration));
     out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
     return 0;
 }
 
 int Runner::assume()
 {
-    if (!m_provider.hasRole())
+    if (!m_session->inRole())
         return usage(QStringLiteral("assume needs --role ARN (or a profile with role_arn)"));
-    const AwsCredentials creds = m_provider.activeCredentials();
-    const Auth::Identity &identity = m_provider.active();
+    const AwsCredentials creds = m_session->activeCredentials();
+    const Auth::Identity &identity = m_session->identity();
     if (m_options.exportFormat) {
         // Single quotes: none of these values can contain one (key ids, base64 tokens, ISO dates).
         out() << "export AWS_ACCESS_KEY_ID='" << creds.accessKeyId << "'\n"
@@ -236,8 +213,9 @@ int Runner::assume()
 
 int Runner::list()
 {
+    const auto s3 = m_session->s3();
     if (m_options.arguments.isEmpty()) {
-        auto buckets = awaitResult<S3::ListBucketsResult>([&](auto done) { m_s3.listBuckets(done); });
+        auto buckets = awaitResult<S3::ListBucketsResult>([&](QObject *context, auto done) { s3->listBuckets(context, done); });
         if (!buckets)
             return fail(buckets.error());
         for (const S3::BucketInfo &bucket : buckets->buckets)
@@ -251,37 +229,34 @@ int Runner::list()
     request.bucket = uri->bucket;
     request.prefix = uri->key;
     request.delimiter = m_options.recursive ? QString() : QStringLiteral("/");
-    do {
-        auto page = awaitResult<S3::ListObjectsPage>([&](auto done) { m_s3.listObjects(request, done); });
-        if (!page)
-            return fail(page.error());
-        for (const QString &prefix : page->commonPrefixes)
-            out() << QString(30, QLatin1Char(' ')) << " PRE " << prefix.mid(request.prefix.size()) << "\n";
-        for (const S3::ObjectInfo &object : page->objects) {
-            const QString name = m_options.recursive ? object.key : object.key.mid(request.prefix.size());
-            out() << object.lastModified.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " "
-                  << QStringLiteral("%1").arg(object.size, 15) << " " << name << "\n";
-        }
-        request.continuationToken = page->isTruncated ? page->nextContinuationToken : QString();
-        if (page->isTruncated && request.continuationToken.isEmpty())
-            return fail(AwsError::local(AwsErrorKind::MalformedResponse, QStringLiteral("The listing is truncated but has no continuation token")));
-    } while (!request.continuationToken.isEmpty());
-    return 0;
+    const bool recursive = m_options.recursive;
+    // Each page is printed as it arrives: a prefix of a million keys starts showing at once.
+    auto listed = awaitResult<Done>([&](QObject *context, auto done) {
+        S3::listEachPage(s3, request, context, [&](const S3::ListObjectsPage &page) {
+            for (const QString &prefix : page.commonPrefixes)
+                out() << QString(30, QLatin1Char(' ')) << " PRE " << prefix.mid(request.prefix.size()) << "\n";
+            for (const S3::ObjectInfo &object : page.objects) {
+                const QString name = recursive ? object.key : object.key.mid(request.prefix.size());
+                out() << object.lastModified.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " "
+                      << QStringLiteral("%1").arg(object.size, 15) << " " << name << "\n";
+            }
+        }, done);
+    });
+    return listed ? 0 : fail(listed.error());
 }
 
-namespace {
-
-// Runs a queue of transfers to the end with a progress bar; returns how many failed (after printing why).
-int runQueue(Transfers::TransferQueue &queue, bool showProgress)
+int Runner::runQueue()
 {
-    TerminalProgress progress(showProgress);
-    if (showProgress) {  // progress comes every 16 KiB: not even a label is made for it when quiet
-        QObject::connect(&queue, &Transfers::TransferQueue::totalProgress, [&](qint64 done, qint64 total) {
+    Transfers::TransferQueue &queue = m_session->transfers();
+    TerminalProgress progress(!m_options.quiet);
+    QObject guard;  // the connections below end with this function
+    if (!m_options.quiet) {  // progress comes every 16 KiB: not even a label is made for it when quiet
+        QObject::connect(&queue, &Transfers::TransferQueue::totalProgress, &guard, [&](qint64 done, qint64 total) {
             progress.update(QStringLiteral("%1 files").arg(queue.transfers().size()), done, total);
         });
     }
     int failures = 0;
-    QObject::connect(&queue, &Transfers::TransferQueue::transferFinished, [&](Transfers::Transfer *transfer) {
+    QObject::connect(&queue, &Transfers::TransferQueue::transferFinished, &guard, [&](Transfers::Transfer *transfer) {
         if (transfer->state() == Transfers::TransferState::Failed) {
             ++failures;
             progress.finish();
@@ -298,8 +273,6 @@ int runQueue(Transfers::TransferQueue &queue, bool showProgress)
     return failures;
 }
 
-} // namespace
-
 int Runner::upload()
 {
     if (m_options.arguments.size() < 2)
@@ -308,37 +281,32 @@ int Runner::upload()
     if (!target)
         return fail(target.error());
     const QStringList sources = m_options.arguments.mid(0, m_options.arguments.size() - 1);
-    const bool intoPrefix = target->isPrefix() || sources.size() > 1;
-
+    for (const QString &source : sources) {
+        if (!QFileInfo::exists(source))
+            return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot read %1: no such file or folder").arg(source)));
+    }
+    // The window's planner: a folder keeps its name and inner paths under the prefix, links inside folders
+    // are skipped and said so.
+    const Transfers::LocalScan scan = Transfers::scanLocalPaths(sources);
+    for (const QString &problem : scan.problems)
+        err() << "roledrop: cannot read " << problem << "\n";
+    for (const QString &link : scan.skippedLinks)
+        err() << "roledrop: skipped symbolic link " << link << " (links inside folders are not followed)\n";
+    const bool intoPrefix = target->isPrefix() || sources.size() > 1 || QFileInfo(sources.first()).isDir();
+    Transfers::UploadPlan plan;
+    if (intoPrefix) {
+        plan = Transfers::planUpload(scan.files, target->key);
+    } else if (!scan.files.isEmpty()) {  // one file to the key named
+        plan.items.append({scan.files.first().localPath, target->key, scan.files.first().size});
+    }
     Transfers::UploadOptions uploadOptions;
     if (m_options.parallel > 0)
         uploadOptions.maxPartsInFlight = m_options.parallel;
-    Transfers::TransferQueue queue;
-    queue.setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
-    QString prefix = target->key;
-    if (intoPrefix && !prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/')))
-        prefix += QLatin1Char('/');
-    for (const QString &source : sources) {
-        const QFileInfo info(source);
-        if (info.isDir()) {
-            // A folder keeps its name and its inner paths under the prefix, as a file manager copy would.
-            const QDir root(info.absoluteFilePath());
-            QDirIterator it(root.absolutePath(), QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDirIterator::Subdirectories);
-            while (it.hasNext()) {
-                const QString path = it.next();
-                const QString key = prefix + info.fileName() + QLatin1Char('/') + root.relativeFilePath(path);
-                queue.enqueue(new Transfers::UploadTransfer(&m_s3, path, {target->bucket, key}, uploadOptions));
-            }
-        } else if (info.isFile()) {
-            const QString key = intoPrefix ? prefix + info.fileName() : target->key;
-            queue.enqueue(new Transfers::UploadTransfer(&m_s3, info.absoluteFilePath(), {target->bucket, key}, uploadOptions));
-        } else {
-            return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot read %1: no such file or folder").arg(source)));
-        }
-    }
-    const int failures = runQueue(queue, !m_options.quiet);
+    m_session->transfers().setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
+    m_session->enqueueUploads(target->bucket, plan, uploadOptions);
+    const int failures = runQueue() + int(scan.problems.size());
     if (failures == 0 && !m_options.quiet) {
-        for (const Transfers::Transfer *transfer : queue.transfers())
+        for (const Transfers::Transfer *transfer : m_session->transfers().transfers())
             out() << "upload: " << transfer->localPath() << " to " << transfer->remote().toString() << "\n";
     }
     return failures == 0 ? 0 : 1;
@@ -355,40 +323,32 @@ int Runner::download()
     if (!QDir().mkpath(folder))
         return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot create the folder %1").arg(folder)));
 
-    Transfers::TransferQueue queue;
-    queue.setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
+    // The window's planner too: a prefix expands to its keys, each checked to stay inside the folder.
     QStringList keys;
+    QStringList folders;
     QString stripPrefix;
     if (source->isPrefix()) {
+        folders << source->key;
         stripPrefix = source->key;
-        S3::ListObjectsRequest request{source->bucket, source->key, QString(), QString(), 1000};
-        do {
-            auto page = awaitResult<S3::ListObjectsPage>([&](auto done) { m_s3.listObjects(request, done); });
-            if (!page)
-                return fail(page.error());
-            for (const S3::ObjectInfo &object : page->objects) {
-                if (!object.key.endsWith(QLatin1Char('/')))
-                    keys << object.key;
-            }
-            request.continuationToken = page->isTruncated ? page->nextContinuationToken : QString();
-        } while (!request.continuationToken.isEmpty());
     } else {
         keys << source->key;
         stripPrefix = source->key.left(source->key.lastIndexOf(QLatin1Char('/')) + 1);
     }
-    int refused = 0;
-    for (const QString &key : std::as_const(keys)) {
-        const auto path = Transfers::localPathForKey(folder, key, stripPrefix);
-        if (!path) {
-            ++refused;
-            err() << "roledrop: " << path.error().userMessage() << "\n";
-            continue;
-        }
-        queue.enqueue(new Transfers::DownloadTransfer(&m_s3, {source->bucket, key}, path.value()));
-    }
-    const int failures = runQueue(queue, !m_options.quiet) + refused;
+    auto plan = awaitResult<Transfers::DownloadPlan>([&](QObject *context, auto done) {
+        m_session->planDownload(source->bucket, keys, folders, stripPrefix, folder, context, done);
+    });
+    if (!plan)
+        return fail(plan.error());
+    for (const auto &[key, refusal] : plan->refused)
+        err() << "roledrop: " << refusal.userMessage() << "\n";
+    for (const auto &[key, kept] : plan->collisions)
+        err() << "roledrop: not downloaded: s3://" << source->bucket << "/" << key << " would land on the same local file as s3://"
+              << source->bucket << "/" << kept << "\n";
+    m_session->transfers().setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
+    m_session->enqueueDownloads(source->bucket, plan.value());
+    const int failures = runQueue() + int(plan->refused.size() + plan->collisions.size());
     if (!m_options.quiet) {
-        for (const Transfers::Transfer *transfer : queue.transfers()) {
+        for (const Transfers::Transfer *transfer : m_session->transfers().transfers()) {
             if (transfer->state() == Transfers::TransferState::Succeeded)
                 out() << "download: " << transfer->remote().toString() << " to " << transfer->localPath() << "\n";
         }
@@ -403,29 +363,30 @@ int Runner::presign()
     const auto uri = S3::parseS3Uri(m_options.arguments.first());
     if (!uri)
         return fail(uri.error());
-    const auto url = m_s3.presign(m_options.put ? "PUT" : "GET", uri->bucket, uri->key, m_options.expiresSeconds);
-    if (!url)
-        return fail(url.error());
-    const Auth::Identity &identity = m_provider.active();
-    if (identity.isTemporary() && QDateTime::currentDateTimeUtc().addSecs(m_options.expiresSeconds) > identity.expiration)
+    const auto presigned = m_session->presign(m_options.put ? "PUT" : "GET", uri->bucket, uri->key, m_options.expiresSeconds);
+    if (!presigned)
+        return fail(presigned.error());
+    if (presigned->cutBySession)
         err() << "roledrop: note: the URL stops working when the role session ends at "
-              << identity.expiration.toLocalTime().toString(Qt::ISODate) << ", before the " << m_options.expiresSeconds
+              << presigned->end.toLocalTime().toString(Qt::ISODate) << ", before the " << m_options.expiresSeconds
               << " s asked for\n";
-    out() << url->toString(QUrl::FullyEncoded) << "\n";
+    out() << presigned->url.toString(QUrl::FullyEncoded) << "\n";
     return 0;
 }
 
 int Runner::profiles()
 {
-    for (const Auth::Profile &profile : m_profiles.list())
+    const Sessions::ProfileManager &manager = m_session->profiles();
+    for (const Auth::Profile &profile : manager.list())
         out() << profile.name << "\t(RoleDrop, keychain)\t" << profile.accessKeyId << "\t" << profile.region
               << (profile.endpointUrl.isEmpty() ? QString() : QLatin1Char('\t') + profile.endpointUrl) << "\n";
-    for (const QString &name : m_awsConfig.profileNames()) {
-        const auto profile = m_awsConfig.profile(name);
+    const Auth::AwsSharedConfig &awsConfig = manager.awsConfig();
+    for (const QString &name : awsConfig.profileNames()) {
+        const auto profile = awsConfig.profile(name);
         out() << name << "\t(~/.aws)\t" << (profile->roleArn.isEmpty() ? profile->accessKeyId : profile->roleArn) << "\t"
               << profile->region << "\n";
     }
-    for (const QString &problem : m_awsConfig.problems())
+    for (const QString &problem : awsConfig.problems())
         err() << "roledrop: warning: " << problem << "\n";
     return 0;
 }
@@ -442,19 +403,20 @@ int Runner::profileAdd()
     profile.endpointUrl = m_options.endpointUrl;
     profile.pathStyle = m_options.pathStyle;
     profile.mfaSerial = m_options.mfaSerial;
-    const auto valid = Auth::ProfileStore::validate(profile);
+    const auto valid = Sessions::ProfileManager::validate(profile);
     if (!valid)
         return fail(valid.error());
+    if (m_session->profiles().contains(valid->name))
+        return fail(AwsError::validation(QStringLiteral("A profile named '%1' exists already (profile-remove it first)").arg(valid->name)));
     const QString secret = readSecretLine(QStringLiteral("Secret access key for %1: ").arg(profile.accessKeyId));
     if (secret.isEmpty())
         return fail(AwsError::validation(QStringLiteral("No secret access key given on stdin")));
-    auto written = awaitResult<bool>([&](auto done) { m_keychain.writeSecret(profile.name, secret, done); });
-    if (!written)
-        return fail(written.error());
-    const auto saved = m_profiles.save(profile);
-    if (!saved)
-        return fail(saved.error());
-    err() << "roledrop: profile '" << profile.name << "' saved; its secret is in the system keychain\n";
+    auto added = awaitResult<Auth::Profile>([&](QObject *context, auto done) {
+        m_session->profiles().add(valid.value(), secret, context, done);
+    });
+    if (!added)
+        return fail(added.error());
+    err() << "roledrop: profile '" << added->name << "' saved; its secret is in the system keychain\n";
     return 0;
 }
 
@@ -463,13 +425,8 @@ int Runner::profileRemove()
     if (m_options.arguments.size() != 1)
         return usage(QStringLiteral("profile-remove needs NAME"));
     const QString name = m_options.arguments.first();
-    if (!m_profiles.contains(name))
-        return fail(AwsError::validation(QStringLiteral("No RoleDrop profile named '%1'").arg(name)));
-    auto removed = awaitResult<bool>([&](auto done) { m_keychain.removeSecret(name, done); });
-    if (!removed)
-        return fail(removed.error());
-    m_profiles.remove(name);
-    return 0;
+    auto removed = awaitResult<Done>([&](QObject *context, auto done) { m_session->profiles().remove(name, context, done); });
+    return removed ? 0 : fail(removed.error());
 }
 
 } // namespace RoleDrop::Cli

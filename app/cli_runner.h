@@ -1,29 +1,34 @@
 #pragma once
 
 #include "app/cli_options.h"
-#include "core/auth/aws_config_file.h"
-#include "core/http/aws_http_client.h"
-#include "core/auth/credential_provider.h"
-#include "core/auth/keychain_store.h"
-#include "core/auth/profile_resolver.h"
-#include "core/auth/profile_store.h"
-#include "core/s3/s3_client.h"
-#include "core/sts/sts_client.h"
+#include "core/common/aws_error.h"
 
 #include <QSettings>
 
+#include <memory>
+#include <optional>
+
+namespace RoleDrop::Sessions {
+class Session;
+}
+namespace RoleDrop::Transfers {
+class TransferQueue;
+}
+
 namespace RoleDrop::Cli {
 
-// Runs one subcommand of the command-line mode against the same core/ API the window uses.
+// Runs one subcommand of the command-line mode on one Session, the same composition root the window uses:
+// profiles open, roles switch, role sessions renew and transfers run exactly as they do there.
 class Runner
 {
     Q_DISABLE_COPY_MOVE(Runner)
 public:
     explicit Runner(Options options);
+    ~Runner();
     int run();
 
 private:
-    // Resolves --profile, assumes the profile's role chain and --role: the identity every command uses.
+    // Opens --profile (or the environment's), assumes its role chain and --role: the identity every command uses.
     std::optional<AwsError> establishIdentity();
 
     int whoami();
@@ -38,16 +43,12 @@ private:
 
     int fail(const AwsError &error);
     int usage(const QString &message);
+    // Runs the session's queue to the end with a progress bar; returns how many failed (after printing why).
+    int runQueue();
 
     Options m_options;
-    QSettings m_settings;
-    Auth::ProfileStore m_profiles;
-    Auth::KeychainStore m_keychain;
-    Auth::AwsSharedConfig m_awsConfig;
-    Http::AwsHttpClient m_http;
-    Sts::StsClient m_sts;
-    S3::S3Client m_s3;
-    Auth::CredentialProvider m_provider;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<Sessions::Session> m_session;
     QString m_notice;
 };
 

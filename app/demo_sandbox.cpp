@@ -1,13 +1,8 @@
 #include "app/demo_sandbox.h"
 
-#include "app/await_result.h"
-#include "core/auth/keychain_store.h"
-#include "core/auth/profile_store.h"
-
 #include <QDir>
 #include <QFile>
 #include <QProcess>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QTextStream>
 
@@ -81,24 +76,8 @@ Outcome<DemoSandbox::Info> DemoSandbox::start()
     info.profileName = QStringLiteral("james");
     info.roleS3Access = env.value(QStringLiteral("ROLEDROP_TEST_ROLE_S3ACCESS"));
     info.roleReadOnly = env.value(QStringLiteral("ROLEDROP_TEST_ROLE_READONLY"));
-
-    Auth::Profile profile;
-    profile.name = info.profileName;
-    profile.accessKeyId = env.value(QStringLiteral("ROLEDROP_TEST_JAMES_KEY"));
-    profile.endpointUrl = info.endpoint;
-    profile.pathStyle = true;
-    QSettings settings;
-    Auth::ProfileStore profiles(settings);
-    const auto saved = profiles.save(profile);
-    if (!saved)
-        return saved.error();
-    Auth::KeychainStore keychain;
-    const QString secret = env.value(QStringLiteral("ROLEDROP_TEST_JAMES_SECRET"));
-    auto written = Cli::awaitResult<bool>([&](auto done) { keychain.writeSecret(profile.name, secret, done); });
-    if (!written)
-        return written.error();
-    QTextStream(stderr) << "roledrop: demo ready at " << info.endpoint << ": profile 'james' cannot read bucket 'data'; "
-                        << "switch to role " << info.roleS3Access << " to get in\n";
+    info.accessKeyId = env.value(QStringLiteral("ROLEDROP_TEST_JAMES_KEY"));
+    info.secretAccessKey = env.value(QStringLiteral("ROLEDROP_TEST_JAMES_SECRET"));
     return info;
 }
 

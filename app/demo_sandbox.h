@@ -6,9 +6,10 @@
 
 namespace RoleDrop::App {
 
-// `roledrop --demo`: starts the same local S3 + STS server the tests use (Ceph RGW on 127.0.0.1),
-// seeds the tutorial's world (user james who cannot read bucket `data`, roles S3Access and S3ReadOnly),
-// adds a `james` profile whose secret goes to the keychain, and stops the server when the app quits.
+// `roledrop --demo`: starts the same local S3 + STS server the tests use (Ceph RGW on 127.0.0.1), seeds the
+// tutorial's world (user james who cannot read bucket `data`, roles S3Access and S3ReadOnly) and stops the
+// server when the app quits. The demo keeps its profile in settings and a keychain service of its own
+// (settingsScope, keychainService), so nothing of the user's own RoleDrop is read or written.
 class DemoSandbox
 {
     Q_DISABLE_COPY_MOVE(DemoSandbox)
@@ -16,10 +17,15 @@ public:
     DemoSandbox() = default;
     ~DemoSandbox();
 
+    static constexpr const char *settingsScope = "RoleDrop-demo";     // QSettings application name
+    static constexpr const char *keychainService = "RoleDrop-demo";
+
     struct Info
     {
         QString endpoint;
         QString profileName;
+        QString accessKeyId;
+        QString secretAccessKey;   // a public test fixture of the seeded world, not a user's secret
         QString roleS3Access;
         QString roleReadOnly;
     };

@@ -7,10 +7,10 @@
 //   roledrop_gui_stall_bench --endpoint URL --bucket B --upload FILE --listing-prefix P --listing-count N
 // Prints one line per phase: "gui-stall PHASE max_ms=.. p99_ms=.. over_50ms=.. seconds=.. samples=..".
 
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/browser/bucket_browser.h"
-#include "ui/main_window.h"
 #include "ui/browser/object_list_model.h"
+#include "ui/main_window.h"
 #include "ui/transfers/transfer_controller.h"
 
 #include <QApplication>
@@ -18,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QSettings>
 #include <QTemporaryFile>
 #include <QTimer>
 #include <QTreeView>
@@ -25,6 +26,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <optional>
 
 using namespace RoleDrop;
 using namespace RoleDrop::Ui;
@@ -109,11 +111,12 @@ QString listingKey(const QString &prefix, int index)
     return prefix + QStringLiteral("object-%1").arg(index, 6, 10, QLatin1Char('0'));
 }
 
-bool seedListing(S3::S3Client &s3, const QString &bucket, const QString &prefix, int count)
+bool seedListing(const S3::S3Client &s3, const QString &bucket, const QString &prefix, int count)
 {
     // A rerun finds the last object there and skips the putting; were some missing, the row count check fails.
+    QObject context;
     bool haveLast = false, asked = false;
-    s3.headObject(bucket, listingKey(prefix, count - 1), [&](Outcome<S3::ObjectMetadata> meta) {
+    s3.headObject(bucket, listingKey(prefix, count - 1), &context, [&](Outcome<S3::ObjectMetadata> meta) {
         haveLast = bool(meta);
         asked = true;
     });
@@ -125,7 +128,7 @@ bool seedListing(S3::S3Client &s3, const QString &bucket, const QString &prefix,
         while (inFlight < 16 && next < count) {
             const QString key = listingKey(prefix, next++);
             ++inFlight;
-            s3.putBytes(bucket, key, QByteArray(), QStringLiteral("application/octet-stream"), [&](Outcome<QString> etag) {
+            s3.putBytes(bucket, key, QByteArray(), QStringLiteral("application/octet-stream"), &context, [&](Outcome<QString> etag) {
                 --inFlight;
                 ++done;
                 failed += etag ? 0 : 1;
@@ -164,33 +167,31 @@ int main(int argc, char **argv)
     const int listingCount = parser.value(QStringLiteral("listing-count")).toInt();
     if (bucket.isEmpty() || !QFileInfo(file).isFile() || listingPrefix.isEmpty() || listingCount <= 0)
         return fail(QStringLiteral("needs --endpoint, --bucket, --upload FILE, --listing-prefix and --listing-count"));
-    const AwsCredentials credentials{qEnvironmentVariable("AWS_ACCESS_KEY_ID"), qEnvironmentVariable("AWS_SECRET_ACCESS_KEY"),
-                                     qEnvironmentVariable("AWS_SESSION_TOKEN"), QDateTime()};
-    if (credentials.accessKeyId.isEmpty() || credentials.secretAccessKey.isEmpty())
+    if (qEnvironmentVariableIsEmpty("AWS_ACCESS_KEY_ID") || qEnvironmentVariableIsEmpty("AWS_SECRET_ACCESS_KEY"))
         return fail(QStringLiteral("needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"));
-    auto endpointUrl = Http::EndpointConfig::parseEndpointUrl(parser.value(QStringLiteral("endpoint")));
-    if (!endpointUrl)
-        return fail(endpointUrl.error().userMessage());
 
-    // The real window on a throwaway settings file; the identity is set directly (no keychain here).
+    // The real window on a throwaway settings file; the identity comes from the environment (no keychain here),
+    // opened as the command line opens it without --profile.
     QTemporaryFile settingsFile;
     if (!settingsFile.open())
         return fail(QStringLiteral("cannot create a settings file"));
     QSettings settings(settingsFile.fileName(), QSettings::IniFormat);
-    AppSession session(settings, QStringLiteral("RoleDrop-bench"));
-    Http::EndpointConfig endpoint;
-    endpoint.region = QStringLiteral("us-east-1");
-    endpoint.pathStyle = true;
-    endpoint.customEndpoint = endpointUrl.value();
-    session.sts().setEndpoint(endpoint);
-    session.s3().setEndpoint(endpoint);
-    session.credentials().setBaseIdentity(QStringLiteral("bench"), credentials);
-    MainWindow window(&session);
+    Sessions::Session session(settings, QStringLiteral("RoleDrop-bench"));
+    Sessions::ProfileOverrides overrides;
+    overrides.region = QStringLiteral("us-east-1");
+    overrides.endpointUrl = parser.value(QStringLiteral("endpoint"));
+    overrides.pathStyle = true;
+    std::optional<Outcome<Sessions::OpenedProfile>> opened;
+    session.openProfile(QString(), &app, [&](Outcome<Sessions::OpenedProfile> result) { opened.emplace(std::move(result)); }, overrides);
+    spinUntil([&] { return opened.has_value(); }, 60000);
+    if (!opened || !*opened)
+        return fail(opened ? opened->error().userMessage() : QStringLiteral("the identity did not open"));
+    MainWindow window(&session, settings);
     window.resize(1200, 800);
     window.show();
     spinUntil([] { return false; }, 300);
 
-    if (!seedListing(session.s3(), bucket, listingPrefix, listingCount))
+    if (!seedListing(*session.s3(), bucket, listingPrefix, listingCount))
         return fail(QStringLiteral("could not put the listing's objects"));
 
     StallMeter meter;

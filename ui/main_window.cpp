@@ -1,7 +1,7 @@
 #include "ui/main_window.h"
 
 #include "ui/app_resources.h"
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/browser/bucket_browser.h"
 #include "ui/identity/identity_bar.h"
 #include "ui/identity/mfa_prompt.h"
@@ -17,6 +17,7 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
+#include <QSettings>
 #include <QMessageBox>
 #include <QSplitter>
 #include <QStatusBar>
@@ -24,7 +25,8 @@
 
 namespace RoleDrop::Ui {
 
-MainWindow::MainWindow(AppSession *session, QWidget *parent) : QMainWindow(parent), m_session(session)
+MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget *parent)
+    : QMainWindow(parent), m_session(session), m_settings(settings)
 {
     initResources();
     setWindowTitle(tr("RoleDrop"));
@@ -70,15 +72,20 @@ MainWindow::MainWindow(AppSession *session, QWidget *parent) : QMainWindow(paren
     connect(m_browser, &BucketBrowser::errorOccurred, this, &MainWindow::showError);
     connect(m_transfers, &TransferController::uploadsFinishedInto, m_browser, &BucketBrowser::refreshIfShowing);
     connect(m_transfers, &TransferController::errorOccurred, this, &MainWindow::showError);
-    connect(session, &AppSession::identityChanged, this, &MainWindow::showIdentity);
-    connect(session, &AppSession::errorOccurred, this, &MainWindow::showError);
-    connect(session, &AppSession::profileFailed, this, [this](const QString &, const AwsError &error) { showError(error); });
-    connect(session, &AppSession::profileOpened, this, [this] { m_browser->showBuckets(); });
+    connect(session, &Sessions::Session::identityChanged, this, &MainWindow::showIdentity);
+    connect(session, &Sessions::Session::errorOccurred, this, &MainWindow::showError);
+    connect(session, &Sessions::Session::profileFailed, this, [this](const QString &, const AwsError &error) { showError(error); });
+    connect(session, &Sessions::Session::profileOpened, this, [this](const QString &name) {
+        // Only RoleDrop's own profiles are offered again at the next start (the window lists no others).
+        if (m_session->activeProfileSource() == QLatin1String("keychain"))
+            m_settings.setValue(QStringLiteral("session/lastProfile"), name);
+        m_browser->showBuckets();
+    });
     installMfaPrompt(session, this);
 
     buildMenus();
     restoreLayout();
-    showIdentity(session->credentials().active());
+    showIdentity(session->identity());
 }
 
 MainWindow::~MainWindow() = default;
@@ -94,7 +101,7 @@ void MainWindow::buildMenus()
                                               tr("&Switch Role…"), this, &MainWindow::openSwitchRoleDialog);
     switchRole->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     identity->addAction(QIcon::fromTheme(QStringLiteral("go-previous"), QIcon(QStringLiteral(":/icons/back.svg"))),
-                        tr("&Back to Base Identity"), m_session, &AppSession::backToBase);
+                        tr("&Back to Base Identity"), m_session, &Sessions::Session::backToBase);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *refresh = view->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Refresh"), m_browser, &BucketBrowser::reload);
@@ -113,7 +120,7 @@ void MainWindow::buildMenus()
 
 void MainWindow::restoreLayout()
 {
-    QSettings &settings = m_session->settings();
+    QSettings &settings = m_settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1100, 720);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -122,7 +129,7 @@ void MainWindow::restoreLayout()
 
 void MainWindow::saveLayout()
 {
-    QSettings &settings = m_session->settings();
+    QSettings &settings = m_settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
@@ -130,11 +137,13 @@ void MainWindow::saveLayout()
 
 void MainWindow::restoreLastProfile()
 {
-    const QString last = m_session->settings().value(QStringLiteral("session/lastProfile")).toString();
+    const QString last = m_settings.value(QStringLiteral("session/lastProfile")).toString();
+    // A failure shows through the session's profileFailed, like any other opening.
+    const auto ignore = [](const Outcome<Sessions::OpenedProfile> &) {};
     if (!last.isEmpty() && m_session->profiles().contains(last))
-        m_session->openProfile(last);
+        m_session->openProfile(last, this, ignore);
     else if (const QStringList names = m_session->profiles().names(); names.size() == 1)
-        m_session->openProfile(names.first());
+        m_session->openProfile(names.first(), this, ignore);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -153,7 +162,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::showIdentity(const Auth::Identity &identity)
 {
-    const Http::EndpointConfig &endpoint = m_session->s3().endpoint();
+    const Http::EndpointConfig endpoint = m_session->endpoint();
     m_regionLabel->setText(tr("Region: %1").arg(endpoint.region));
     m_endpointLabel->setText(endpoint.customEndpoint.isValid() ? tr("Endpoint: %1").arg(endpoint.customEndpoint.toString()) : tr("AWS"));
     setWindowTitle(identity.kind == Auth::Identity::Kind::None ? tr("RoleDrop") : tr("%1 — RoleDrop").arg(identity.displayName));

@@ -4,6 +4,7 @@
 
 class QDockWidget;
 class QLabel;
+class QSettings;
 class QSplitter;
 
 namespace RoleDrop {
@@ -13,9 +14,12 @@ namespace RoleDrop::Auth {
 struct Identity;
 }
 
+namespace RoleDrop::Sessions {
+class Session;
+}
+
 namespace RoleDrop::Ui {
 
-class AppSession;
 class BucketBrowser;
 class IdentityBar;
 class ProfileList;
@@ -24,13 +28,13 @@ class TransferQueueView;
 
 // The window: identity bar on top, profiles on the left, the bucket browser in the centre, the transfer
 // queue docked at the bottom, region/endpoint/last error in the status bar. It wires the parts together
-// and keeps its geometry and splitter sizes (never a secret) in the session's settings.
+// and keeps its geometry, splitter sizes and the last profile opened (never a secret) in `settings`.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    explicit MainWindow(AppSession *session, QWidget *parent = nullptr);
+    MainWindow(Sessions::Session *session, QSettings &settings, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     BucketBrowser *browser() const { return m_browser; }
@@ -51,7 +55,8 @@ private:
     void showError(const RoleDrop::AwsError &error);
     void openSwitchRoleDialog();
 
-    AppSession *m_session;
+    Sessions::Session *m_session;
+    QSettings &m_settings;
     IdentityBar *m_identityBar = nullptr;
     ProfileList *m_profiles = nullptr;
     BucketBrowser *m_browser = nullptr;

@@ -1,79 +1,119 @@
 #include "core/auth/credential_provider.h"
 
+#include "core/http/aws_call.h"
 #include "core/sts/role_arn.h"
-#include "core/sts/sts_client.h"
 
 #include <QDateTime>
 
 namespace RoleDrop::Auth {
 
-CredentialProvider::CredentialProvider(Sts::StsClient *sts, QObject *parent) : QObject(parent), m_sts(sts)
+CredentialProvider::CredentialProvider(QObject *parent) : QObject(parent) {}
+
+CredentialProvider::~CredentialProvider() = default;
+
+void CredentialProvider::setBaseIdentity(const QString &profileName, const AwsCredentials &credentials,
+                                         const Sts::StsClient &sts, const QString &knownArn)
 {
-    m_refreshTimer.setSingleShot(true);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &CredentialProvider::refreshNow);
+    Identity base;
+    base.kind = Identity::Kind::BaseUser;
+    base.profileName = profileName;
+    base.displayName = profileName;
+    base.accessKeyId = credentials.accessKeyId;
+    base.arn = knownArn;
+    base.expiration = credentials.expiration;
+    m_sts = sts;
+    m_base = IdentitySession::fixed(base, credentials);
+    m_mfaSession.reset();
+    activate(m_base);
 }
 
-void CredentialProvider::setBaseIdentity(const QString &profileName, const AwsCredentials &credentials, const QString &knownArn)
+void CredentialProvider::clear()
 {
-    m_baseCredentials = credentials;
-    m_base = Identity{};
-    m_base.kind = Identity::Kind::BaseUser;
-    m_base.profileName = profileName;
-    m_base.displayName = profileName;
-    m_base.accessKeyId = credentials.accessKeyId;
-    m_base.arn = knownArn;
-    m_base.expiration = credentials.expiration;
+    m_sts.reset();
+    m_base.reset();
     m_mfaSession.reset();
-    m_roles.clear();
-    activate(m_base);
+    activate(nullptr);
+}
+
+const Identity &CredentialProvider::active() const
+{
+    return m_active ? m_active->identity() : m_none;
+}
+
+const Identity &CredentialProvider::base() const
+{
+    return m_base ? m_base->identity() : m_none;
 }
 
 AwsCredentials CredentialProvider::activeCredentials() const
 {
-    return callerCredentials();
+    return m_active ? m_active->credentials() : AwsCredentials{};
 }
 
-const AwsCredentials &CredentialProvider::callerCredentials() const
+QList<Identity> CredentialProvider::activeChain() const
 {
-    if (!m_roles.isEmpty())
-        return m_roles.last().credentials;
-    if (m_mfaSession)
-        return m_mfaSession->second;
-    return m_baseCredentials;
+    return m_active ? m_active->chain() : QList<Identity>{};
 }
 
-void CredentialProvider::activate(const Identity &identity)
+IdentitySession::Ptr CredentialProvider::caller(SwitchFrom from) const
 {
-    m_active = identity;
-    scheduleRefresh();
-    emit identityChanged(m_active);
+    if (from == SwitchFrom::CurrentIdentity && m_active)
+        return m_active;
+    return m_mfaSession ? m_mfaSession : m_base;
+}
+
+void CredentialProvider::activate(const IdentitySession::Ptr &session)
+{
+    m_active = session;
+    emit identityChanged(active());
+}
+
+// Every session this provider makes reports here, for as long as anyone holds it.
+void CredentialProvider::adopt(const IdentitySession::Ptr &session)
+{
+    session->setRenewalMargin(m_refreshMarginSeconds);
+    IdentitySession *raw = session.get();
+    connect(raw, &IdentitySession::renewed, this, [this, raw](const Identity &identity) {
+        if (m_active.get() == raw)
+            emit credentialsRefreshed(identity);
+    });
+    connect(raw, &IdentitySession::renewalFailed, this, [this, raw](const AwsError &error, bool willRetry) {
+        if (m_active.get() == raw && !willRetry)
+            emit refreshFailed(error);
+    });
+    connect(raw, &IdentitySession::mfaCodeNeeded, this, [this, weak = session->weak_from_this()](const QString &serial, const QString &roleArn) {
+        m_waitingForMfa.append(weak);
+        emit mfaCodeNeeded(serial, roleArn);
+    });
 }
 
 Http::AwsCall *CredentialProvider::switchRole(const Sts::AssumeRoleRequest &request, const QString &displayName,
-                                        const QString &color, std::function<void(Outcome<Identity>)> done)
+                                              const QString &color, SwitchFrom from, QObject *context,
+                                              ResultHandler<Identity> done)
 {
-    const bool chaining = !m_roles.isEmpty();
-    auto validated = Sts::validateAssumeRole(request, chaining);
-    if (!validated) {
-        AwsError error = validated.error();
+    done = deliverTo(context, std::move(done));
+    const IdentitySession::Ptr parent = caller(from);
+    const auto fail = [&](AwsError error) {
         error.action = QStringLiteral("sts:AssumeRole");
-        error.identity = m_active.nameForErrors();
+        error.identity = parent ? parent->nameForErrors() : QString();
         error.resource = request.roleArn;
         done(error);
         return nullptr;
-    }
+    };
+    if (!parent || !m_sts)
+        return fail(AwsError::validation(QStringLiteral("Open a profile first, then switch role from it")));
+    auto validated = Sts::validateAssumeRole(request, parent->isRole());
+    if (!validated)
+        return fail(validated.error());
     const Sts::ValidatedAssumeRole sent = validated.value();
-    return m_sts->assumeRole(callerCredentials(), m_active.nameForErrors(), sent,
-                             [=, this](Outcome<Sts::AssumeRoleResult> result) {
+    const Sts::StsClient sts = *m_sts;
+    const QString profileName = m_base->identity().profileName;
+    return sts.assumeRole(parent, sent, this, [=, this](Outcome<Sts::AssumeRoleResult> result) {
         if (!result)
             return done(result.error());
-        RoleSession session;
-        session.request = sent.request;
-        session.request.tokenCode.clear();  // an MFA code is single-use and secret: never kept
-        session.credentials = result->credentials;
-        Identity &identity = session.identity;
+        Identity identity;
         identity.kind = Identity::Kind::AssumedRole;
-        identity.profileName = m_base.profileName;
+        identity.profileName = profileName;
         identity.roleArn = sent.request.roleArn;
         identity.arn = result->assumedRoleUser.arn;
         identity.accessKeyId = result->credentials.accessKeyId;
@@ -89,48 +129,54 @@ Http::AwsCall *CredentialProvider::switchRole(const Sts::AssumeRoleRequest &requ
         } else {
             identity.displayName = displayName.isEmpty() ? sent.request.roleArn : displayName;
         }
-        m_roles.append(session);
-        activate(identity);
+        const auto session = IdentitySession::assumed(parent, sts, sent.request, identity, result->credentials);
+        adopt(session);
+        activate(session);
         done(identity);
     });
 }
 
-Http::AwsCall *CredentialProvider::startMfaSession(const Sts::SessionTokenRequest &request, std::function<void(Outcome<Identity>)> done)
+Http::AwsCall *CredentialProvider::startMfaSession(const Sts::SessionTokenRequest &request, QObject *context,
+                                                   ResultHandler<Identity> done)
 {
+    done = deliverTo(context, std::move(done));
+    if (!m_base || !m_sts) {
+        done(AwsError::validation(QStringLiteral("Open a profile first, then start an MFA session from it")));
+        return nullptr;
+    }
     auto validated = Sts::validateSessionToken(request);
     if (!validated) {
         done(validated.error());
         return nullptr;
     }
-    return m_sts->getSessionToken(m_baseCredentials, m_base.nameForErrors(), validated.value(),
-                                  [=, this](Outcome<Sts::SessionTokenResult> result) {
+    const IdentitySession::Ptr base = m_base;
+    return m_sts->getSessionToken(base, validated.value(), this, [=, this](Outcome<Sts::SessionTokenResult> result) {
         if (!result)
             return done(result.error());
-        Identity identity = m_base;
+        Identity identity = base->identity();
         identity.kind = Identity::Kind::MfaSession;
         identity.accessKeyId = result->credentials.accessKeyId;
         identity.expiration = result->credentials.expiration;
-        m_mfaSession = std::make_pair(identity, result->credentials);
-        m_roles.clear();
-        activate(identity);
+        m_mfaSession = IdentitySession::fixed(identity, result->credentials, base);
+        activate(m_mfaSession);
         done(identity);
     });
 }
 
-Http::AwsCall *CredentialProvider::whoAmI(std::function<void(Outcome<Sts::CallerIdentity>)> done)
+Http::AwsCall *CredentialProvider::whoAmI(QObject *context, ResultHandler<Sts::CallerIdentity> done)
 {
-    const int depth = int(m_roles.size());
-    return m_sts->getCallerIdentity(callerCredentials(), [=, this](Outcome<Sts::CallerIdentity> result) {
-        if (result && depth == m_roles.size()) {
-            m_active.arn = result->arn;
-            m_active.accountId = result->account;
-            if (depth == 0) {
-                m_base.arn = result->arn;
-                m_base.accountId = result->account;
-            } else {
-                m_roles.last().identity = m_active;
-            }
-            emit identityChanged(m_active);
+    done = deliverTo(context, std::move(done));
+    if (!m_active || !m_sts) {
+        done(AwsError::validation(QStringLiteral("Open a profile first")));
+        return nullptr;
+    }
+    const std::weak_ptr<IdentitySession> asked = m_active;
+    return m_sts->getCallerIdentity(m_active, this, [=, this](Outcome<Sts::CallerIdentity> result) {
+        const auto session = asked.lock();
+        if (result && session) {
+            session->setCallerFacts(result->arn, result->account);
+            if (session == m_active)
+                emit identityChanged(active());
         }
         done(result);
     });
@@ -138,105 +184,77 @@ Http::AwsCall *CredentialProvider::whoAmI(std::function<void(Outcome<Sts::Caller
 
 void CredentialProvider::backToBase()
 {
-    m_roles.clear();
-    activate(m_mfaSession ? m_mfaSession->first : m_base);
+    activate(m_mfaSession ? m_mfaSession : m_base);
 }
 
-void CredentialProvider::scheduleRefresh()
+void CredentialProvider::setRefreshMargin(int seconds)
 {
-    m_refreshTimer.stop();
-    m_refreshDueAt = QDateTime();
-    if (m_roles.isEmpty())
-        return;
-    // The whole chain is renewed together, when its earliest session nears its end.
+    m_refreshMarginSeconds = seconds;
+    for (IdentitySession *link = m_active.get(); link; link = link->parent().get())
+        link->setRenewalMargin(seconds);
+}
+
+QDateTime CredentialProvider::refreshDueAt() const
+{
+    // The chain is as fresh as its first link to expire.
     QDateTime earliest;
-    for (const RoleSession &session : std::as_const(m_roles)) {
-        if (!earliest.isValid() || session.credentials.expiration < earliest)
-            earliest = session.credentials.expiration;
+    for (IdentitySession *link = m_active.get(); link; link = link->parent().get()) {
+        const QDateTime due = link->renewalDueAt();
+        if (due.isValid() && (!earliest.isValid() || due < earliest))
+            earliest = due;
     }
-    if (!earliest.isValid())
-        return;
-    const qint64 lifetime = QDateTime::currentDateTimeUtc().secsTo(earliest);
-    // Short sessions (tests, 15-minute roles) refresh at 80% of their life rather than 5 minutes before.
-    const qint64 margin = std::min<qint64>(m_refreshMarginSeconds, std::max<qint64>(lifetime / 5, 1));
-    const qint64 dueInMs = std::max<qint64>(0, (lifetime - margin) * 1000);
-    m_refreshTimer.start(int(std::min<qint64>(dueInMs, 24LL * 3600 * 1000)));
-    m_refreshDueAt = QDateTime::currentDateTimeUtc().addMSecs(dueInMs);
+    return earliest;
 }
 
 void CredentialProvider::refreshNow()
 {
-    if (m_roles.isEmpty() || m_refreshing)
-        return;
-    m_refreshing = true;
-    const AwsCredentials &caller = m_mfaSession ? m_mfaSession->second : m_baseCredentials;
-    refreshFrom(0, caller, m_base.nameForErrors(), QString());
+    QList<IdentitySession::Ptr> links;
+    for (IdentitySession::Ptr link = m_active; link; link = link->parent()) {
+        if (link->isRole())
+            links.prepend(link);
+    }
+    refreshLink(links, 0);
 }
 
-void CredentialProvider::refreshFrom(int index, AwsCredentials caller, QString callerName, const QString &mfaCode)
+void CredentialProvider::refreshLink(QList<IdentitySession::Ptr> links, int index)
 {
-    if (index >= m_roles.size()) {
-        m_refreshing = false;
-        m_active = m_roles.last().identity;
-        scheduleRefresh();
-        emit credentialsRefreshed(m_active);
+    if (index >= links.size())
         return;
-    }
-    RoleSession &session = m_roles[index];
-    Sts::ValidatedAssumeRole validated{session.request, QString()};
-    if (!session.request.serialNumber.isEmpty()) {
-        if (mfaCode.isEmpty()) {
-            m_waitingForMfa = true;
-            m_mfaIndex = index;
-            emit mfaCodeNeeded(session.request.serialNumber, session.request.roleArn);
-            return;
-        }
-        Sts::AssumeRoleRequest withCode = session.request;
-        withCode.tokenCode = mfaCode;
-        auto checked = Sts::validateAssumeRole(withCode, index > 0);
-        if (!checked) {
-            m_refreshing = false;
-            emit refreshFailed(checked.error());
-            return;
-        }
-        validated = checked.value();
-    }
-    const int depth = int(m_roles.size());
-    m_sts->assumeRole(caller, callerName, validated, [=, this](Outcome<Sts::AssumeRoleResult> result) {
-        if (depth != m_roles.size()) {  // the user switched or went back meanwhile
-            m_refreshing = false;
-            return;
-        }
-        if (!result) {
-            m_refreshing = false;
-            emit refreshFailed(result.error());
-            return;
-        }
-        RoleSession &renewed = m_roles[index];
-        renewed.credentials = result->credentials;
-        renewed.identity.accessKeyId = result->credentials.accessKeyId;
-        renewed.identity.expiration = result->credentials.expiration;
-        renewed.identity.arn = result->assumedRoleUser.arn;
-        refreshFrom(index + 1, renewed.credentials, renewed.identity.nameForErrors(), QString());
+    const IdentitySession::Ptr link = links.at(index);
+    link->renewNow([self = QPointer<CredentialProvider>(this), links, index](bool renewed) {
+        if (renewed && self)
+            self->refreshLink(links, index + 1);
     });
 }
 
 void CredentialProvider::provideMfaCode(const QString &code)
 {
-    if (!m_waitingForMfa)
-        return;
-    m_waitingForMfa = false;
-    const int index = m_mfaIndex;
-    const AwsCredentials caller = index == 0 ? (m_mfaSession ? m_mfaSession->second : m_baseCredentials)
-                                             : m_roles[index - 1].credentials;
-    const QString callerName = index == 0 ? m_base.nameForErrors() : m_roles[index - 1].identity.nameForErrors();
-    refreshFrom(index, caller, callerName, code);
+    // A code is single-use: the first session waiting takes it, and the next one asks again.
+    while (!m_waitingForMfa.isEmpty()) {
+        const auto session = m_waitingForMfa.takeFirst().lock();
+        if (!session || !session->isWaitingForMfa())
+            continue;
+        session->provideMfaCode(code);
+        break;
+    }
+    for (const auto &weak : std::as_const(m_waitingForMfa)) {
+        if (const auto next = weak.lock(); next && next->isWaitingForMfa()) {
+            QMetaObject::invokeMethod(this, [this, weak] {
+                if (const auto session = weak.lock(); session && session->isWaitingForMfa())
+                    emit mfaCodeNeeded(session->mfaSerial(), session->identity().roleArn);
+            }, Qt::QueuedConnection);
+            break;
+        }
+    }
 }
 
 void CredentialProvider::declineMfaCode()
 {
-    m_waitingForMfa = false;
-    m_refreshing = false;
+    const auto waiting = std::exchange(m_waitingForMfa, {});
+    for (const auto &weak : waiting) {
+        if (const auto session = weak.lock())
+            session->declineMfaCode();
+    }
 }
 
 } // namespace RoleDrop::Auth

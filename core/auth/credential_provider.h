@@ -1,91 +1,94 @@
 #pragma once
 
-#include "core/http/aws_call.h"
-#include "core/common/aws_credentials.h"
 #include "core/auth/identity.h"
-#include "core/common/outcome.h"
+#include "core/auth/identity_session.h"
+#include "core/common/async_result.h"
+#include "core/sts/sts_client.h"
 #include "core/sts/sts_requests.h"
 #include "core/sts/sts_types.h"
 
 #include <QList>
 #include <QObject>
-#include <QTimer>
 
-#include <functional>
+#include <memory>
+#include <optional>
 
-namespace RoleDrop::Sts {
-class StsClient;
+namespace RoleDrop::Http {
+class AwsCall;
 }
 
 namespace RoleDrop::Auth {
 
-// The active identity and its credentials: a base identity (long-term keys from the keychain), optionally
-// an MFA session on top, and a stack of assumed roles (role chaining). Role sessions are kept in memory
-// only and refreshed before they expire by re-running the same AssumeRole calls from the base identity;
-// when a call needs an MFA code, mfaCodeNeeded() asks for one and the refresh waits for provideMfaCode().
+// Where the next role switch starts from: the console always switches from the base identity; chaining from
+// the current role is an explicit choice (and caps the new session at one hour).
+enum class SwitchFrom { BaseIdentity, CurrentIdentity };
+
+// The active identity: a base identity (a profile's keys), optionally an MFA session on top, and the role
+// session in use (itself possibly chained from other roles). Every identity is an IdentitySession that renews
+// itself; this class keeps track of which one is active, makes new ones on a switch, and passes MFA prompts
+// of any session it made (also of one a running transfer still holds) to whoever answers them.
+// Operations follow the async contract of core/common/async_result.h.
 class CredentialProvider final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CredentialProvider)
 public:
-    explicit CredentialProvider(Sts::StsClient *sts, QObject *parent = nullptr);
+    explicit CredentialProvider(QObject *parent = nullptr);
+    ~CredentialProvider() override;
 
-    // Starts over from a base identity (drops every role session).
-    void setBaseIdentity(const QString &profileName, const AwsCredentials &credentials, const QString &knownArn = QString());
+    // Starts over from a base identity (drops every role session); its STS calls go to `sts`.
+    void setBaseIdentity(const QString &profileName, const AwsCredentials &credentials, const Sts::StsClient &sts,
+                         const QString &knownArn = QString());
+    // Forgets every identity (a profile that failed to open, a removed profile).
+    void clear();
 
-    // Assumes `request.roleArn` from the active identity (chaining when that is itself a role).
+    // Assumes `request.roleArn` from the base identity (or the MFA session) or from the active one.
     Http::AwsCall *switchRole(const Sts::AssumeRoleRequest &request, const QString &displayName, const QString &color,
-                        std::function<void(Outcome<Identity>)> done);
+                              SwitchFrom from, QObject *context, ResultHandler<Identity> done);
     // Replaces the base keys by an MFA session (GetSessionToken), e.g. when roles require MFA.
-    Http::AwsCall *startMfaSession(const Sts::SessionTokenRequest &request, std::function<void(Outcome<Identity>)> done);
+    Http::AwsCall *startMfaSession(const Sts::SessionTokenRequest &request, QObject *context, ResultHandler<Identity> done);
     // Who the server says we are (GetCallerIdentity); updates the identity's ARN and account.
-    Http::AwsCall *whoAmI(std::function<void(Outcome<Sts::CallerIdentity>)> done);
+    Http::AwsCall *whoAmI(QObject *context, ResultHandler<Sts::CallerIdentity> done);
     void backToBase();
 
-    const Identity &active() const { return m_active; }
-    const Identity &base() const { return m_base; }
+    const Identity &active() const;
+    const Identity &base() const;
+    // The active identity as a credential source: what new requests and transfers are made as.
+    IdentitySession::Ptr activeSession() const { return m_active; }
     AwsCredentials activeCredentials() const;
-    bool hasRole() const { return !m_roles.isEmpty(); }
+    bool hasRole() const { return m_active && m_active->isRole(); }
+    // The active identity and what it was made from, the base first ("james → S3Access → Audit").
+    QList<Identity> activeChain() const;
 
-    // Refresh this long before expiry (default 5 minutes; shortened for short sessions).
-    void setRefreshMargin(int seconds) { m_refreshMarginSeconds = seconds; scheduleRefresh(); }
+    // Renew this long before expiry (default 5 minutes; shortened for short sessions), for every session made.
+    void setRefreshMargin(int seconds);
+    // Renews the active role chain now, the role nearest the base first.
     void refreshNow();
-    // When the background refresh will run (invalid when nothing needs refreshing).
-    QDateTime refreshDueAt() const { return m_refreshDueAt; }
+    // When the active identity's next renewal runs (invalid when nothing needs renewing).
+    QDateTime refreshDueAt() const;
     void provideMfaCode(const QString &code);
     void declineMfaCode();
 
 signals:
     void identityChanged(const RoleDrop::Auth::Identity &identity);
+    // The active identity was renewed (new keys, new expiry).
     void credentialsRefreshed(const RoleDrop::Auth::Identity &identity);
     void mfaCodeNeeded(const QString &mfaSerial, const QString &roleArn);
     void refreshFailed(const RoleDrop::AwsError &error);
 
 private:
-    struct RoleSession
-    {
-        Sts::AssumeRoleRequest request;   // as sent (without the MFA code, which is never kept)
-        Identity identity;
-        AwsCredentials credentials;
-    };
+    IdentitySession::Ptr caller(SwitchFrom from) const;
+    void adopt(const IdentitySession::Ptr &session);
+    void activate(const IdentitySession::Ptr &session);
+    void refreshLink(QList<IdentitySession::Ptr> links, int index);
 
-    const AwsCredentials &callerCredentials() const;
-    void activate(const Identity &identity);
-    void scheduleRefresh();
-    void refreshFrom(int index, AwsCredentials caller, QString callerName, const QString &mfaCode);
-
-    Sts::StsClient *m_sts;
-    Identity m_base;
-    AwsCredentials m_baseCredentials;
-    std::optional<std::pair<Identity, AwsCredentials>> m_mfaSession;
-    QList<RoleSession> m_roles;
-    Identity m_active;
-    QTimer m_refreshTimer;
-    QDateTime m_refreshDueAt;
+    std::optional<Sts::StsClient> m_sts;
+    IdentitySession::Ptr m_base;
+    IdentitySession::Ptr m_mfaSession;
+    IdentitySession::Ptr m_active;
+    QList<std::weak_ptr<IdentitySession>> m_waitingForMfa;
     int m_refreshMarginSeconds = 300;
-    bool m_waitingForMfa = false;
-    int m_mfaIndex = 0;          // the role session whose refresh waits for an MFA code
-    bool m_refreshing = false;
+    Identity m_none;
 };
 
 } // namespace RoleDrop::Auth

@@ -33,21 +33,16 @@ QString KeychainStore::verb(Operation operation)
     return QStringLiteral("remove");
 }
 
-template <class F>
-void KeychainStore::later(F f)
+void KeychainStore::readSecret(const QString &profile, QObject *context, SecretCallback done)
 {
-    QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection);
-}
-
-void KeychainStore::readSecret(const QString &profile, SecretCallback done)
-{
+    done = deliverTo(context, std::move(done));
     if (profile.isEmpty()) {
-        later([done] { done(AwsError::validation(QStringLiteral("No profile name given to read a secret key for"))); });
+        done(AwsError::validation(QStringLiteral("No profile name given to read a secret key for")));
         return;
     }
     const auto cached = m_cache.constFind(profile);
     if (cached != m_cache.cend()) {
-        later([done, secret = *cached] { done(secret); });
+        done(*cached);
         return;
     }
     auto pending = m_pendingReads.find(profile);
@@ -74,13 +69,12 @@ void KeychainStore::finishRead(const QString &profile, const Outcome<QString> &r
         callback(result);
 }
 
-void KeychainStore::writeSecret(const QString &profile, const QString &secret, DoneCallback done)
+void KeychainStore::writeSecret(const QString &profile, const QString &secret, QObject *context, DoneCallback done)
 {
+    done = deliverTo(context, std::move(done));
     if (profile.isEmpty() || secret.isEmpty()) {
-        later([done, noProfile = profile.isEmpty()] {
-            done(AwsError::validation(noProfile ? QStringLiteral("No profile name given to store a secret key for")
-                                                : QStringLiteral("The secret access key is empty")));
-        });
+        done(AwsError::validation(profile.isEmpty() ? QStringLiteral("No profile name given to store a secret key for")
+                                                    : QStringLiteral("The secret access key is empty")));
         return;
     }
     auto *job = new QKeychain::WritePasswordJob(m_service, this);
@@ -94,10 +88,11 @@ void KeychainStore::writeSecret(const QString &profile, const QString &secret, D
         [done](const AwsError &error) { done(error); });
 }
 
-void KeychainStore::removeSecret(const QString &profile, DoneCallback done)
+void KeychainStore::removeSecret(const QString &profile, QObject *context, DoneCallback done)
 {
+    done = deliverTo(context, std::move(done));
     if (profile.isEmpty()) {
-        later([done] { done(AwsError::validation(QStringLiteral("No profile name given to remove a secret key of"))); });
+        done(AwsError::validation(QStringLiteral("No profile name given to remove a secret key of")));
         return;
     }
     m_cache.remove(profile);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/common/outcome.h"
+#include "core/common/async_result.h"
 
 #include <QHash>
 #include <QObject>
@@ -19,8 +19,8 @@ namespace RoleDrop::Auth {
 // is switched off on every job: without a keychain there is an error, never a file.
 // A secret read once is cached in memory for the rest of the run, so the keychain (and any
 // unlock prompt it shows) is asked once per profile; concurrent reads share one request.
-// Callbacks always run later from the event loop, never inside the call, and not at all once
-// the store is destroyed. Errors name the profile and the service, never the secret.
+// Operations follow the async contract of core/common/async_result.h (and a callback never runs once the store
+// itself is destroyed). Errors name the profile and the service, never the secret.
 class KeychainStore final : public QObject
 {
     Q_OBJECT
@@ -34,10 +34,10 @@ public:
 
     QString service() const { return m_service; }
 
-    void readSecret(const QString &profile, SecretCallback done);
-    void writeSecret(const QString &profile, const QString &secret, DoneCallback done);
+    void readSecret(const QString &profile, QObject *context, SecretCallback done);
+    void writeSecret(const QString &profile, const QString &secret, QObject *context, DoneCallback done);
     // Removing a secret that is not there succeeds: the wanted state is reached.
-    void removeSecret(const QString &profile, DoneCallback done);
+    void removeSecret(const QString &profile, QObject *context, DoneCallback done);
 
     bool isCached(const QString &profile) const { return m_cache.contains(profile); }
     void forgetCached(const QString &profile) { m_cache.remove(profile); }
@@ -57,8 +57,6 @@ private:
     AwsError timeoutError(Operation operation, const QString &profile) const;
     static QString verb(Operation operation);
     void finishRead(const QString &profile, const Outcome<QString> &result);
-    template <class F>
-    void later(F f);
 
     QString m_service;
     QHash<QString, QString> m_cache;

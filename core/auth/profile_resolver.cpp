@@ -58,9 +58,10 @@ Outcome<ResolvedProfile> fromAwsConfig(const QString &name, const AwsSharedConfi
 
 } // namespace
 
-void resolveProfile(const QString &name, ProfileStore &profiles, KeychainStore &keychain, const AwsSharedConfig &awsConfig,
-                    std::function<void(Outcome<ResolvedProfile>)> done)
+void resolveProfile(const QString &name, const ProfileStore &profiles, KeychainStore &keychain,
+                    const AwsSharedConfig &awsConfig, QObject *context, ResultHandler<ResolvedProfile> done)
 {
+    done = deliverTo(context, std::move(done));
     if (name.isEmpty()) {
         if (const auto env = credentialsFromEnvironment()) {
             ResolvedProfile resolved;
@@ -82,7 +83,7 @@ void resolveProfile(const QString &name, ProfileStore &profiles, KeychainStore &
     }
     if (const auto profile = profiles.profile(name)) {
         const Profile p = *profile;
-        keychain.readSecret(p.name, [p, done](Outcome<QString> secret) {
+        keychain.readSecret(p.name, context, [p, done](Outcome<QString> secret) {
             if (!secret)
                 return done(secret.error());
             ResolvedProfile resolved;

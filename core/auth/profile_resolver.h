@@ -2,7 +2,7 @@
 
 #include "core/common/aws_credentials.h"
 #include "core/http/endpoint_config.h"
-#include "core/common/outcome.h"
+#include "core/common/async_result.h"
 #include "core/sts/sts_requests.h"
 
 #include <QList>
@@ -30,7 +30,8 @@ struct ResolvedProfile
 
 // Looks a profile up in RoleDrop's own store first (secret from the keychain), then in ~/.aws;
 // with no name: the environment's credentials, then ~/.aws's default profile.
-void resolveProfile(const QString &name, ProfileStore &profiles, KeychainStore &keychain, const AwsSharedConfig &awsConfig,
-                    std::function<void(Outcome<ResolvedProfile>)> done);
+// By the async contract of core/common/async_result.h.
+void resolveProfile(const QString &name, const ProfileStore &profiles, KeychainStore &keychain,
+                    const AwsSharedConfig &awsConfig, QObject *context, ResultHandler<ResolvedProfile> done);
 
 } // namespace RoleDrop::Auth

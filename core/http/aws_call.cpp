@@ -4,15 +4,20 @@
 
 namespace RoleDrop::Http {
 
-AwsCall::AwsCall(QObject *parent) : QObject(parent) {}
+AwsCall::AwsCall(QObject *owner, QObject *context) : QObject(owner)
+{
+    if (context && context != owner)
+        connect(context, &QObject::destroyed, this, &AwsCall::cancel);
+}
 
 void AwsCall::cancel()
 {
     if (m_finished || m_cancelled)
         return;
     m_cancelled = true;
-    if (m_onCancel)
-        m_onCancel();
+    const auto hooks = std::move(m_onCancel);
+    for (const auto &hook : hooks)
+        hook();
     if (m_reply)
         m_reply->abort();
 }
@@ -22,6 +27,14 @@ void AwsCall::track(QNetworkReply *reply)
     m_reply = reply;
     if (m_cancelled && reply)
         reply->abort();
+}
+
+void AwsCall::addOnCancel(std::function<void()> onCancel)
+{
+    if (m_cancelled)
+        onCancel();
+    else
+        m_onCancel.push_back(std::move(onCancel));
 }
 
 void AwsCall::release()
@@ -35,6 +48,7 @@ void AwsCall::finish()
     if (m_finished)
         return;
     m_finished = true;
+    m_onCancel.clear();
     emit finished();
     deleteLater();
 }

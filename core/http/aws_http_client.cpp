@@ -9,6 +9,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPointer>
 
 namespace RoleDrop::Http {
 
@@ -26,6 +27,13 @@ AwsHttpClient::AwsHttpClient(QObject *parent)
 {
     // Redirects are S3's way of naming a bucket's region: the S3 client handles them, not Qt.
     m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+}
+
+AwsHttpClient::~AwsHttpClient() = default;
+
+AwsCall *AwsHttpClient::newCall(QObject *context)
+{
+    return new AwsCall(this, context);
 }
 
 QDateTime AwsHttpClient::now() const
@@ -91,14 +99,20 @@ Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials,
         qrequest.setRawHeader(name, value);
     qrequest.setTransferTimeout(request.transferTimeoutMs);
     qrequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    if (request.bodyDevice)
-        qrequest.setHeader(QNetworkRequest::ContentLengthHeader, request.bodyDevice->size());
-    else if (!request.body.isEmpty() || request.method == "PUT" || request.method == "POST")
+    std::unique_ptr<QIODevice> body;
+    if (request.openBody) {
+        body = request.openBody();
+        if (!body || !body->isOpen())
+            return AwsError::local(AwsErrorKind::LocalFile, body ? body->errorString() : QStringLiteral("Cannot open the body of %1").arg(request.path));
+        qrequest.setHeader(QNetworkRequest::ContentLengthHeader, request.bodySize);
+    } else if (!request.body.isEmpty() || request.method == "PUT" || request.method == "POST")
         qrequest.setHeader(QNetworkRequest::ContentLengthHeader, request.body.size());
 
     QNetworkReply *reply = nullptr;
-    if (request.bodyDevice)
-        reply = m_network->sendCustomRequest(qrequest, request.method, request.bodyDevice);
+    if (body) {
+        reply = m_network->sendCustomRequest(qrequest, request.method, body.get());
+        body.release()->setParent(reply);  // read by Qt until the reply is done
+    }
     else if (request.method == "GET")
         reply = m_network->get(qrequest);
     else if (request.method == "HEAD")
@@ -149,62 +163,134 @@ bool AwsHttpClient::learnClockOffset(const AwsHttpResponse &response)
     return true;
 }
 
-void AwsHttpClient::send(AwsCall *call, const AwsCredentials &credentials, const AwsHttpRequest &request, ResponseHandler done)
+// One request through all its attempts, and the state of the attempt under way.
+struct AwsHttpClient::Exchange
 {
+    AwsCall *call = nullptr;  // retained until `done` has run
+    CredentialSourcePtr caller;
+    AwsHttpRequest request;
+    ResponseHandler done;
+    AwsHttpStreaming streaming;
+    bool skewRetried = false;
+
+    QPointer<QNetworkReply> reply;
+    AwsHttpResponse response;  // status and headers once seen; the body unless it is streamed
+    bool headSeen = false;
+    bool streamingBody = false;
+    bool finished = false;
+    std::optional<AwsError> stopped;  // a stream handler's error, or an oversized body
+
+    void deliver(Outcome<AwsHttpResponse> result)
+    {
+        finished = true;
+        auto handler = std::move(done);
+        handler(std::move(result));
+        call->release();
+    }
+};
+
+void AwsHttpClient::send(AwsCall *call, const CredentialSourcePtr &caller, const AwsHttpRequest &request,
+                         ResponseHandler done, AwsHttpStreaming streaming)
+{
+    auto exchange = std::make_shared<Exchange>();
+    exchange->call = call;
+    exchange->caller = caller;
+    exchange->request = request;
+    exchange->done = std::move(done);
+    exchange->streaming = std::move(streaming);
     call->retain();
-    if (call->isCancelled()) {
-        done(AwsError::local(AwsErrorKind::Cancelled, QStringLiteral("Cancelled")));
-        call->release();
-        return;
-    }
-    const auto started = start(credentials, request);
-    if (!started) {
-        done(started.error());
-        call->release();
-        return;
-    }
+    attempt(exchange);
+}
+
+void AwsHttpClient::attempt(const std::shared_ptr<Exchange> &exchange)
+{
+    Exchange &ex = *exchange;
+    if (ex.call->isCancelled())
+        return ex.deliver(AwsError::local(AwsErrorKind::Cancelled, QStringLiteral("Cancelled")));
+    if (!ex.caller)
+        return ex.deliver(AwsError::validation(QStringLiteral("No identity to sign the request with: open a profile first")));
+    const auto started = start(ex.caller->credentials(), ex.request);
+    if (!started)
+        return ex.deliver(started.error());
     QNetworkReply *reply = started.value();
-    call->track(reply);
-    auto body = std::make_shared<QByteArray>();
-    connect(reply, &QNetworkReply::readyRead, call, [reply, body] {
-        *body += reply->read(maxBodyBytes + 1 - body->size());
-        if (body->size() > maxBodyBytes)
+    ex.reply = reply;
+    ex.response = AwsHttpResponse{};
+    ex.headSeen = false;
+    ex.streamingBody = false;
+    ex.stopped.reset();
+    ex.call->track(reply);
+    if (ex.streaming.readBufferBytes > 0)
+        reply->setReadBufferSize(ex.streaming.readBufferBytes);
+
+    const auto readAvailable = [exchange, reply] {
+        Exchange &ex = *exchange;
+        if (ex.reply != reply || ex.stopped)
+            return;
+        if (!ex.headSeen) {
+            ex.response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (ex.response.status == 0)
+                return;
+            ex.headSeen = true;
+            for (const auto &pair : reply->rawHeaderPairs())
+                ex.response.headers.append({pair.first, pair.second});
+            ex.streamingBody = ex.response.status / 100 == 2 && ex.streaming.onData;
+            if (ex.streamingBody && ex.streaming.onHead) {
+                if ((ex.stopped = ex.streaming.onHead(ex.response))) {
+                    reply->abort();
+                    return;
+                }
+            }
+        }
+        if (ex.streamingBody) {
+            const QByteArray chunk = reply->readAll();
+            if (!chunk.isEmpty() && (ex.stopped = ex.streaming.onData(chunk)))
+                reply->abort();
+            return;
+        }
+        ex.response.body += reply->read(maxBodyBytes + 1 - ex.response.body.size());
+        if (ex.response.body.size() > maxBodyBytes) {
+            ex.stopped = AwsError::local(AwsErrorKind::MalformedResponse,
+                                         QStringLiteral("The answer from %1 is larger than %2 MiB").arg(reply->url().host()).arg(maxBodyBytes >> 20));
             reply->abort();
-    });
-    connect(reply, &QNetworkReply::finished, call, [=, this] {
-        reply->deleteLater();
+        }
+    };
+    connect(reply, &QNetworkReply::readyRead, ex.call, readAvailable);
+    if (ex.streaming.onUploadProgress) {
+        connect(reply, &QNetworkReply::uploadProgress, ex.call, [exchange, reply](qint64 sent, qint64 total) {
+            if (exchange->reply == reply && !exchange->finished)
+                exchange->streaming.onUploadProgress(sent, total);
+        });
+    }
+    connect(reply, &QNetworkReply::finished, ex.call, [this, exchange, reply, readAvailable] {
+        if (exchange->reply != reply || exchange->finished)
+            return;
         if (reply->isOpen())  // an aborted reply is closed: nothing left to read
-            *body += reply->read(maxBodyBytes + 1 - body->size());
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (call->isCancelled()) {
-            done(AwsError::local(AwsErrorKind::Cancelled, QStringLiteral("Cancelled")));
-            call->release();
-            return;
-        }
-        if (body->size() > maxBodyBytes) {
-            done(AwsError::local(AwsErrorKind::MalformedResponse, QStringLiteral("The answer from %1 is larger than %2 MiB").arg(reply->url().host()).arg(maxBodyBytes >> 20)));
-            call->release();
-            return;
-        }
-        if (status == 0) {
-            done(transportError(reply));
-            call->release();
-            return;
-        }
-        AwsHttpResponse response;
-        response.status = status;
-        response.body = *body;
-        for (const auto &pair : reply->rawHeaderPairs())
-            response.headers.append({pair.first, pair.second});
-        if (learnClockOffset(response) && !request.bodyDevice && !call->property("roledrop_skew_retried").toBool()) {
-            call->setProperty("roledrop_skew_retried", true);
-            send(call, credentials, request, done);
-            call->release();
-            return;
-        }
-        done(std::move(response));
-        call->release();
+            readAvailable();
+        finishAttempt(exchange, reply);
     });
+}
+
+void AwsHttpClient::finishAttempt(const std::shared_ptr<Exchange> &exchange, QNetworkReply *reply)
+{
+    Exchange &ex = *exchange;
+    reply->deleteLater();
+    ex.reply = nullptr;
+    if (ex.call->isCancelled())
+        return ex.deliver(AwsError::local(AwsErrorKind::Cancelled, QStringLiteral("Cancelled")));
+    if (ex.stopped)
+        return ex.deliver(*ex.stopped);
+    if (!ex.headSeen) {  // an answer without a body (HEAD, 204) never said readyRead
+        ex.response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        for (const auto &pair : reply->rawHeaderPairs())
+            ex.response.headers.append({pair.first, pair.second});
+    }
+    if (ex.response.status == 0 || (ex.streamingBody && reply->error() != QNetworkReply::NoError))
+        return ex.deliver(transportError(reply));
+    if (!ex.streamingBody && learnClockOffset(ex.response) && !ex.skewRetried) {
+        ex.skewRetried = true;
+        return attempt(exchange);
+    }
+    ex.deliver(std::move(ex.response));
 }
 
 } // namespace RoleDrop::Http

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "core/http/aws_call.h"
 #include "core/common/aws_credentials.h"
 #include "core/common/outcome.h"
+#include "core/http/aws_call.h"
+#include "core/http/credential_source.h"
 
 #include <QByteArray>
 #include <QList>
@@ -10,8 +11,9 @@
 #include <QUrl>
 
 #include <atomic>
-#include <memory>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <utility>
 
 class QIODevice;
@@ -34,8 +36,11 @@ struct AwsHttpRequest
     QList<std::pair<QString, QString>> query;             // decoded; order irrelevant, repeats kept
     QList<std::pair<QByteArray, QByteArray>> headers;     // extra headers, signed when x-amz-* or content-*
     QByteArray body;                                      // small bodies (XML, forms)
-    QIODevice *bodyDevice = nullptr;                      // streamed instead of `body`; caller owns it, opened
-    QByteArray payloadHash;                               // hex SHA-256 of the device's bytes, or UNSIGNED-PAYLOAD
+    // A streamed body instead of `body` (a file or a part of one), `bodySize` bytes long. It is opened afresh
+    // for every attempt, so a request sent again starts from its first byte.
+    std::function<std::unique_ptr<QIODevice>()> openBody;
+    qint64 bodySize = 0;
+    QByteArray payloadHash;                               // hex SHA-256 of the body, or UNSIGNED-PAYLOAD
     QString service;                                      // "s3" or "sts"
     QString region;
     int transferTimeoutMs = 60000;                        // inactivity limit, not a total limit
@@ -49,26 +54,43 @@ struct AwsHttpResponse
     QByteArray header(QByteArrayView name) const;
 };
 
+// What a caller may follow while one request travels. Stream handlers run from the network's events.
+struct AwsHttpStreaming
+{
+    std::function<void(qint64 sent, qint64 total)> onUploadProgress;
+    // When set, a 2xx answer's body goes to onData piece by piece instead of into AwsHttpResponse::body;
+    // onHead sees its status and headers first. An error returned by either stops the request with it.
+    std::function<std::optional<AwsError>(const AwsHttpResponse &head)> onHead;
+    std::function<std::optional<AwsError>(const QByteArray &chunk)> onData;
+    qint64 readBufferBytes = 0;  // bounds what Qt buffers for a slow consumer (0: unbounded)
+};
+
 // Signs (SigV4) and sends requests through one QNetworkAccessManager. Never blocks: results arrive through
-// callbacks on the owning thread. Learns the clock offset from the server when a request is refused for
-// clock skew, and retries such a request once with the corrected clock.
+// callbacks on the owning thread. Every attempt is signed afresh with the caller's current credentials and
+// its body opened again. Learns the clock offset from the server when a request is refused for clock skew,
+// and sends such a request once more with the corrected clock.
+//
+// send() is the plumbing under the S3 and STS clients, which apply the async contract of
+// core/common/async_result.h to their operations; its own handler may run inside the call.
 class AwsHttpClient final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AwsHttpClient)
 public:
     explicit AwsHttpClient(QObject *parent = nullptr);
+    ~AwsHttpClient() override;
 
-    QNetworkAccessManager *network() const { return m_network; }
+    // A new call handle for an operation whose result is for `context` (see AwsCall).
+    AwsCall *newCall(QObject *context);
 
-    // Low level: signs and starts the request; the caller owns the reply. Fails only when the request
-    // cannot be signed (no credentials, no region...).
-    Outcome<QNetworkReply *> start(const AwsCredentials &credentials, const AwsHttpRequest &request);
-
-    // Sends and collects the whole response (bodies up to maxBodyBytes). Any HTTP status arrives as a
-    // response; only transport failures (and oversized bodies) are errors here.
+    // Sends and collects the whole response (bodies up to maxBodyBytes, unless streamed). Any HTTP status
+    // arrives as a response; only transport failures, refusals to sign and stream handlers' errors are errors.
     using ResponseHandler = std::function<void(Outcome<AwsHttpResponse>)>;
-    void send(AwsCall *call, const AwsCredentials &credentials, const AwsHttpRequest &request, ResponseHandler done);
+    void send(AwsCall *call, const CredentialSourcePtr &caller, const AwsHttpRequest &request, ResponseHandler done,
+              AwsHttpStreaming streaming = {});
+
+    // Low level, for tests of what goes on the wire: signs and starts one attempt; the caller owns the reply.
+    Outcome<QNetworkReply *> start(const AwsCredentials &credentials, const AwsHttpRequest &request);
 
     // The exact URL a request goes to (also used for presigned URLs).
     static QUrl wireUrl(const QUrl &baseUrl, const QString &decodedPath, const QByteArray &encodedQuery);
@@ -85,6 +107,9 @@ public:
     static constexpr qint64 maxBodyBytes = 64LL * 1024 * 1024;
 
 private:
+    struct Exchange;
+    void attempt(const std::shared_ptr<Exchange> &exchange);
+    void finishAttempt(const std::shared_ptr<Exchange> &exchange, QNetworkReply *reply);
     bool learnClockOffset(const AwsHttpResponse &response);
 
     QNetworkAccessManager *m_network;

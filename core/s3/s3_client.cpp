@@ -6,6 +6,8 @@
 #include "core/sigv4/sigv4_presigner.h"
 
 #include <QCryptographicHash>
+#include <QPointer>
+#include <QRegularExpression>
 #include <QNetworkReply>
 
 namespace RoleDrop::S3 {
@@ -15,26 +17,55 @@ QString s3ResourceName(const QString &bucket, const QString &key)
     return QStringLiteral("s3://") + bucket + (key.isEmpty() ? QString() : QLatin1Char('/') + key);
 }
 
-S3Client::S3Client(Http::AwsHttpClient *http, Http::EndpointConfig endpoint, QObject *parent)
-    : QObject(parent), m_http(http), m_endpoint(std::move(endpoint))
+namespace {
+
+const QString cancelledText = QStringLiteral("Cancelled");
+
+// A region name as AWS makes them ("eu-west-3", "us-gov-west-1"): a server's answer becomes part of a host
+// name only when it looks like one.
+bool isRegionName(const QString &text)
 {
+    static const QRegularExpression pattern(QStringLiteral("^[a-z]{2}(-[a-z0-9]+){1,4}$"));
+    return text.size() <= 32 && pattern.match(text).hasMatch();
 }
 
-void S3Client::setCredentials(const AwsCredentials &credentials, const QString &identityName)
+// "bytes 0-8388607/1073741824" -> {0, 8388607, 1073741824}; nullopt when absent or malformed.
+struct ContentRange
 {
-    m_credentials = credentials;
-    m_identityName = identityName.isEmpty() ? credentials.describe() : identityName;
+    qint64 first = 0;
+    qint64 last = 0;
+    qint64 total = 0;
+};
+std::optional<ContentRange> parseContentRange(const QByteArray &header)
+{
+    static const QRegularExpression pattern(QStringLiteral("^bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18})$"));
+    const auto match = pattern.match(QString::fromLatin1(header.trimmed()));
+    if (!match.hasMatch())
+        return std::nullopt;
+    ContentRange range{match.captured(1).toLongLong(), match.captured(2).toLongLong(), match.captured(3).toLongLong()};
+    if (range.last < range.first || range.last >= range.total)
+        return std::nullopt;
+    return range;
 }
 
-void S3Client::setEndpoint(const Http::EndpointConfig &endpoint)
+} // namespace
+
+S3Client::S3Client(Http::AwsHttpClient *http, Http::CredentialSourcePtr caller, Http::EndpointConfig endpoint,
+                   std::shared_ptr<BucketRegions> regions)
+    : m_http(http), m_caller(std::move(caller)), m_endpoint(std::move(endpoint)), m_regions(std::move(regions))
 {
-    m_endpoint = endpoint;
-    m_bucketRegions.clear();
+    if (!m_regions)
+        m_regions = std::make_shared<BucketRegions>();
+}
+
+QString S3Client::identityName() const
+{
+    return m_caller ? m_caller->nameForErrors() : QString();
 }
 
 QString S3Client::regionFor(const QString &bucket) const
 {
-    return m_bucketRegions.value(bucket, m_endpoint.region.isEmpty() ? QStringLiteral("us-east-1") : m_endpoint.region);
+    return m_regions->value(bucket, m_endpoint.region.isEmpty() ? QStringLiteral("us-east-1") : m_endpoint.region);
 }
 
 Http::AwsHttpRequest S3Client::objectRequest(const QByteArray &method, const QString &bucket, const QString &key) const
@@ -55,22 +86,18 @@ AwsError S3Client::annotate(AwsError error, const QString &action, const QString
 {
     error.action = action;
     error.resource = resource;
-    error.identity = m_identityName;
+    error.identity = identityName();
     return error;
 }
 
-AwsError S3Client::errorFromResponse(int status, const QByteArray &body, const QString &action, const QString &resource) const
-{
-    return annotate(Http::parseErrorResponse(status, body), action, resource);
-}
-
 void S3Client::send(Http::AwsCall *call, Http::AwsHttpRequest request, const QString &action, const QString &resource,
-                    Handler<Http::AwsHttpResponse> done)
+                    Handler<Http::AwsHttpResponse> done, Http::AwsHttpStreaming streaming) const
 {
     const QString bucket = resource.startsWith(QLatin1String("s3://")) ? resource.mid(5).section(QLatin1Char('/'), 0, 0) : QString();
-    m_http->send(call, m_credentials, request, [=, this](Outcome<Http::AwsHttpResponse> response) mutable {
+    auto self = shared_from_this();  // alive while its requests are
+    m_http->send(call, m_caller, request, [=](Outcome<Http::AwsHttpResponse> response) mutable {
         if (!response) {
-            done(annotate(response.error(), action, resource));
+            done(self->annotate(response.error(), action, resource));
             return;
         }
         const int status = response->status;
@@ -81,32 +108,28 @@ void S3Client::send(Http::AwsCall *call, Http::AwsHttpRequest request, const QSt
         // A bucket in another region answers 301 (or 400 on a signature for the wrong region) and names its
         // region: remember it and resend once, as the SDKs do.
         const QString bucketRegion = QString::fromLatin1(response->header("x-amz-bucket-region"));
-        if (!bucket.isEmpty() && !bucketRegion.isEmpty() && bucketRegion != request.region && !request.bodyDevice
-            && (status == 301 || status == 400)) {
-            m_bucketRegions.insert(bucket, bucketRegion);
-            const QString key = request.path.mid(Http::s3Address(m_endpoint, bucket).pathPrefix.size() + 1);
-            Http::AwsHttpRequest redirected = objectRequest(request.method, bucket, key);
+        if (!bucket.isEmpty() && isRegionName(bucketRegion) && bucketRegion != request.region && (status == 301 || status == 400)) {
+            self->m_regions->insert(bucket, bucketRegion);
+            const QString key = request.path.mid(Http::s3Address(self->m_endpoint, bucket).pathPrefix.size() + 1);
+            Http::AwsHttpRequest redirected = self->objectRequest(request.method, bucket, key);
             redirected.query = request.query;
             redirected.headers = request.headers;
             redirected.body = request.body;
-            send(call, redirected, action, resource, std::move(done));
+            redirected.openBody = request.openBody;
+            redirected.bodySize = request.bodySize;
+            redirected.payloadHash = request.payloadHash;
+            redirected.transferTimeoutMs = request.transferTimeoutMs;
+            self->send(call, redirected, action, resource, std::move(done), streaming);
             return;
         }
-        done(errorFromResponse(status, response->body, action, resource));
-    });
+        done(self->annotate(Http::parseErrorResponse(status, response->body), action, resource));
+    }, streaming);
 }
 
-Outcome<QNetworkReply *> S3Client::startStreaming(const Http::AwsHttpRequest &request)
+Http::AwsCall *S3Client::listBuckets(QObject *context, Handler<ListBucketsResult> done) const
 {
-    auto reply = m_http->start(m_credentials, request);
-    if (!reply)
-        return annotate(reply.error(), QStringLiteral("s3:") + QString::fromLatin1(request.method), request.path);
-    return reply;
-}
-
-Http::AwsCall *S3Client::listBuckets(Handler<ListBucketsResult> done)
-{
-    auto *call = new Http::AwsCall(this);
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
     Http::AwsHttpRequest request = objectRequest("GET", QString(), QString());
     request.path = QStringLiteral("/");
     send(call, request, QStringLiteral("s3:ListAllMyBuckets"), QStringLiteral("s3://"),
@@ -118,9 +141,10 @@ Http::AwsCall *S3Client::listBuckets(Handler<ListBucketsResult> done)
     return call;
 }
 
-Http::AwsCall *S3Client::listObjects(const ListObjectsRequest &r, Handler<ListObjectsPage> done)
+Http::AwsCall *S3Client::listObjects(const ListObjectsRequest &r, QObject *context, Handler<ListObjectsPage> done) const
 {
-    auto *call = new Http::AwsCall(this);
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
     Http::AwsHttpRequest request = objectRequest("GET", r.bucket, QString());
     request.query = {{QStringLiteral("list-type"), QStringLiteral("2")},
                      {QStringLiteral("encoding-type"), QStringLiteral("url")},
@@ -147,22 +171,26 @@ Http::AwsCall *S3Client::listObjects(const ListObjectsRequest &r, Handler<ListOb
     return call;
 }
 
-Http::AwsCall *S3Client::headBucket(const QString &bucket, Handler<QString> doneWithRegion)
+Http::AwsCall *S3Client::headBucket(const QString &bucket, QObject *context, Handler<QString> doneWithRegion) const
 {
-    auto *call = new Http::AwsCall(this);
+    doneWithRegion = deliverTo(context, std::move(doneWithRegion));
+    Http::AwsCall *call = m_http->newCall(context);
+    auto self = shared_from_this();
     send(call, objectRequest("HEAD", bucket, QString()), QStringLiteral("s3:ListBucket"), s3ResourceName(bucket),
-         [this, bucket, doneWithRegion](Outcome<Http::AwsHttpResponse> response) {
+         [self, bucket, doneWithRegion](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
                  return doneWithRegion(response.error());
              const QString region = QString::fromLatin1(response->header("x-amz-bucket-region"));
-             doneWithRegion(region.isEmpty() ? regionFor(bucket) : region);
+             doneWithRegion(isRegionName(region) ? region : self->regionFor(bucket));
          });
     return call;
 }
 
-Http::AwsCall *S3Client::headObject(const QString &bucket, const QString &key, Handler<ObjectMetadata> done)
+Http::AwsCall *S3Client::headObject(const QString &bucket, const QString &key, QObject *context,
+                                    Handler<ObjectMetadata> done) const
 {
-    auto *call = new Http::AwsCall(this);
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
     send(call, objectRequest("HEAD", bucket, key), QStringLiteral("s3:GetObject"), s3ResourceName(bucket, key),
          [done](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
@@ -185,9 +213,10 @@ Http::AwsCall *S3Client::headObject(const QString &bucket, const QString &key, H
     return call;
 }
 
-Http::AwsCall *S3Client::deleteObject(const QString &bucket, const QString &key, Handler<Done> done)
+Http::AwsCall *S3Client::deleteObject(const QString &bucket, const QString &key, QObject *context, Handler<Done> done) const
 {
-    auto *call = new Http::AwsCall(this);
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
     send(call, objectRequest("DELETE", bucket, key), QStringLiteral("s3:DeleteObject"), s3ResourceName(bucket, key),
          [done](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
@@ -197,63 +226,72 @@ Http::AwsCall *S3Client::deleteObject(const QString &bucket, const QString &key,
     return call;
 }
 
-Http::AwsCall *S3Client::deleteObjects(const QString &bucket, const QStringList &keys, Handler<DeleteObjectsResult> done)
+Http::AwsCall *S3Client::deleteObjects(const QString &bucket, const QStringList &keys, QObject *context,
+                                       Handler<DeleteObjectsResult> done) const
 {
-    auto *call = new Http::AwsCall(this);
-    // S3 takes at most 1,000 keys a request: send batches one after another and merge the results.
-    auto merged = std::make_shared<DeleteObjectsResult>();
-    auto sendBatch = std::make_shared<std::function<void(qsizetype)>>();
-    *sendBatch = [=, this](qsizetype from) {
-        if (from >= keys.size()) {
-            done(*merged);
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
+    // S3 takes at most 1,000 keys a request: send batches one after another on the same call and merge.
+    struct Batches
+    {
+        DeleteObjectsResult merged;
+        std::function<void(qsizetype)> sendFrom;
+    };
+    auto batches = std::make_shared<Batches>();
+    auto self = shared_from_this();
+    batches->sendFrom = [self, call, bucket, keys, done, weak = std::weak_ptr<Batches>(batches)](qsizetype from) {
+        const auto state = weak.lock();
+        if (!state)
             return;
-        }
+        if (from >= keys.size())
+            return done(state->merged);
         const QStringList batch = keys.mid(from, 1000);
         QByteArray xml = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>false</Quiet>";
         for (const QString &key : batch)
             xml += "<Object><Key>" + key.toHtmlEscaped().toUtf8() + "</Key></Object>";
         xml += "</Delete>";
-        Http::AwsHttpRequest request = objectRequest("POST", bucket, QString());
+        Http::AwsHttpRequest request = self->objectRequest("POST", bucket, QString());
         request.query = {{QStringLiteral("delete"), QString()}};
         request.body = xml;
         // S3 requires an integrity header on DeleteObjects; MD5 is what every server accepts.
         request.headers = {{"content-md5", QCryptographicHash::hash(xml, QCryptographicHash::Md5).toBase64()},
                            {"content-type", "application/xml"}};
-        send(call, request, QStringLiteral("s3:DeleteObject"), s3ResourceName(bucket),
-             [=](Outcome<Http::AwsHttpResponse> response) {
-                 if (!response) {
-                     *sendBatch = nullptr;  // break the self-reference
-                     return done(response.error());
-                 }
-                 const auto page = parseDeleteObjectsResponse(response->body);
-                 if (!page) {
-                     *sendBatch = nullptr;
-                     return done(page.error());
-                 }
-                 merged->deleted += page->deleted;
-                 merged->failed += page->failed;
-                 const auto next = *sendBatch;
-                 next(from + batch.size());
-             });
+        self->send(call, request, QStringLiteral("s3:DeleteObject"), s3ResourceName(bucket),
+                   [state, from, done, size = batch.size()](Outcome<Http::AwsHttpResponse> response) {
+                       if (!response)
+                           return done(response.error());
+                       const auto page = parseDeleteObjectsResponse(response->body);
+                       if (!page)
+                           return done(page.error());
+                       state->merged.deleted += page->deleted;
+                       state->merged.failed += page->failed;
+                       state->sendFrom(from + size);
+                   });
     };
-    (*sendBatch)(0);
-    connect(call, &Http::AwsCall::finished, this, [sendBatch] { *sendBatch = nullptr; });
+    // The batches live as long as the call; holding the call open around the first batch lets an empty
+    // list of keys still finish it.
+    QObject::connect(call, &Http::AwsCall::finished, call, [batches] {});
+    call->retain();
+    batches->sendFrom(0);
+    call->release();
     return call;
 }
 
-Http::AwsCall *S3Client::createFolder(const QString &bucket, const QString &prefix, Handler<Done> done)
+Http::AwsCall *S3Client::createFolder(const QString &bucket, const QString &prefix, QObject *context, Handler<Done> done) const
 {
     QString key = prefix;
     if (!key.endsWith(QLatin1Char('/')))
         key += QLatin1Char('/');
-    return putBytes(bucket, key, QByteArray(), QStringLiteral("application/x-directory"),
+    // putBytes delivers by the contract already; this only maps its value.
+    return putBytes(bucket, key, QByteArray(), QStringLiteral("application/x-directory"), context,
                     [done](Outcome<QString> etag) { etag ? done(Done{}) : done(etag.error()); });
 }
 
 Http::AwsCall *S3Client::putBytes(const QString &bucket, const QString &key, const QByteArray &bytes,
-                            const QString &contentType, Handler<QString> doneWithEtag)
+                                  const QString &contentType, QObject *context, Handler<QString> doneWithEtag) const
 {
-    auto *call = new Http::AwsCall(this);
+    doneWithEtag = deliverTo(context, std::move(doneWithEtag));
+    Http::AwsCall *call = m_http->newCall(context);
     Http::AwsHttpRequest request = objectRequest("PUT", bucket, key);
     request.body = bytes;
     if (!contentType.isEmpty())
@@ -267,10 +305,96 @@ Http::AwsCall *S3Client::putBytes(const QString &bucket, const QString &key, con
     return call;
 }
 
-Http::AwsCall *S3Client::createMultipartUpload(const QString &bucket, const QString &key, const QString &contentType,
-                                         Handler<InitiateMultipartResult> done)
+Http::AwsCall *S3Client::putObject(const PutObjectRequest &r, QObject *context, Progress onSent,
+                                   Handler<PutObjectResult> done) const
 {
-    auto *call = new Http::AwsCall(this);
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
+    Http::AwsHttpRequest request = objectRequest("PUT", r.bucket, r.key);
+    const bool part = !r.uploadId.isEmpty();
+    if (part)
+        request.query = {{QStringLiteral("partNumber"), QString::number(r.partNumber)}, {QStringLiteral("uploadId"), r.uploadId}};
+    else if (!r.contentType.isEmpty())
+        request.headers.append({"content-type", r.contentType.toUtf8()});
+    request.openBody = r.openBody;
+    request.bodySize = r.length;
+    request.payloadHash = r.payloadHash;
+    request.transferTimeoutMs = 120000;
+    Http::AwsHttpStreaming streaming;
+    streaming.onUploadProgress = whileAlive<qint64, qint64>(context, std::move(onSent));
+    const QString resource = s3ResourceName(r.bucket, r.key);
+    auto self = shared_from_this();
+    send(call, request, QStringLiteral("s3:PutObject"), resource,
+         [self, done, part, resource, number = r.partNumber](Outcome<Http::AwsHttpResponse> response) {
+             if (!response)
+                 return done(response.error());
+             // Without the ETag a multipart upload cannot be completed: its absence is a malformed answer.
+             const QString etag = QString::fromLatin1(response->header("etag"));
+             if (etag.isEmpty() && part)
+                 return done(self->annotate(AwsError::local(AwsErrorKind::MalformedResponse,
+                                                            QStringLiteral("The server sent no ETag for part %1").arg(number)),
+                                            QStringLiteral("s3:PutObject"), resource));
+             done(PutObjectResult{etag});
+         },
+         streaming);
+    return call;
+}
+
+Http::AwsCall *S3Client::getObject(const GetObjectRequest &r, QObject *context, StreamHeadHandler onHead,
+                                   StreamDataHandler onData, Handler<Done> done) const
+{
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
+    Http::AwsHttpRequest request = objectRequest("GET", r.bucket, r.key);
+    request.transferTimeoutMs = 120000;
+    if (r.length >= 0)
+        request.headers.append({"range", "bytes=" + QByteArray::number(r.offset) + '-' + QByteArray::number(r.offset + r.length - 1)});
+    if (!r.ifMatch.isEmpty())
+        request.headers.append({"if-match", r.ifMatch});
+    const QString action = QStringLiteral("s3:GetObject");
+    const QString resource = s3ResourceName(r.bucket, r.key);
+    auto self = shared_from_this();
+    Http::AwsHttpStreaming streaming;
+    streaming.readBufferBytes = 4 * 1024 * 1024;  // bounds memory when the disk is slower than the network
+    QPointer<QObject> guard(context);
+    streaming.onHead = [=](const Http::AwsHttpResponse &response) -> std::optional<AwsError> {
+        if (!guard)
+            return AwsError::local(AwsErrorKind::Cancelled, cancelledText);
+        ObjectStreamHead head;
+        head.status = response.status;
+        head.eTag = response.header("etag");
+        const QByteArray length = response.header("content-length");
+        head.length = length.isEmpty() ? -1 : length.toLongLong();
+        if (response.status == 206) {
+            const auto range = parseContentRange(response.header("content-range"));
+            if (!range)
+                return self->annotate(AwsError::local(AwsErrorKind::MalformedResponse,
+                                                      QStringLiteral("The server's partial answer did not name its range and the object's size")),
+                                      action, resource);
+            head.rangeStart = range->first;
+            head.length = range->last - range->first + 1;
+            head.objectSize = range->total;
+        } else {
+            head.objectSize = head.length;
+        }
+        return onHead(head);
+    };
+    streaming.onData = [=](const QByteArray &chunk) -> std::optional<AwsError> {
+        if (!guard)
+            return AwsError::local(AwsErrorKind::Cancelled, cancelledText);
+        return onData(chunk);
+    };
+    send(call, request, action, resource,
+         [done](Outcome<Http::AwsHttpResponse> response) { response ? done(Done{}) : done(response.error()); },
+         streaming);
+    return call;
+}
+
+Http::AwsCall *S3Client::createMultipartUpload(const QString &bucket, const QString &key, const QString &contentType,
+                                               QObject *context, Handler<InitiateMultipartResult> done) const
+{
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
     Http::AwsHttpRequest request = objectRequest("POST", bucket, key);
     request.query = {{QStringLiteral("uploads"), QString()}};
     if (!contentType.isEmpty())
@@ -285,10 +409,11 @@ Http::AwsCall *S3Client::createMultipartUpload(const QString &bucket, const QStr
 }
 
 Http::AwsCall *S3Client::completeMultipartUpload(const QString &bucket, const QString &key, const QString &uploadId,
-                                           const QList<std::pair<int, QString>> &partEtags,
-                                           Handler<CompleteMultipartResult> done)
+                                                 const QList<std::pair<int, QString>> &partEtags, QObject *context,
+                                                 Handler<CompleteMultipartResult> done) const
 {
-    auto *call = new Http::AwsCall(this);
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
     QByteArray xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
     for (const auto &[number, etag] : partEtags)
         xml += "<Part><PartNumber>" + QByteArray::number(number) + "</PartNumber><ETag>" + etag.toHtmlEscaped().toUtf8()
@@ -310,9 +435,10 @@ Http::AwsCall *S3Client::completeMultipartUpload(const QString &bucket, const QS
 }
 
 Http::AwsCall *S3Client::abortMultipartUpload(const QString &bucket, const QString &key, const QString &uploadId,
-                                        Handler<Done> done)
+                                              QObject *context, Handler<Done> done) const
 {
-    auto *call = new Http::AwsCall(this);
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
     Http::AwsHttpRequest request = objectRequest("DELETE", bucket, key);
     request.query = {{QStringLiteral("uploadId"), uploadId}};
     send(call, request, QStringLiteral("s3:AbortMultipartUpload"), s3ResourceName(bucket, key),
@@ -328,7 +454,10 @@ Outcome<QUrl> S3Client::presign(const QByteArray &method, const QString &bucket,
     signing.path = request.path.toUtf8();
     signing.headers = {{"host", Http::AwsHttpClient::hostHeader(request.baseUrl)}};
     signing.payloadHash = SigV4::unsignedPayload;
-    const auto presigned = SigV4::presignRequest(m_credentials, SigV4::SigningOptions::forService(request.region, QStringLiteral("s3"), m_http->now()),
+    if (!m_caller)
+        return annotate(AwsError::validation(QStringLiteral("No identity to sign the URL with: open a profile first")),
+                        QStringLiteral("s3:GetObject"), s3ResourceName(bucket, key));
+    const auto presigned = SigV4::presignRequest(m_caller->credentials(), SigV4::SigningOptions::forService(request.region, QStringLiteral("s3"), m_http->now()),
                                                  signing, expiresSeconds);
     if (!presigned)
         return annotate(presigned.error(), QStringLiteral("s3:GetObject"), s3ResourceName(bucket, key));

@@ -1,16 +1,18 @@
 #pragma once
 
-#include "core/http/aws_call.h"
-#include "core/common/aws_credentials.h"
+#include "core/common/async_result.h"
 #include "core/http/aws_http_client.h"
+#include "core/http/credential_source.h"
 #include "core/http/endpoint_config.h"
-#include "core/common/outcome.h"
 #include "core/s3/s3_types.h"
 
 #include <QHash>
-#include <QObject>
 
-#include <functional>
+#include <memory>
+
+namespace RoleDrop::Http {
+class AwsCall;
+}
 
 namespace RoleDrop::S3 {
 
@@ -19,68 +21,122 @@ struct ListObjectsRequest
     QString bucket;
     QString prefix;
     QString delimiter = QStringLiteral("/");
-    QString continuationToken;
+    QString continuationToken;   // set by ObjectPager / listEachPage (object_listing.h), not by callers
     int maxKeys = 1000;
 };
 
-// S3's REST API on top of AwsHttpClient: addressing (virtual-hosted or path-style, per-bucket region
-// learned from redirects), signing with the current credentials, and errors that name the caller,
-// the action and the resource. Transfers of files (UploadTransfer, DownloadTransfer) build on it.
-class S3Client final : public QObject
+// One streamed PUT: the whole object, or a part of a multipart upload when uploadId is set.
+struct PutObjectRequest
 {
-    Q_OBJECT
-    Q_DISABLE_COPY_MOVE(S3Client)
+    QString bucket;
+    QString key;
+    // Opens the bytes to send (e.g. a range of a file), afresh for each attempt; `length` bytes long.
+    std::function<std::unique_ptr<QIODevice>()> openBody;
+    qint64 length = 0;
+    QByteArray payloadHash;   // hex SHA-256 of those bytes (what SigV4 signs)
+    QString contentType;      // the whole object only
+    QString uploadId;         // a part: its upload and number
+    int partNumber = 0;
+};
+
+struct PutObjectResult
+{
+    QString eTag;
+};
+
+// A GET of bytes [offset, offset + length) of an object, or all of it when length < 0.
+struct GetObjectRequest
+{
+    QString bucket;
+    QString key;
+    qint64 offset = 0;
+    qint64 length = -1;
+    QByteArray ifMatch;       // the ETag the object must still have
+};
+
+// What the answer to a GetObjectRequest says about itself before its bytes arrive.
+struct ObjectStreamHead
+{
+    int status = 0;           // 200 (the whole object) or 206 (the range)
+    qint64 objectSize = -1;   // from Content-Range (206) or Content-Length (200); -1 when not said
+    qint64 rangeStart = 0;    // the first byte this answer carries
+    qint64 length = -1;       // how many bytes this answer carries; -1 when not said
+    QByteArray eTag;
+};
+
+// Bucket regions learned from redirects, shared by the S3 clients of one endpoint.
+using BucketRegions = QHash<QString, QString>;
+
+// S3's REST API on top of AwsHttpClient, as one identity (a CredentialSource) at one endpoint, both fixed for
+// the client's life: a transfer holds the client it was queued with, so a role switch elsewhere never
+// changes where or as whom its remaining requests go. Addressing (virtual-hosted or path-style), the
+// per-bucket region learned from redirects, and the mapping of every answer to a typed result or an error
+// naming the caller, the action and the resource all happen here, for small requests and streamed ones
+// alike. Operations follow the async contract of core/common/async_result.h. Make it with make_shared.
+class S3Client final : public std::enable_shared_from_this<S3Client>
+{
 public:
-    S3Client(Http::AwsHttpClient *http, Http::EndpointConfig endpoint, QObject *parent = nullptr);
+    S3Client(Http::AwsHttpClient *http, Http::CredentialSourcePtr caller, Http::EndpointConfig endpoint,
+             std::shared_ptr<BucketRegions> regions = std::make_shared<BucketRegions>());
+    Q_DISABLE_COPY_MOVE(S3Client)
 
     template <class T>
-    using Handler = std::function<void(Outcome<T>)>;
+    using Handler = ResultHandler<T>;
+    using Progress = std::function<void(qint64 done, qint64 total)>;
 
-    // `identityName` names the caller in errors (an ARN when known). Requests started later use them.
-    void setCredentials(const AwsCredentials &credentials, const QString &identityName);
-    const AwsCredentials &credentials() const { return m_credentials; }
-    const QString &identityName() const { return m_identityName; }
-    void setEndpoint(const Http::EndpointConfig &endpoint);
+    const Http::CredentialSourcePtr &caller() const { return m_caller; }
+    QString identityName() const;
     const Http::EndpointConfig &endpoint() const { return m_endpoint; }
     Http::AwsHttpClient *http() const { return m_http; }
 
-    Http::AwsCall *listBuckets(Handler<ListBucketsResult> done);
-    Http::AwsCall *listObjects(const ListObjectsRequest &request, Handler<ListObjectsPage> done);
-    Http::AwsCall *headBucket(const QString &bucket, Handler<QString> doneWithRegion);
-    Http::AwsCall *headObject(const QString &bucket, const QString &key, Handler<ObjectMetadata> done);
-    Http::AwsCall *deleteObject(const QString &bucket, const QString &key, Handler<Done> done);
-    Http::AwsCall *deleteObjects(const QString &bucket, const QStringList &keys, Handler<DeleteObjectsResult> done);
-    Http::AwsCall *createFolder(const QString &bucket, const QString &prefix, Handler<Done> done);
+    Http::AwsCall *listBuckets(QObject *context, Handler<ListBucketsResult> done) const;
+    // One page; paging through a prefix is ObjectPager's and listEachPage's job (object_listing.h).
+    Http::AwsCall *listObjects(const ListObjectsRequest &request, QObject *context, Handler<ListObjectsPage> done) const;
+    Http::AwsCall *headBucket(const QString &bucket, QObject *context, Handler<QString> doneWithRegion) const;
+    Http::AwsCall *headObject(const QString &bucket, const QString &key, QObject *context, Handler<ObjectMetadata> done) const;
+    Http::AwsCall *deleteObject(const QString &bucket, const QString &key, QObject *context, Handler<Done> done) const;
+    // Any number of keys, 1,000 per request.
+    Http::AwsCall *deleteObjects(const QString &bucket, const QStringList &keys, QObject *context,
+                                 Handler<DeleteObjectsResult> done) const;
+    Http::AwsCall *createFolder(const QString &bucket, const QString &prefix, QObject *context, Handler<Done> done) const;
     Http::AwsCall *putBytes(const QString &bucket, const QString &key, const QByteArray &bytes, const QString &contentType,
-                      Handler<QString> doneWithEtag);
+                            QObject *context, Handler<QString> doneWithEtag) const;
+
+    // Streamed from the request's body: the whole object, or one part. `onSent` follows the bytes going out.
+    Http::AwsCall *putObject(const PutObjectRequest &request, QObject *context, Progress onSent,
+                             Handler<PutObjectResult> done) const;
+    // Streamed to the caller: `onHead` (once) and `onData` (each piece, in order) before `done`. A handler
+    // returning an error stops the GET with it.
+    using StreamHeadHandler = std::function<std::optional<AwsError>(const ObjectStreamHead &head)>;
+    using StreamDataHandler = std::function<std::optional<AwsError>(const QByteArray &chunk)>;
+    Http::AwsCall *getObject(const GetObjectRequest &request, QObject *context, StreamHeadHandler onHead,
+                             StreamDataHandler onData, Handler<Done> done) const;
 
     // Multipart pieces (the upload transfer drives them).
     Http::AwsCall *createMultipartUpload(const QString &bucket, const QString &key, const QString &contentType,
-                                   Handler<InitiateMultipartResult> done);
+                                         QObject *context, Handler<InitiateMultipartResult> done) const;
     Http::AwsCall *completeMultipartUpload(const QString &bucket, const QString &key, const QString &uploadId,
-                                     const QList<std::pair<int, QString>> &partEtags, Handler<CompleteMultipartResult> done);
-    Http::AwsCall *abortMultipartUpload(const QString &bucket, const QString &key, const QString &uploadId, Handler<Done> done);
+                                           const QList<std::pair<int, QString>> &partEtags, QObject *context,
+                                           Handler<CompleteMultipartResult> done) const;
+    Http::AwsCall *abortMultipartUpload(const QString &bucket, const QString &key, const QString &uploadId,
+                                        QObject *context, Handler<Done> done) const;
 
     // A presigned URL (GET or PUT) valid for `expiresSeconds` (1 s to 7 days), made with the current credentials.
     Outcome<QUrl> presign(const QByteArray &method, const QString &bucket, const QString &key, int expiresSeconds) const;
 
-    // Building blocks for streaming transfers.
-    Http::AwsHttpRequest objectRequest(const QByteArray &method, const QString &bucket, const QString &key) const;
-    Outcome<QNetworkReply *> startStreaming(const Http::AwsHttpRequest &request);
-    // Sends and maps any non-2xx status to an AwsError for `action` on `resource`.
-    void send(Http::AwsCall *call, Http::AwsHttpRequest request, const QString &action, const QString &resource,
-              Handler<Http::AwsHttpResponse> done);
-    AwsError errorFromResponse(int status, const QByteArray &body, const QString &action, const QString &resource) const;
-    AwsError annotate(AwsError error, const QString &action, const QString &resource) const;
-
 private:
+    Http::AwsHttpRequest objectRequest(const QByteArray &method, const QString &bucket, const QString &key) const;
+    // Sends as this client's identity and maps any non-2xx answer to an AwsError for `action` on `resource`
+    // (following a region redirect once). The one way every operation here talks to S3.
+    void send(Http::AwsCall *call, Http::AwsHttpRequest request, const QString &action, const QString &resource,
+              Handler<Http::AwsHttpResponse> done, Http::AwsHttpStreaming streaming = {}) const;
+    AwsError annotate(AwsError error, const QString &action, const QString &resource) const;
     QString regionFor(const QString &bucket) const;
 
     Http::AwsHttpClient *m_http;
+    Http::CredentialSourcePtr m_caller;
     Http::EndpointConfig m_endpoint;
-    AwsCredentials m_credentials;
-    QString m_identityName;
-    QHash<QString, QString> m_bucketRegions;  // learned from x-amz-bucket-region on redirects
+    std::shared_ptr<BucketRegions> m_regions;
 };
 
 QString s3ResourceName(const QString &bucket, const QString &key = QString());

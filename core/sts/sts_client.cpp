@@ -7,16 +7,17 @@
 
 namespace RoleDrop::Sts {
 
-StsClient::StsClient(Http::AwsHttpClient *http, Http::EndpointConfig endpoint, QObject *parent)
-    : QObject(parent), m_http(http), m_endpoint(std::move(endpoint))
+StsClient::StsClient(Http::AwsHttpClient *http, Http::EndpointConfig endpoint)
+    : m_http(http), m_endpoint(std::move(endpoint))
 {
 }
 
 template <class T>
-Http::AwsCall *StsClient::post(const AwsCredentials &caller, const QString &callerName, const QString &action,
-                         const QString &resource, const Params &params,
-                         std::function<Outcome<T>(const QByteArray &)> parse, Handler<T> done)
+Http::AwsCall *StsClient::post(const Http::CredentialSourcePtr &caller, const QString &action, const QString &resource,
+                               const Params &params, Outcome<T> (*parse)(const QByteArray &), QObject *context,
+                               Handler<T> done) const
 {
+    done = deliverTo(context, std::move(done));
     const Http::StsEndpoint endpoint = Http::stsEndpoint(m_endpoint);
     QByteArray form = "Action=" + action.toUtf8() + "&Version=2011-06-15";
     for (const auto &[name, value] : params)
@@ -31,8 +32,9 @@ Http::AwsCall *StsClient::post(const AwsCredentials &caller, const QString &call
     request.service = QStringLiteral("sts");
     request.region = endpoint.signingRegion;
 
-    auto *call = new Http::AwsCall(this);
+    Http::AwsCall *call = m_http->newCall(context);
     const QString qualifiedAction = QStringLiteral("sts:") + action;
+    const QString callerName = caller ? caller->nameForErrors() : QString();
     m_http->send(call, caller, request,
                  [=](Outcome<Http::AwsHttpResponse> response) {
                      if (!response) {
@@ -56,8 +58,8 @@ Http::AwsCall *StsClient::post(const AwsCredentials &caller, const QString &call
     return call;
 }
 
-Http::AwsCall *StsClient::assumeRole(const AwsCredentials &caller, const QString &callerName,
-                               const ValidatedAssumeRole &validated, Handler<AssumeRoleResult> done)
+Http::AwsCall *StsClient::assumeRole(const Http::CredentialSourcePtr &caller, const ValidatedAssumeRole &validated,
+                                     QObject *context, Handler<AssumeRoleResult> done) const
 {
     const AssumeRoleRequest &r = validated.request;
     Params params{{QStringLiteral("RoleArn"), r.roleArn},
@@ -71,26 +73,27 @@ Http::AwsCall *StsClient::assumeRole(const AwsCredentials &caller, const QString
     }
     if (!r.policy.isEmpty())
         params.append({QStringLiteral("Policy"), r.policy});
-    return post<AssumeRoleResult>(caller, callerName, QStringLiteral("AssumeRole"), r.roleArn, params,
-                                  parseAssumeRoleResponse, std::move(done));
+    return post<AssumeRoleResult>(caller, QStringLiteral("AssumeRole"), r.roleArn, params, parseAssumeRoleResponse,
+                                  context, std::move(done));
 }
 
-Http::AwsCall *StsClient::getSessionToken(const AwsCredentials &caller, const QString &callerName,
-                                    const SessionTokenRequest &r, Handler<SessionTokenResult> done)
+Http::AwsCall *StsClient::getSessionToken(const Http::CredentialSourcePtr &caller, const SessionTokenRequest &r,
+                                          QObject *context, Handler<SessionTokenResult> done) const
 {
     Params params{{QStringLiteral("DurationSeconds"), QString::number(r.durationSeconds)}};
     if (!r.serialNumber.isEmpty()) {
         params.append({QStringLiteral("SerialNumber"), r.serialNumber});
         params.append({QStringLiteral("TokenCode"), r.tokenCode});
     }
-    return post<SessionTokenResult>(caller, callerName, QStringLiteral("GetSessionToken"), QString(), params,
-                                    parseGetSessionTokenResponse, std::move(done));
+    return post<SessionTokenResult>(caller, QStringLiteral("GetSessionToken"), QString(), params,
+                                    parseGetSessionTokenResponse, context, std::move(done));
 }
 
-Http::AwsCall *StsClient::getCallerIdentity(const AwsCredentials &caller, Handler<CallerIdentity> done)
+Http::AwsCall *StsClient::getCallerIdentity(const Http::CredentialSourcePtr &caller, QObject *context,
+                                            Handler<CallerIdentity> done) const
 {
-    return post<CallerIdentity>(caller, caller.describe(), QStringLiteral("GetCallerIdentity"), QString(), {},
-                                parseGetCallerIdentityResponse, std::move(done));
+    return post<CallerIdentity>(caller, QStringLiteral("GetCallerIdentity"), QString(), {}, parseGetCallerIdentityResponse,
+                                context, std::move(done));
 }
 
 } // namespace RoleDrop::Sts

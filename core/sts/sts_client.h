@@ -1,50 +1,46 @@
 #pragma once
 
-#include "core/http/aws_call.h"
-#include "core/common/aws_credentials.h"
+#include "core/common/async_result.h"
+#include "core/http/credential_source.h"
 #include "core/http/endpoint_config.h"
-#include "core/common/outcome.h"
 #include "core/sts/sts_requests.h"
 #include "core/sts/sts_types.h"
 
-#include <QObject>
-
-#include <functional>
-
 namespace RoleDrop::Http {
+class AwsCall;
 class AwsHttpClient;
 }
 
 namespace RoleDrop::Sts {
 
-// STS's query API (Version 2011-06-15) over POST: AssumeRole, GetSessionToken, GetCallerIdentity.
-// Requests are validated first (validateAssumeRole / validateSessionToken); errors name the caller
-// and the action, and never carry the caller's secret, token or MFA code.
-class StsClient final : public QObject
+// STS's query API (Version 2011-06-15) over POST: AssumeRole, GetSessionToken, GetCallerIdentity, at one
+// endpoint. A small value: copy it freely. Requests are validated first (validateAssumeRole /
+// validateSessionToken); errors name the caller and the action, and never carry the caller's secret, token
+// or MFA code. Operations follow the async contract of core/common/async_result.h.
+class StsClient final
 {
-    Q_OBJECT
-    Q_DISABLE_COPY_MOVE(StsClient)
 public:
-    StsClient(Http::AwsHttpClient *http, Http::EndpointConfig endpoint, QObject *parent = nullptr);
+    StsClient(Http::AwsHttpClient *http, Http::EndpointConfig endpoint);
 
-    void setEndpoint(const Http::EndpointConfig &endpoint) { m_endpoint = endpoint; }
     const Http::EndpointConfig &endpoint() const { return m_endpoint; }
 
     template <class T>
-    using Handler = std::function<void(Outcome<T>)>;
+    using Handler = ResultHandler<T>;
 
-    // `callerName`: how to name the caller in errors (its ARN if known, else its access key id).
-    Http::AwsCall *assumeRole(const AwsCredentials &caller, const QString &callerName, const ValidatedAssumeRole &request,
-                        Handler<AssumeRoleResult> done);
-    Http::AwsCall *getSessionToken(const AwsCredentials &caller, const QString &callerName, const SessionTokenRequest &request,
-                             Handler<SessionTokenResult> done);
-    Http::AwsCall *getCallerIdentity(const AwsCredentials &caller, Handler<CallerIdentity> done);
+    // `caller` signs the request; errors name it by its nameForErrors().
+    Http::AwsCall *assumeRole(const Http::CredentialSourcePtr &caller, const ValidatedAssumeRole &request,
+                              QObject *context, Handler<AssumeRoleResult> done) const;
+    Http::AwsCall *getSessionToken(const Http::CredentialSourcePtr &caller, const SessionTokenRequest &request,
+                                   QObject *context, Handler<SessionTokenResult> done) const;
+    Http::AwsCall *getCallerIdentity(const Http::CredentialSourcePtr &caller, QObject *context,
+                                     Handler<CallerIdentity> done) const;
 
 private:
     using Params = QList<std::pair<QString, QString>>;
     template <class T>
-    Http::AwsCall *post(const AwsCredentials &caller, const QString &callerName, const QString &action, const QString &resource,
-                  const Params &params, std::function<Outcome<T>(const QByteArray &)> parse, Handler<T> done);
+    Http::AwsCall *post(const Http::CredentialSourcePtr &caller, const QString &action, const QString &resource,
+                        const Params &params, Outcome<T> (*parse)(const QByteArray &), QObject *context,
+                        Handler<T> done) const;
 
     Http::AwsHttpClient *m_http;
     Http::EndpointConfig m_endpoint;

@@ -1,31 +1,17 @@
 #include "core/transfer/download_transfer.h"
 
+#include "core/http/aws_call.h"
 #include "core/s3/s3_client.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QNetworkReply>
-#include <QRegularExpression>
 #include <QSaveFile>
 
 namespace RoleDrop::Transfers {
 
-namespace {
-constexpr qint64 readBufferBytes = 4 * 1024 * 1024;  // per GET: bounds memory when the disk is slower than the network
-constexpr qint64 maxErrorBodyBytes = 64 * 1024;
-
-// "bytes 0-8388607/1073741824" -> 1073741824; -1 when absent or malformed.
-qint64 totalFromContentRange(const QByteArray &header)
-{
-    static const QRegularExpression pattern(QStringLiteral("^bytes (\\d+)-(\\d+)/(\\d+)$"));
-    const auto match = pattern.match(QString::fromLatin1(header.trimmed()));
-    return match.hasMatch() ? match.captured(3).toLongLong() : -1;
-}
-} // namespace
-
-DownloadTransfer::DownloadTransfer(S3::S3Client *client, const S3::S3Uri &source, const QString &localPath, DownloadOptions options,
-                                   QObject *parent)
-    : Transfer(client, TransferDirection::Download, localPath, source, parent), m_options(options)
+DownloadTransfer::DownloadTransfer(std::shared_ptr<const S3::S3Client> client, const S3::S3Uri &source,
+                                   const QString &localPath, DownloadOptions options, QObject *parent)
+    : Transfer(std::move(client), TransferDirection::Download, localPath, source, parent), m_options(options)
 {
     m_options.rangeBytes = std::max<qint64>(64 * 1024, m_options.rangeBytes);
     m_options.maxRangesInFlight = std::max(1, m_options.maxRangesInFlight);
@@ -34,13 +20,23 @@ DownloadTransfer::DownloadTransfer(S3::S3Client *client, const S3::S3Uri &source
 DownloadTransfer::~DownloadTransfer()
 {
     for (const auto &stream : m_streams) {
-        if (stream->reply)
-            stream->reply->abort();
+        if (stream->call)
+            stream->call->cancel();
     }
+}
+
+AwsError DownloadTransfer::error(AwsErrorKind kind, const QString &message) const
+{
+    AwsError error = AwsError::local(kind, message);
+    error.action = QStringLiteral("s3:GetObject");
+    error.resource = remote().toString();
+    error.identity = client()->identityName();
+    return error;
 }
 
 void DownloadTransfer::run()
 {
+    ++m_generation;
     m_streams.clear();
     m_objectSize = -1;
     m_nextOffset = 0;
@@ -60,35 +56,35 @@ void DownloadTransfer::run()
 
 void DownloadTransfer::startStream(qint64 offset, qint64 length, bool first)
 {
-    Http::AwsHttpRequest request = client()->objectRequest("GET", remote().bucket, remote().key);
-    request.transferTimeoutMs = 120000;
-    if (length >= 0)
-        request.headers.append({"range", "bytes=" + QByteArray::number(offset) + '-' + QByteArray::number(offset + length - 1)});
-    if (!first && !m_eTag.isEmpty())
-        request.headers.append({"if-match", m_eTag});
-    const auto started = client()->startStreaming(request);
-    if (!started)
-        return fail(started.error());
     auto stream = std::make_unique<Stream>();
-    stream->reply = started.value();
     stream->offset = offset;
     stream->length = length;
     stream->first = first;
     Stream *raw = stream.get();
     m_streams.push_back(std::move(stream));
-    raw->reply->setReadBufferSize(readBufferBytes);
-    connect(raw->reply, &QNetworkReply::readyRead, this, [this, raw] { onReadyRead(raw); });
-    connect(raw->reply, &QNetworkReply::finished, this, [this, raw] { onFinished(raw); });
+    S3::GetObjectRequest request;
+    request.bucket = remote().bucket;
+    request.key = remote().key;
+    request.offset = offset;
+    request.length = length;
+    if (!first)
+        request.ifMatch = m_eTag;  // every later range must come from the version the first one did
+    const quint64 generation = m_generation;
+    raw->call = client()->getObject(
+        request, this, [this, raw](const S3::ObjectStreamHead &head) { return onHead(raw, head); },
+        [this, raw](const QByteArray &chunk) { return onData(raw, chunk); },
+        [this, raw, generation](Outcome<Done> result) {
+            if (generation == m_generation && state() == TransferState::Running)
+                onStreamDone(raw, result);
+        });
 }
 
 void DownloadTransfer::abortWork()
 {
+    ++m_generation;
     for (const auto &stream : m_streams) {
-        if (stream->reply) {
-            disconnect(stream->reply, nullptr, this, nullptr);
-            stream->reply->abort();
-            stream->reply->deleteLater();
-        }
+        if (stream->call)
+            stream->call->cancel();
     }
     m_streams.clear();
     if (m_file) {
@@ -98,95 +94,71 @@ void DownloadTransfer::abortWork()
 }
 
 // The first answer decides the plan: 206 names the object's size (more ranges follow), 200 means the
-// server sent everything at once, 416 means there are no bytes to range over (an empty object).
-void DownloadTransfer::onHeaders(Stream *stream)
+// server sent everything at once. Every later answer must be exactly the range asked for.
+std::optional<AwsError> DownloadTransfer::onHead(Stream *stream, const S3::ObjectStreamHead &head)
 {
-    stream->status = stream->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (!stream->first)
-        return;
-    if (stream->status == 206) {
-        m_objectSize = totalFromContentRange(stream->reply->rawHeader("Content-Range"));
-        m_eTag = stream->reply->rawHeader("ETag");
-        if (m_objectSize < 0) {
-            stream->status = -1;  // reported as malformed when it finishes
-            return;
-        }
-        setTotal(m_objectSize);
-        stream->length = std::min(stream->length, m_objectSize);
-        m_nextOffset = stream->length;
-        pumpRanges();
-    } else if (stream->status == 200) {
-        stream->length = -1;
-        const QVariant length = stream->reply->header(QNetworkRequest::ContentLengthHeader);
-        m_objectSize = length.isValid() ? length.toLongLong() : -1;  // unknown (chunked): whatever comes whole
-        if (m_objectSize > 0)
+    if (state() != TransferState::Running)
+        return error(AwsErrorKind::Cancelled, QStringLiteral("Cancelled"));
+    if (stream->first) {
+        m_eTag = head.eTag;
+        if (head.status == 206 && head.rangeStart != 0)
+            return error(AwsErrorKind::MalformedResponse, QStringLiteral("The server answered another range than the first bytes"));
+        if (head.status == 206) {
+            m_objectSize = head.objectSize;
             setTotal(m_objectSize);
-        m_nextOffset = std::max<qint64>(0, m_objectSize);
+            stream->length = std::min(stream->length, m_objectSize);
+            m_nextOffset = stream->length;
+            pumpRanges();
+        } else {
+            stream->length = -1;
+            m_objectSize = head.objectSize;  // -1 when sent without a length: whatever comes whole
+            if (m_objectSize > 0)
+                setTotal(m_objectSize);
+            m_nextOffset = std::max<qint64>(0, m_objectSize);
+        }
+        return std::nullopt;
     }
+    if (head.status != 206 || head.rangeStart != stream->offset || head.length != stream->length)
+        return error(AwsErrorKind::MalformedResponse,
+                     QStringLiteral("The server answered another range than bytes %1-%2").arg(stream->offset).arg(stream->offset + stream->length - 1));
+    if (!m_eTag.isEmpty() && head.eTag != m_eTag)
+        return error(AwsErrorKind::Network, QStringLiteral("The object changed while it was being downloaded; try again"));
+    return std::nullopt;
 }
 
-void DownloadTransfer::onReadyRead(Stream *stream)
+std::optional<AwsError> DownloadTransfer::onData(Stream *stream, const QByteArray &chunk)
 {
-    if (stream->status == 0)
-        onHeaders(stream);
-    if (state() != TransferState::Running || !stream->reply)
-        return;
-    if (stream->status != 200 && stream->status != 206) {
-        stream->errorBody += stream->reply->read(maxErrorBodyBytes - stream->errorBody.size());
-        stream->reply->readAll();
-        return;
-    }
-    const QByteArray chunk = stream->reply->readAll();
-    if (chunk.isEmpty())
-        return;
-    if (stream->length >= 0 && stream->written + chunk.size() > stream->length) {
-        fail(client()->annotate(AwsError::local(AwsErrorKind::MalformedResponse, QStringLiteral("The server sent more bytes than the range asked for")),
-                                QStringLiteral("s3:GetObject"), remote().toString()));
-        return;
-    }
-    if (!m_file->seek(stream->offset + stream->written) || m_file->write(chunk) != chunk.size()) {
-        fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write %1: %2").arg(localPath(), m_file->errorString())));
-        return;
-    }
+    if (state() != TransferState::Running || !m_file)
+        return error(AwsErrorKind::Cancelled, QStringLiteral("Cancelled"));
+    if (stream->length >= 0 && stream->written + chunk.size() > stream->length)
+        return error(AwsErrorKind::MalformedResponse, QStringLiteral("The server sent more bytes than the range asked for"));
+    if (!m_file->seek(stream->offset + stream->written) || m_file->write(chunk) != chunk.size())
+        return AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write %1: %2").arg(localPath(), m_file->errorString()));
     stream->written += chunk.size();
     m_received += chunk.size();
     setProgress(m_received);
+    return std::nullopt;
 }
 
-void DownloadTransfer::onFinished(Stream *stream)
+void DownloadTransfer::onStreamDone(Stream *stream, const Outcome<Done> &result)
 {
-    QNetworkReply *reply = stream->reply;
-    if (!reply)
-        return;
-    onReadyRead(stream);
-    if (state() != TransferState::Running)
-        return;
-    const int status = stream->status;
-    const auto action = QStringLiteral("s3:GetObject");
-    if (stream->first && status == 416) {
-        // A range of an empty object does not exist: fetch it whole (it has no bytes to split).
-        removeStream(stream);
-        startStream(0, -1, false);
-        return;
+    if (!result) {
+        const AwsError &failure = result.error();
+        if (stream->first && failure.httpStatus == 416) {
+            // A range of an empty object does not exist: fetch it whole (it has no bytes to split).
+            removeStream(stream);
+            startStream(0, -1, true);
+            return;
+        }
+        if (failure.httpStatus == 412)
+            return fail(error(AwsErrorKind::Network, QStringLiteral("The object changed while it was being downloaded; try again")));
+        return fail(failure);
     }
-    if (reply->error() != QNetworkReply::NoError && status == 0)
-        return fail(client()->annotate(Http::AwsHttpClient::transportError(reply), action, remote().toString()));
-    if (status == 412)
-        return fail(client()->annotate(AwsError::local(AwsErrorKind::Network, QStringLiteral("The object changed while it was being downloaded; try again")),
-                                       action, remote().toString()));
-    if (status == -1)
-        return fail(client()->annotate(AwsError::local(AwsErrorKind::MalformedResponse, QStringLiteral("The server's partial answer did not name the object's size")),
-                                       action, remote().toString()));
-    if (status != 200 && status != 206)
-        return fail(client()->errorFromResponse(status, stream->errorBody, action, remote().toString()));
     const qint64 expected = stream->length >= 0 ? stream->length : m_objectSize;
-    if (reply->error() != QNetworkReply::NoError || (expected >= 0 && stream->written != expected))
-        return fail(client()->annotate(AwsError::local(AwsErrorKind::Network, QStringLiteral("The download was cut short after %1 of %2 bytes").arg(stream->written).arg(expected)),
-                                       action, remote().toString()));
-    if (status == 200) {
+    if (expected >= 0 && stream->written != expected)
+        return fail(error(AwsErrorKind::Network, QStringLiteral("The download was cut short after %1 of %2 bytes").arg(stream->written).arg(expected)));
+    if (stream->first && stream->length < 0)
         m_objectSize = stream->written;  // what came whole is the object (also when sent without a length)
-        m_eTag = reply->rawHeader("ETag");
-    }
     removeStream(stream);
     pumpRanges();
     if (!m_streams.empty() || m_nextOffset < m_objectSize)
@@ -210,10 +182,6 @@ void DownloadTransfer::pumpRanges()
 
 void DownloadTransfer::removeStream(Stream *stream)
 {
-    if (stream->reply) {
-        disconnect(stream->reply, nullptr, this, nullptr);
-        stream->reply->deleteLater();
-    }
     std::erase_if(m_streams, [stream](const auto &owned) { return owned.get() == stream; });
 }
 

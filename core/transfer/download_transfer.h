@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/s3/s3_client.h"
 #include "core/transfer/transfer.h"
 
 #include <QPointer>
@@ -7,8 +8,11 @@
 #include <memory>
 #include <vector>
 
-class QNetworkReply;
 class QSaveFile;
+
+namespace RoleDrop::Http {
+class AwsCall;
+}
 
 namespace RoleDrop::Transfers {
 
@@ -30,8 +34,8 @@ class DownloadTransfer final : public Transfer
     Q_DISABLE_COPY_MOVE(DownloadTransfer)
 public:
     // `localPath` must already be the checked destination (see localPathForKey).
-    DownloadTransfer(S3::S3Client *client, const S3::S3Uri &source, const QString &localPath, DownloadOptions options = {},
-                     QObject *parent = nullptr);
+    DownloadTransfer(std::shared_ptr<const S3::S3Client> client, const S3::S3Uri &source, const QString &localPath,
+                     DownloadOptions options = {}, QObject *parent = nullptr);
     ~DownloadTransfer() override;
 
 protected:
@@ -42,21 +46,20 @@ private:
     // One GET in flight: bytes [offset, offset + length) of the object, or all of it when length < 0.
     struct Stream
     {
-        QPointer<QNetworkReply> reply;
+        QPointer<Http::AwsCall> call;
         qint64 offset = 0;
         qint64 length = -1;
         qint64 written = 0;
-        int status = 0;
-        QByteArray errorBody;
         bool first = false;
     };
 
     void startStream(qint64 offset, qint64 length, bool first);
-    void onHeaders(Stream *stream);
-    void onReadyRead(Stream *stream);
-    void onFinished(Stream *stream);
+    std::optional<AwsError> onHead(Stream *stream, const S3::ObjectStreamHead &head);
+    std::optional<AwsError> onData(Stream *stream, const QByteArray &chunk);
+    void onStreamDone(Stream *stream, const Outcome<Done> &result);
     void pumpRanges();
     void removeStream(Stream *stream);
+    AwsError error(AwsErrorKind kind, const QString &message) const;
 
     DownloadOptions m_options;
     std::unique_ptr<QSaveFile> m_file;
@@ -65,6 +68,7 @@ private:
     qint64 m_nextOffset = 0;    // where the next range starts
     QByteArray m_eTag;
     qint64 m_received = 0;
+    quint64 m_generation = 0;   // bumps on every (re)start and abort, so stale callbacks are ignored
 };
 
 } // namespace RoleDrop::Transfers

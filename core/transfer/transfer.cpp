@@ -1,10 +1,34 @@
 #include "core/transfer/transfer.h"
 
+#include "core/s3/s3_client.h"
+
 namespace RoleDrop::Transfers {
 
-Transfer::Transfer(S3::S3Client *client, TransferDirection direction, QString localPath, S3::S3Uri remote, QObject *parent)
-    : QObject(parent), m_client(client), m_direction(direction), m_localPath(std::move(localPath)), m_remote(std::move(remote))
+Transfer::Transfer(std::shared_ptr<const S3::S3Client> client, TransferDirection direction, QString localPath,
+                   S3::S3Uri remote, QObject *parent)
+    : QObject(parent), m_client(std::move(client)), m_direction(direction), m_localPath(std::move(localPath)),
+      m_remote(std::move(remote))
 {
+}
+
+Transfer::~Transfer() = default;
+
+QString Transfer::identityName() const
+{
+    return m_client && m_client->caller() ? m_client->caller()->displayName() : QString();
+}
+
+QString Transfer::identityColor() const
+{
+    return m_client && m_client->caller() ? m_client->caller()->color() : QString();
+}
+
+bool Transfer::rebind(std::shared_ptr<const S3::S3Client> client)
+{
+    if (m_state == TransferState::Running || !client)
+        return false;
+    m_client = std::move(client);
+    return true;
 }
 
 double Transfer::bytesPerSecond() const

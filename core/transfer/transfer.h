@@ -6,6 +6,8 @@
 #include <QElapsedTimer>
 #include <QObject>
 
+#include <memory>
+
 namespace RoleDrop::S3 {
 class S3Client;
 }
@@ -24,19 +26,27 @@ struct TransferResult
     QString localPath;
 };
 
-// One file going up or down. Progress is reported as bytes done / total; cancel() stops the network
-// work and cleans up on the server (aborts a multipart upload) and on disk (no partial file left).
-// A failed or cancelled transfer can be started again (retry).
+// One file going up or down, as the identity and at the endpoint of the S3 client it was made with: that
+// client is kept to the end, retries included, so switching role elsewhere never changes a running or queued
+// transfer. Progress is reported as bytes done / total; cancel() stops the network work and cleans up on the
+// server (aborts a multipart upload) and on disk (no partial file left). A failed or cancelled transfer can
+// be started again (retry), as the same identity or, rebound, as another.
 class Transfer : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Transfer)
 public:
-    Transfer(S3::S3Client *client, TransferDirection direction, QString localPath, S3::S3Uri remote, QObject *parent);
+    Transfer(std::shared_ptr<const S3::S3Client> client, TransferDirection direction, QString localPath,
+             S3::S3Uri remote, QObject *parent);
+    ~Transfer() override;
 
     TransferDirection direction() const { return m_direction; }
     const QString &localPath() const { return m_localPath; }
     const S3::S3Uri &remote() const { return m_remote; }
+    // Who and where it runs as: the client it was queued with.
+    const std::shared_ptr<const S3::S3Client> &client() const { return m_client; }
+    QString identityName() const;   // as people see it: "S3Access @ 123456789012"
+    QString identityColor() const;
     TransferState state() const { return m_state; }
     qint64 bytesDone() const { return m_bytesDone; }
     qint64 bytesTotal() const { return m_bytesTotal; }
@@ -49,6 +59,8 @@ public:
     void cancel();
     // A failed or cancelled transfer goes back to Queued, so a queue can start it again in its turn.
     bool requeue();
+    // A transfer that is not running may be given another identity (or endpoint) before it starts again.
+    bool rebind(std::shared_ptr<const S3::S3Client> client);
 
 signals:
     void started();
@@ -64,12 +76,10 @@ protected:
     void succeed(const QString &eTag = QString());
     void fail(const AwsError &error);
 
-    S3::S3Client *client() const { return m_client; }
-
 private:
     void finishWith(TransferState state, const AwsError &error, const QString &eTag);
 
-    S3::S3Client *m_client;
+    std::shared_ptr<const S3::S3Client> m_client;
     TransferDirection m_direction;
     QString m_localPath;
     S3::S3Uri m_remote;

@@ -69,14 +69,15 @@ bool TransferQueue::requeue(Transfer *transfer)
     return true;
 }
 
-void TransferQueue::retry(Transfer *transfer)
+bool TransferQueue::retry(Transfer *transfer)
 {
     if (!m_contributions.contains(transfer) || !requeue(transfer))
-        return;
+        return false;
     // Back to the end of the line, so a retry does not jump ahead of queued work.
     m_transfers.removeOne(transfer);
     m_transfers.append(transfer);
     startMore();
+    return true;
 }
 
 void TransferQueue::retryFailed()

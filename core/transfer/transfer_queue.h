@@ -28,7 +28,8 @@ public:
 
     // Takes ownership and starts it when a slot is free.
     void enqueue(Transfer *transfer);
-    void retry(Transfer *transfer);
+    // A failed or cancelled transfer of this queue, again (false when it is neither).
+    bool retry(Transfer *transfer);
     void retryFailed();
     void cancelAll();
     void clearFinished();

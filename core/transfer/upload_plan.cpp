@@ -19,11 +19,17 @@ void addFolder(const QFileInfo &folder, LocalScan &scan)
         return;
     }
     const qsizetype first = scan.files.size();
-    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot | QDir::Readable,
+    // Links inside a folder are skipped, not followed: a link may lead out of the folder (or in a loop), and
+    // what the user dropped is the folder as it stands. They are reported, so nothing is left out silently.
+    QDirIterator it(root, QDir::Files | QDir::Dirs | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot | QDir::Readable,
                     QDirIterator::Subdirectories);
     while (it.hasNext()) {
         it.next();
         const QFileInfo info = it.fileInfo();
+        if (info.isSymLink()) {
+            scan.skippedLinks.append(QDir::toNativeSeparators(info.absoluteFilePath()));
+            continue;
+        }
         if (!info.isFile())
             continue;
         const QString inside = QDir(root).relativeFilePath(info.absoluteFilePath());

@@ -20,7 +20,8 @@ struct LocalFileEntry
 struct LocalScan
 {
     QList<LocalFileEntry> files;
-    QStringList problems;  // paths that could not be read, for the user
+    QStringList problems;      // paths that could not be read, for the user
+    QStringList skippedLinks;  // symbolic links inside dropped folders, not followed
 };
 
 struct UploadItem
@@ -40,7 +41,8 @@ struct UploadPlan
 enum class ConflictChoice { Overwrite, Skip, KeepBoth };
 
 // Walks files and folders (recursively, hidden files included because a folder upload should be a
-// faithful copy; symlinked folders are not followed so a link loop cannot make the walk endless).
+// faithful copy). Paths given by name are followed even when they are links; links found inside folders are
+// skipped and listed, so a link can neither lead the walk out of the folder nor round in a loop.
 // Touches the disk, so the controller runs it off the GUI thread.
 LocalScan scanLocalPaths(const QStringList &paths);
 

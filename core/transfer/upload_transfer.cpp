@@ -4,15 +4,16 @@
 #include "core/transfer/payload_hasher.h"
 #include "core/s3/s3_client.h"
 
+#include "core/http/aws_call.h"
+
 #include <QFileInfo>
 #include <QMimeDatabase>
-#include <QNetworkReply>
 
 namespace RoleDrop::Transfers {
 
-UploadTransfer::UploadTransfer(S3::S3Client *client, const QString &localPath, const S3::S3Uri &target, UploadOptions options,
-                               QObject *parent)
-    : Transfer(client, TransferDirection::Upload, localPath, target, parent), m_options(options)
+UploadTransfer::UploadTransfer(std::shared_ptr<const S3::S3Client> client, const QString &localPath,
+                               const S3::S3Uri &target, UploadOptions options, QObject *parent)
+    : Transfer(std::move(client), TransferDirection::Upload, localPath, target, parent), m_options(options)
 {
     m_contentType = options.contentType.isEmpty() ? QMimeDatabase().mimeTypeForFile(localPath).name() : options.contentType;
     setTotal(QFileInfo(localPath).size());
@@ -43,16 +44,15 @@ void UploadTransfer::run()
 void UploadTransfer::abortWork()
 {
     ++m_generation;
-    for (const auto &reply : std::as_const(m_replies)) {
-        if (reply)
-            reply->abort();
+    const auto calls = std::exchange(m_calls, {});
+    for (const auto &call : calls) {
+        if (call)
+            call->cancel();
     }
-    m_replies.clear();
-    if (m_call)
-        m_call->cancel();
     if (!m_uploadId.isEmpty()) {
-        // Leaving parts behind costs the user storage: abort, and don't wait for the answer.
-        client()->abortMultipartUpload(remote().bucket, remote().key, m_uploadId, [](Outcome<Done>) {});
+        // Leaving parts behind costs the user storage: abort, and don't wait for the answer (the HTTP client
+        // outlives this transfer and carries it).
+        client()->abortMultipartUpload(remote().bucket, remote().key, m_uploadId, client()->http(), [](Outcome<Done>) {});
         m_uploadId.clear();
     }
 }
@@ -65,56 +65,46 @@ void UploadTransfer::startSinglePut(qint64 size)
             return;
         if (!hash)
             return fail(hash.error());
-        putRange({1, 0, size}, hash.value(), {}, [=, this](qint64 sent) { setProgress(sent); },
+        putRange({1, 0, size}, hash.value(), false, [=, this](qint64 sent) { setProgress(sent); },
                  [=, this](Outcome<QString> etag) { etag ? succeed(etag.value()) : fail(etag.error()); });
     });
 }
 
-void UploadTransfer::putRange(const PartRange &range, const QByteArray &payloadHash,
-                              const QList<std::pair<QString, QString>> &query, std::function<void(qint64)> onSent,
-                              std::function<void(Outcome<QString>)> done)
+void UploadTransfer::putRange(const PartRange &range, const QByteArray &payloadHash, bool asPart,
+                              std::function<void(qint64)> onSent, std::function<void(Outcome<QString>)> done)
 {
     const quint64 generation = m_generation;
-    auto *device = new FileRangeDevice(localPath(), range.offset, range.length, this);
-    if (!device->open(QIODevice::ReadOnly)) {
-        device->deleteLater();
-        return done(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot read %1: %2").arg(localPath(), device->errorString())));
-    }
-    Http::AwsHttpRequest request = client()->objectRequest("PUT", remote().bucket, remote().key);
-    request.query = query;
-    request.bodyDevice = device;
+    S3::PutObjectRequest request;
+    request.bucket = remote().bucket;
+    request.key = remote().key;
+    request.openBody = [path = localPath(), range]() -> std::unique_ptr<QIODevice> {
+        auto device = std::make_unique<FileRangeDevice>(path, range.offset, range.length);
+        device->open(QIODevice::ReadOnly);  // a failure is reported by the client with the device's errorString()
+        return device;
+    };
+    request.length = range.length;
     request.payloadHash = payloadHash;
-    if (query.isEmpty())
-        request.headers.append({"content-type", m_contentType.toUtf8()});
-    request.transferTimeoutMs = 120000;
-    const auto started = client()->startStreaming(request);
-    if (!started) {
-        device->deleteLater();
-        return done(started.error());
+    if (asPart) {
+        request.uploadId = m_uploadId;
+        request.partNumber = range.number;
+    } else {
+        request.contentType = m_contentType;
     }
-    QNetworkReply *reply = started.value();
-    device->setParent(reply);
-    m_replies.append(reply);
-    connect(reply, &QNetworkReply::uploadProgress, this, [=, this](qint64 sent, qint64) {
+    track(client()->putObject(request, this, [=, this](qint64 sent, qint64) {
         if (isCurrent(generation))
             onSent(sent);
-    });
-    connect(reply, &QNetworkReply::finished, this, [=, this] {
-        reply->deleteLater();
-        m_replies.removeAll(reply);
+    }, [=, this](Outcome<S3::PutObjectResult> put) {
         if (!isCurrent(generation))
             return;
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (reply->error() != QNetworkReply::NoError && status == 0)
-            return done(client()->annotate(Http::AwsHttpClient::transportError(reply), QStringLiteral("s3:PutObject"), remote().toString()));
-        if (status != 200)
-            return done(client()->errorFromResponse(status, reply->readAll(), QStringLiteral("s3:PutObject"), remote().toString()));
-        // Without the ETag a multipart upload cannot be completed: its absence is a malformed answer.
-        const QString etag = QString::fromLatin1(reply->rawHeader("ETag"));
-        if (etag.isEmpty() && !query.isEmpty())
-            return done(AwsError::local(AwsErrorKind::MalformedResponse, QStringLiteral("The server sent no ETag for part %1").arg(range.number)));
-        done(etag);
-    });
+        put ? done(put->eTag) : done(put.error());
+    }));
+}
+
+void UploadTransfer::track(Http::AwsCall *call)
+{
+    m_calls.removeAll(nullptr);  // calls delete themselves when done
+    if (call)
+        m_calls.append(call);
 }
 
 void UploadTransfer::startMultipart(qint64 size)
@@ -124,15 +114,15 @@ void UploadTransfer::startMultipart(qint64 size)
         return fail(plan.error());
     m_waiting = plan.value();
     const quint64 generation = m_generation;
-    m_call = client()->createMultipartUpload(remote().bucket, remote().key, m_contentType,
-                                             [=, this](Outcome<S3::InitiateMultipartResult> created) {
+    track(client()->createMultipartUpload(remote().bucket, remote().key, m_contentType, this,
+                                          [=, this](Outcome<S3::InitiateMultipartResult> created) {
         if (!isCurrent(generation))
             return;
         if (!created)
             return fail(created.error());
         m_uploadId = created->uploadId;
         pumpParts();
-    });
+    }));
 }
 
 void UploadTransfer::pumpParts()
@@ -156,9 +146,7 @@ void UploadTransfer::pumpParts()
 void UploadTransfer::sendPart(const PartRange &part, const QByteArray &payloadHash, int attempt)
 {
     m_partHashes.insert(part.number, payloadHash);  // kept for a retry: the file is not read twice for it
-    const QList<std::pair<QString, QString>> query{{QStringLiteral("partNumber"), QString::number(part.number)},
-                                                    {QStringLiteral("uploadId"), m_uploadId}};
-    putRange(part, payloadHash, query,
+    putRange(part, payloadHash, true,
              [=, this](qint64 sent) {
                  m_partBytesSent[part.number] = sent;
                  reportProgress();
@@ -188,15 +176,15 @@ void UploadTransfer::completeMultipart()
     for (auto it = m_partEtags.cbegin(); it != m_partEtags.cend(); ++it)
         parts.append({it.key(), it.value()});
     const quint64 generation = m_generation;
-    m_call = client()->completeMultipartUpload(remote().bucket, remote().key, m_uploadId, parts,
-                                               [=, this](Outcome<S3::CompleteMultipartResult> completed) {
+    track(client()->completeMultipartUpload(remote().bucket, remote().key, m_uploadId, parts, this,
+                                            [=, this](Outcome<S3::CompleteMultipartResult> completed) {
         if (!isCurrent(generation))
             return;
         if (!completed)
             return fail(completed.error());
         m_uploadId.clear();  // the object exists now: nothing to abort
         succeed(completed->eTag);
-    });
+    }));
 }
 
 void UploadTransfer::reportProgress()

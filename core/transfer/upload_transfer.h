@@ -7,8 +7,6 @@
 #include <QMap>
 #include <QPointer>
 
-class QNetworkReply;
-
 namespace RoleDrop::Http {
 class AwsCall;
 }
@@ -32,8 +30,8 @@ class UploadTransfer final : public Transfer
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UploadTransfer)
 public:
-    UploadTransfer(S3::S3Client *client, const QString &localPath, const S3::S3Uri &target, UploadOptions options = {},
-                   QObject *parent = nullptr);
+    UploadTransfer(std::shared_ptr<const S3::S3Client> client, const QString &localPath, const S3::S3Uri &target,
+                   UploadOptions options = {}, QObject *parent = nullptr);
 
     const QString &contentType() const { return m_contentType; }
 
@@ -46,10 +44,11 @@ private:
     void startMultipart(qint64 size);
     void pumpParts();
     void sendPart(const PartRange &part, const QByteArray &payloadHash, int attempt);
-    // Streams bytes [range.offset, +range.length) of the file as one PUT (the object, or a part when
-    // `query` names one); `done` gets the ETag or the error, unless the transfer was aborted meanwhile.
-    void putRange(const PartRange &range, const QByteArray &payloadHash, const QList<std::pair<QString, QString>> &query,
-                  std::function<void(qint64)> onSent, std::function<void(Outcome<QString>)> done);
+    // Streams bytes [range.offset, +range.length) of the file as one PUT (the object, or part `range.number`
+    // when `asPart`); `done` gets the ETag or the error, unless the transfer was aborted meanwhile.
+    void putRange(const PartRange &range, const QByteArray &payloadHash, bool asPart, std::function<void(qint64)> onSent,
+                  std::function<void(Outcome<QString>)> done);
+    void track(Http::AwsCall *call);
     void partFailed(const PartRange &part, const AwsError &error, int attempt);
     void completeMultipart();
     void reportProgress();
@@ -66,8 +65,7 @@ private:
     QHash<int, qint64> m_partBytesSent;
     QHash<int, QByteArray> m_partHashes;
     qint64 m_completedBytes = 0;
-    QList<QPointer<QNetworkReply>> m_replies;
-    QPointer<Http::AwsCall> m_call;
+    QList<QPointer<Http::AwsCall>> m_calls;  // every request in flight, for abortWork()
 };
 
 } // namespace RoleDrop::Transfers

@@ -72,10 +72,15 @@ private slots:
         QVERIFY(reachable(endpoint));
 
         QString out, err;
+        // The demo keeps its profile to itself: the user's own profiles have no 'james'...
         QCOMPARE(runCli({QStringLiteral("ls"), QStringLiteral("s3://data/"), QStringLiteral("--profile"), QStringLiteral("james")}, &out, &err), 1);
+        QVERIFY2(err.contains(QStringLiteral("No profile named 'james'")), qPrintable(err));
+        // ...and --demo reaches it.
+        QCOMPARE(runCli({QStringLiteral("--demo"), QStringLiteral("ls"), QStringLiteral("s3://data/"), QStringLiteral("--profile"),
+                         QStringLiteral("james")}, &out, &err), 1);
         QVERIFY2(err.contains(QStringLiteral("s3:ListBucket")), qPrintable(err));
-        QCOMPARE(runCli({QStringLiteral("ls"), QStringLiteral("s3://data/"), QStringLiteral("--profile"), QStringLiteral("james"),
-                         QStringLiteral("--role"), QStringLiteral("arn:aws:iam:::role/S3Access")}, &out, &err), 0);
+        QCOMPARE(runCli({QStringLiteral("--demo"), QStringLiteral("ls"), QStringLiteral("s3://data/"), QStringLiteral("--profile"),
+                         QStringLiteral("james"), QStringLiteral("--role"), QStringLiteral("arn:aws:iam:::role/S3Access")}, &out, &err), 0);
         QVERIFY2(out.contains(QStringLiteral("owner-file.txt")), qPrintable(err));
 
         ::kill(pid_t(demo.processId()), SIGTERM);

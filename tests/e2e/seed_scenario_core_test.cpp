@@ -28,17 +28,19 @@ class SeedScenarioCoreTest : public QObject
 
 private:
     Http::AwsHttpClient m_http;
-    Sts::StsClient *m_sts = nullptr;
-    S3::S3Client *m_s3 = nullptr;
+    std::shared_ptr<const S3::S3Client> m_s3;  // as the provider's active identity, made anew on each switch
     Auth::CredentialProvider *m_provider = nullptr;
     QTemporaryDir m_dir;
     QString m_bucket;
 
     void asJames()
     {
-        m_provider->setBaseIdentity(QStringLiteral("james"), Test::worldKeys("ROLEDROP_TEST_JAMES_KEY", "ROLEDROP_TEST_JAMES_SECRET"));
-        m_s3->setCredentials(m_provider->activeCredentials(), m_provider->active().nameForErrors());
+        m_provider->setBaseIdentity(QStringLiteral("james"), Test::worldKeys("ROLEDROP_TEST_JAMES_KEY", "ROLEDROP_TEST_JAMES_SECRET"),
+                                    Sts::StsClient(&m_http, Test::rgwEndpoint()));
+        useActiveIdentity();
     }
+
+    void useActiveIdentity() { m_s3 = std::make_shared<S3::S3Client>(&m_http, m_provider->activeSession(), Test::rgwEndpoint()); }
 
     Outcome<Auth::Identity> switchTo(const QString &roleArn, int duration = 3600, const QString &policy = QString())
     {
@@ -47,9 +49,9 @@ private:
         request.roleSessionName = QStringLiteral("e2e-session");
         request.durationSeconds = duration;
         request.policy = policy;
-        auto identity = wait<Auth::Identity>([&](auto done) { m_provider->switchRole(request, QString(), QStringLiteral("#1D8102"), done); });
+        auto identity = wait<Auth::Identity>([&](QObject *context, auto done) { m_provider->switchRole(request, QString(), QStringLiteral("#1D8102"), Auth::SwitchFrom::BaseIdentity, context, done); });
         if (identity)
-            m_s3->setCredentials(m_provider->activeCredentials(), m_provider->active().nameForErrors());
+            useActiveIdentity();
         return identity;
     }
 
@@ -71,15 +73,13 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_bucket = worldValue("ROLEDROP_TEST_BUCKET");
-        m_sts = new Sts::StsClient(&m_http, Test::rgwEndpoint(), this);
-        m_s3 = new S3::S3Client(&m_http, Test::rgwEndpoint(), this);
-        m_provider = new Auth::CredentialProvider(m_sts, this);
+        m_provider = new Auth::CredentialProvider(this);
     }
 
     void jamesIsDeniedListingAndPutting()
     {
         asJames();
-        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 1000}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](QObject *context, auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 1000}, context, done); });
         QVERIFY(!page);
         QCOMPARE(page.error().kind, AwsErrorKind::AccessDenied);
         QCOMPARE(page.error().httpStatus, 403);
@@ -89,7 +89,7 @@ private slots:
         QVERIFY2(message.contains(QStringLiteral("s3://") + m_bucket), qPrintable(message));
         QVERIFY2(!message.contains(worldValue("ROLEDROP_TEST_JAMES_SECRET")), qPrintable(message));
 
-        auto put = wait<QString>([&](auto done) { m_s3->putBytes(m_bucket, QStringLiteral("james.txt"), "x", QString(), done); });
+        auto put = wait<QString>([&](QObject *context, auto done) { m_s3->putBytes(m_bucket, QStringLiteral("james.txt"), "x", QString(), context, done); });
         QVERIFY(!put);
         QCOMPARE(put.error().kind, AwsErrorKind::AccessDenied);
     }
@@ -98,8 +98,8 @@ private slots:
     {
         AwsCredentials wrong = Test::worldKeys("ROLEDROP_TEST_JAMES_KEY", "ROLEDROP_TEST_JAMES_SECRET");
         wrong.secretAccessKey = QStringLiteral("not-the-secret-at-all-0000000000000000000");
-        m_s3->setCredentials(wrong, QStringLiteral("james"));
-        auto buckets = wait<S3::ListBucketsResult>([&](auto done) { m_s3->listBuckets(done); });
+        m_s3 = std::make_shared<S3::S3Client>(&m_http, Http::fixedCredentials(wrong, QStringLiteral("james")), Test::rgwEndpoint());
+        auto buckets = wait<S3::ListBucketsResult>([&](QObject *context, auto done) { m_s3->listBuckets(context, done); });
         QVERIFY(!buckets);
         QCOMPARE(buckets.error().httpStatus, 403);
         // AWS says SignatureDoesNotMatch; Ceph RGW says AccessDenied (the STS double test checks the former).
@@ -118,7 +118,7 @@ private slots:
         QVERIFY(identity->expiration > QDateTime::currentDateTimeUtc().addSecs(3000));
         QVERIFY(m_provider->activeCredentials().isTemporary());
 
-        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 1000}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](QObject *context, auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 1000}, context, done); });
         QVERIFY2(page, qPrintable(page ? QString() : page.error().userMessage()));
         QStringList keys;
         for (const S3::ObjectInfo &object : page->objects)
@@ -172,7 +172,7 @@ private slots:
         QVERIFY2(result.state == Transfers::TransferState::Succeeded, qPrintable(result.error.userMessage()));
         QVERIFY(progress.size() > 2);
 
-        auto meta = wait<S3::ObjectMetadata>([&](auto done) { m_s3->headObject(m_bucket, QStringLiteral("e2e/big.bin"), done); });
+        auto meta = wait<S3::ObjectMetadata>([&](QObject *context, auto done) { m_s3->headObject(m_bucket, QStringLiteral("e2e/big.bin"), context, done); });
         QVERIFY(meta);
         // RGW 16.2 leaves CompleteMultipartUpload's ETag empty; HeadObject has it: "<md5 of md5s>-<parts>".
         QVERIFY2(meta->eTag.endsWith(QStringLiteral("-5\"")), qPrintable(meta->eTag));
@@ -242,7 +242,7 @@ private slots:
         connect(&down, &Transfers::Transfer::progress, this, [&](qint64 done) {
             if (done > 0 && !replaced) {
                 replaced = true;
-                m_s3->putBytes(m_bucket, key, QByteArray("another version"), QStringLiteral("text/plain"), [](Outcome<QString>) {});
+                m_s3->putBytes(m_bucket, key, QByteArray("another version"), QStringLiteral("text/plain"), this, [](Outcome<QString>) {});
             }
         });
         const Transfers::TransferResult result = runTransfer(&down);
@@ -271,7 +271,7 @@ private slots:
         QVERIFY(finished.wait(120000) || !finished.isEmpty());
         QCOMPARE(up.state(), Transfers::TransferState::Cancelled);
         QTest::qWait(500);
-        auto meta = wait<S3::ObjectMetadata>([&](auto done) { m_s3->headObject(m_bucket, QStringLiteral("e2e/cancelled.bin"), done); });
+        auto meta = wait<S3::ObjectMetadata>([&](QObject *context, auto done) { m_s3->headObject(m_bucket, QStringLiteral("e2e/cancelled.bin"), context, done); });
         QVERIFY(!meta);
         QCOMPARE(meta.error().kind, AwsErrorKind::NotFound);
     }
@@ -295,14 +295,14 @@ private slots:
         asJames();
         QVERIFY(switchTo(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
         const QByteArray body = key.toUtf8() + " body";
-        auto put = wait<QString>([&](auto done) { m_s3->putBytes(m_bucket, key, body, QStringLiteral("text/plain"), done); });
+        auto put = wait<QString>([&](QObject *context, auto done) { m_s3->putBytes(m_bucket, key, body, QStringLiteral("text/plain"), context, done); });
         QVERIFY2(put, qPrintable(put ? QString() : put.error().userMessage()));
-        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, key, QString(), QString(), 10}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](QObject *context, auto done) { m_s3->listObjects({m_bucket, key, QString(), QString(), 10}, context, done); });
         QVERIFY2(page, qPrintable(page ? QString() : page.error().userMessage()));
         QCOMPARE(page->objects.size(), 1);
         QCOMPARE(page->objects.first().key, key);
         QCOMPARE(page->objects.first().size, body.size());
-        auto gone = wait<Done>([&](auto done) { m_s3->deleteObject(m_bucket, key, done); });
+        auto gone = wait<Done>([&](QObject *context, auto done) { m_s3->deleteObject(m_bucket, key, context, done); });
         QVERIFY(gone);
     }
 
@@ -311,15 +311,15 @@ private slots:
         asJames();
         QVERIFY(switchTo(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
         for (int i = 0; i < 7; ++i) {
-            auto put = wait<QString>([&](auto done) { m_s3->putBytes(m_bucket, QStringLiteral("paged/k%1").arg(i), "x", QString(), done); });
+            auto put = wait<QString>([&](QObject *context, auto done) { m_s3->putBytes(m_bucket, QStringLiteral("paged/k%1").arg(i), "x", QString(), context, done); });
             QVERIFY(put);
         }
-        QVERIFY(wait<Done>([&](auto done) { m_s3->createFolder(m_bucket, QStringLiteral("paged/sub"), done); }));
+        QVERIFY(wait<Done>([&](QObject *context, auto done) { m_s3->createFolder(m_bucket, QStringLiteral("paged/sub"), context, done); }));
         S3::ListObjectsRequest request{m_bucket, QStringLiteral("paged/"), QStringLiteral("/"), QString(), 3};
         QStringList keys, prefixes;
         int pages = 0;
         do {
-            auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects(request, done); });
+            auto page = wait<S3::ListObjectsPage>([&](QObject *context, auto done) { m_s3->listObjects(request, context, done); });
             QVERIFY(page);
             ++pages;
             for (const S3::ObjectInfo &object : page->objects)
@@ -333,7 +333,7 @@ private slots:
 
         QStringList all = keys;
         all << QStringLiteral("paged/sub/");
-        auto deleted = wait<S3::DeleteObjectsResult>([&](auto done) { m_s3->deleteObjects(m_bucket, all, done); });
+        auto deleted = wait<S3::DeleteObjectsResult>([&](QObject *context, auto done) { m_s3->deleteObjects(m_bucket, all, context, done); });
         QVERIFY(deleted);
         QCOMPARE(deleted->deleted.size(), 8);
         QVERIFY(deleted->failed.isEmpty());
@@ -343,9 +343,9 @@ private slots:
     {
         asJames();
         QVERIFY(switchTo(worldValue("ROLEDROP_TEST_ROLE_READONLY")));
-        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 10}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](QObject *context, auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 10}, context, done); });
         QVERIFY(page);
-        auto put = wait<QString>([&](auto done) { m_s3->putBytes(m_bucket, QStringLiteral("ro.txt"), "x", QString(), done); });
+        auto put = wait<QString>([&](QObject *context, auto done) { m_s3->putBytes(m_bucket, QStringLiteral("ro.txt"), "x", QString(), context, done); });
         QVERIFY(!put);
         QCOMPARE(put.error().kind, AwsErrorKind::AccessDenied);
         QVERIFY2(put.error().userMessage().contains(QStringLiteral("assumed-role/S3ReadOnly")), qPrintable(put.error().userMessage()));
@@ -359,10 +359,10 @@ private slots:
             "\"Resource\":[\"arn:aws:s3:::%1\",\"arn:aws:s3:::%1/*\"]}]}")
                                    .arg(m_bucket);
         QVERIFY(switchTo(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS"), 900, policy));
-        auto put = wait<QString>([&](auto done) { m_s3->putBytes(m_bucket, QStringLiteral("policy.txt"), "x", QString(), done); });
+        auto put = wait<QString>([&](QObject *context, auto done) { m_s3->putBytes(m_bucket, QStringLiteral("policy.txt"), "x", QString(), context, done); });
         QVERIFY(!put);
         QCOMPARE(put.error().kind, AwsErrorKind::AccessDenied);
-        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 10}, done); });
+        auto page = wait<S3::ListObjectsPage>([&](QObject *context, auto done) { m_s3->listObjects({m_bucket, QString(), QStringLiteral("/"), QString(), 10}, context, done); });
         QVERIFY(page);
     }
 

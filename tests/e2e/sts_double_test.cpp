@@ -27,7 +27,7 @@ class StsDoubleTest : public QObject
 
 private:
     Http::AwsHttpClient m_http;
-    Sts::StsClient *m_sts = nullptr;
+    std::optional<Sts::StsClient> m_sts;
     Auth::CredentialProvider *m_provider = nullptr;
     qint64 m_clockAdvance = 0;
 
@@ -48,7 +48,7 @@ private:
 
     Outcome<Auth::Identity> switchTo(const Sts::AssumeRoleRequest &r)
     {
-        return wait<Auth::Identity>([&](auto done) { m_provider->switchRole(r, QString(), QStringLiteral("#0073BB"), done); });
+        return wait<Auth::Identity>([&](QObject *context, auto done) { m_provider->switchRole(r, QString(), QStringLiteral("#0073BB"), Auth::SwitchFrom::CurrentIdentity, context, done); });
     }
 
     void advanceClock(qint64 seconds)
@@ -68,11 +68,11 @@ private slots:
     {
         Http::EndpointConfig endpoint;
         endpoint.customEndpoint = QUrl(worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT"));
-        m_sts = new Sts::StsClient(&m_http, endpoint, this);
-        m_provider = new Auth::CredentialProvider(m_sts, this);
+        m_sts.emplace(&m_http, endpoint);
+        m_provider = new Auth::CredentialProvider(this);
     }
 
-    void init() { m_provider->setBaseIdentity(QStringLiteral("james"), james()); }
+    void init() { m_provider->setBaseIdentity(QStringLiteral("james"), james(), *m_sts); }
 
     void cleanup()
     {
@@ -82,7 +82,7 @@ private slots:
 
     void getCallerIdentityNamesTheUser()
     {
-        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        auto who = wait<Sts::CallerIdentity>([&](QObject *context, auto done) { m_provider->whoAmI(context, done); });
         QVERIFY2(who, qPrintable(who ? QString() : who.error().userMessage()));
         QCOMPARE(who->arn, worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_ARN"));
         QCOMPARE(who->account, worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT"));
@@ -93,7 +93,7 @@ private slots:
     {
         AwsCredentials wrong = james();
         wrong.secretAccessKey = QStringLiteral("WrongSecretWrongSecretWrongSecret0000000");
-        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(wrong, done); });
+        auto who = wait<Sts::CallerIdentity>([&](QObject *context, auto done) { m_sts->getCallerIdentity(Http::fixedCredentials(wrong), context, done); });
         QVERIFY(!who);
         QCOMPARE(who.error().kind, AwsErrorKind::SignatureDoesNotMatch);
         QCOMPARE(who.error().httpStatus, 403);
@@ -101,7 +101,7 @@ private slots:
         QVERIFY(who.error().userMessage().contains(wrong.accessKeyId));
 
         AwsCredentials unknown{QStringLiteral("AKIAUNKNOWNKEY000000"), QStringLiteral("x"), QString(), QDateTime()};
-        auto nobody = wait<Sts::CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(unknown, done); });
+        auto nobody = wait<Sts::CallerIdentity>([&](QObject *context, auto done) { m_sts->getCallerIdentity(Http::fixedCredentials(unknown), context, done); });
         QVERIFY(!nobody);
         QCOMPARE(nobody.error().kind, AwsErrorKind::InvalidClientTokenId);
     }
@@ -112,7 +112,7 @@ private slots:
         // offset from the server's Date header and the retry succeeds.
         m_http.setClockOffsetMs(-20 * 60 * 1000);
         const auto restore = qScopeGuard([this] { m_http.setClockOffsetMs(0); });
-        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        auto who = wait<Sts::CallerIdentity>([&](QObject *context, auto done) { m_provider->whoAmI(context, done); });
         QVERIFY2(who, qPrintable(who ? QString() : who.error().userMessage()));
         QVERIFY(qAbs(m_http.clockOffsetMs()) < 10000);
     }
@@ -123,7 +123,7 @@ private slots:
         QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().userMessage()));
         QCOMPARE(identity->accountId, worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT"));
         QCOMPARE(identity->displayName, QStringLiteral("S3Access @ %1").arg(worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT")));
-        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        auto who = wait<Sts::CallerIdentity>([&](QObject *context, auto done) { m_provider->whoAmI(context, done); });
         QVERIFY(who);
         QVERIFY2(who->arn.endsWith(QStringLiteral(":assumed-role/S3Access/double-test")), qPrintable(who->arn));
     }
@@ -201,7 +201,7 @@ private slots:
         QVERIFY2(chained, qPrintable(chained ? QString() : chained.error().userMessage()));
         QVERIFY(chained->notice.contains(QStringLiteral("1 hour")));
         QVERIFY(chained->expiration <= QDateTime::currentDateTimeUtc().addSecs(3700));
-        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_provider->whoAmI(done); });
+        auto who = wait<Sts::CallerIdentity>([&](QObject *context, auto done) { m_provider->whoAmI(context, done); });
         QVERIFY(who);
         QVERIFY(who->arn.contains(QStringLiteral("assumed-role/ChainTarget/")));
     }
@@ -210,14 +210,14 @@ private slots:
     {
         Sts::SessionTokenRequest r;
         r.durationSeconds = 129601;
-        auto local = wait<Auth::Identity>([&](auto done) { m_provider->startMfaSession(r, done); });
+        auto local = wait<Auth::Identity>([&](QObject *context, auto done) { m_provider->startMfaSession(r, context, done); });
         QVERIFY(!local);
         QCOMPARE(local.error().kind, AwsErrorKind::Validation);
 
         r.durationSeconds = 3600;
         r.serialNumber = worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SERIAL");
         r.tokenCode = mfaCode();
-        auto session = wait<Auth::Identity>([&](auto done) { m_provider->startMfaSession(r, done); });
+        auto session = wait<Auth::Identity>([&](QObject *context, auto done) { m_provider->startMfaSession(r, context, done); });
         QVERIFY2(session, qPrintable(session ? QString() : session.error().userMessage()));
         QCOMPARE(session->kind, Auth::Identity::Kind::MfaSession);
         QVERIFY(m_provider->activeCredentials().isTemporary());
@@ -231,7 +231,7 @@ private slots:
         QVERIFY(identity);
         const QString firstKey = m_provider->activeCredentials().accessKeyId;
         advanceClock(1000);
-        auto expired = wait<Sts::CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(m_provider->activeCredentials(), done); });
+        auto expired = wait<Sts::CallerIdentity>([&](QObject *context, auto done) { m_sts->getCallerIdentity(Http::fixedCredentials(m_provider->activeCredentials()), context, done); });
         QVERIFY(!expired);
         QCOMPARE(expired.error().kind, AwsErrorKind::ExpiredToken);
         QVERIFY(expired.error().userMessage().contains(QStringLiteral("expired"), Qt::CaseInsensitive));
@@ -240,7 +240,7 @@ private slots:
         m_provider->refreshNow();
         QVERIFY(refreshed.wait(30000));
         QVERIFY(m_provider->activeCredentials().accessKeyId != firstKey);
-        auto who = wait<Sts::CallerIdentity>([&](auto done) { m_sts->getCallerIdentity(m_provider->activeCredentials(), done); });
+        auto who = wait<Sts::CallerIdentity>([&](QObject *context, auto done) { m_sts->getCallerIdentity(Http::fixedCredentials(m_provider->activeCredentials()), context, done); });
         QVERIFY2(who, qPrintable(who ? QString() : who.error().userMessage()));
     }
 

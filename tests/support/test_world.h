@@ -37,14 +37,15 @@ inline Http::EndpointConfig rgwEndpoint()
     return endpoint;
 }
 
-// Waits (in an event loop, with a time limit) for an asynchronous core/ result.
+// Waits (in an event loop, with a time limit) for an asynchronous core/ result; `start` gets the context the
+// result is for (the loop) and the handler to give the operation.
 template <class T>
-Outcome<T> wait(const std::function<void(std::function<void(Outcome<T>)>)> &start, int timeoutMs = 120000)
+Outcome<T> wait(const std::function<void(QObject *context, std::function<void(Outcome<T>)>)> &start, int timeoutMs = 120000)
 {
     std::optional<Outcome<T>> result;
     QEventLoop loop;
     QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    start([&](Outcome<T> value) {
+    start(&loop, [&](Outcome<T> value) {
         result.emplace(std::move(value));
         loop.quit();
     });

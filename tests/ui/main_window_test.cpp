@@ -2,8 +2,9 @@
 // on the bucket), Switch Role to S3Access, the bucket's objects listed, a dropped file uploaded through the
 // transfer queue. Screenshots go to $ROLEDROP_SCREENSHOT_DIR (default /tmp) for people to look at.
 
+#include "test_session.h"
 #include "test_world.h"
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/browser/bucket_browser.h"
 #include "ui/identity/identity_bar.h"
 #include "ui/main_window.h"
@@ -51,29 +52,19 @@ private:
 private slots:
     void tutorialInTheWindow()
     {
-        QSettings settings(m_dir.filePath(QStringLiteral("roledrop.ini")), QSettings::IniFormat);
-        Ui::AppSession session(settings, QStringLiteral("RoleDropMainWindowTest"));
-        Auth::Profile profile;
-        profile.name = QStringLiteral("james");
-        profile.accessKeyId = worldValue("ROLEDROP_TEST_JAMES_KEY");
-        profile.endpointUrl = worldValue("ROLEDROP_TEST_S3_ENDPOINT");
-        profile.pathStyle = true;
-        QVERIFY(session.profiles().save(profile));
-        auto written = Test::wait<bool>([&](auto done) {
-            session.keychain().writeSecret(profile.name, worldValue("ROLEDROP_TEST_JAMES_SECRET"), done);
-        });
-        QVERIFY(written);
+        Test::SessionFixture fixture(QStringLiteral("mainwindow"));
+        Sessions::Session &session = fixture.session();
+        const Auth::Profile profile = Test::SessionFixture::rgwJames(QStringLiteral("james"));
+        QVERIFY(fixture.addProfile(profile, Test::SessionFixture::rgwJamesSecret()));
 
-        Ui::MainWindow window(&session);
+        Ui::MainWindow window(&session, fixture.settings());
         window.resize(1200, 760);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         // The icons come from resources/ when the desktop theme has none.
         QVERIFY(!QIcon(QStringLiteral(":/icons/roledrop.svg")).pixmap(32, 32).isNull());
         QVERIFY(!window.windowIcon().isNull());
-        QSignalSpy opened(&session, &Ui::AppSession::profileOpened);
-        session.openProfile(profile.name);
-        QVERIFY(opened.wait(20000));
+        QVERIFY(fixture.open(profile.name));
 
         // As james: the bucket is refused, and the browser says so in place.
         window.browser()->navigateTo(worldValue("ROLEDROP_TEST_BUCKET"), QString());
@@ -98,15 +89,15 @@ private slots:
         Sts::AssumeRoleRequest request;
         request.roleArn = worldValue("ROLEDROP_TEST_ROLE_S3ACCESS");
         request.roleSessionName = QStringLiteral("window-test");
-        auto identity = Test::wait<Auth::Identity>([&](auto done) {
-            session.switchRole(request, QStringLiteral("S3Access"), QStringLiteral("#1D8102"), done);
+        auto identity = Test::wait<Auth::Identity>([&](QObject *context, auto done) {
+            session.switchRole(request, QStringLiteral("S3Access"), QStringLiteral("#1D8102"), Auth::SwitchFrom::BaseIdentity, context, done);
         });
         QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().userMessage()));
         window.browser()->navigateTo(worldValue("ROLEDROP_TEST_BUCKET"), QString());
         QTRY_VERIFY_WITH_TIMEOUT(listed(window.browser(), QStringLiteral("owner-file.txt")), 20000);
         QVERIFY(window.browser()->bannerText().isEmpty());
         QVERIFY(window.windowTitle().contains(QStringLiteral("S3Access")));
-        QCOMPARE(session.roleHistory().recent(profile.name).size(), 1);
+        QCOMPARE(session.recentRoles(profile.name).size(), 1);
         shoot(&window, "mainwindow-after-switch");
 
         // A file dropped on the browser goes through the transfer queue into the current folder.
@@ -116,7 +107,9 @@ private slots:
         out.write("dropped\n");
         out.close();
         // A leftover from an interrupted run would (rightly) raise the overwrite question.
-        Test::wait<Done>([&](auto done) { session.s3().deleteObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("dropped-in-window.txt"), done); });
+        Test::wait<Done>([&](QObject *context, auto done) {
+            session.s3()->deleteObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("dropped-in-window.txt"), context, done);
+        });
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(file)});
         QSignalSpy idle(&session.transfers(), &Transfers::TransferQueue::idle);
@@ -189,18 +182,17 @@ private slots:
         session.transfers().cancelAll();
         QCOMPARE(large->state(), Transfers::TransferState::Cancelled);
         QTest::qWait(1000);
-        auto gone = Test::wait<S3::ObjectMetadata>([&](auto done) {
-            session.s3().headObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("large-upload.bin"), done);
+        auto gone = Test::wait<S3::ObjectMetadata>([&](QObject *context, auto done) {
+            session.s3()->headObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("large-upload.bin"), context, done);
         });
         QVERIFY(!gone);
         QCOMPARE(gone.error().kind, AwsErrorKind::NotFound);
         window.browser()->deleteEntries({}, {QStringLiteral("ui-browse/")});
 
-        auto removed = Test::wait<Done>([&](auto done) {
-            session.s3().deleteObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("dropped-in-window.txt"), done);
+        auto removed = Test::wait<Done>([&](QObject *context, auto done) {
+            session.s3()->deleteObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("dropped-in-window.txt"), context, done);
         });
         QVERIFY(removed);
-        session.keychain().removeSecret(profile.name, [](Outcome<bool>) {});
     }
 };
 

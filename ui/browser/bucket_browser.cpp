@@ -4,7 +4,7 @@
 #include "core/transfer/local_path_guard.h"
 #include "core/common/outcome.h"
 #include "core/s3/s3_client.h"
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/browser/breadcrumb_bar.h"
 #include "ui/browser/bucket_list_model.h"
 #include "ui/human_units.h"
@@ -114,11 +114,11 @@ bool isAccessError(AwsErrorKind kind)
 
 } // namespace
 
-BucketBrowser::BucketBrowser(AppSession *session, QWidget *parent)
+BucketBrowser::BucketBrowser(Sessions::Session *session, QWidget *parent)
     : QWidget(parent),
       m_session(session),
       m_buckets(new BucketListModel(this)),
-      m_objects(new ObjectListModel(&session->s3(), this)),
+      m_objects(new ObjectListModel(session, this)),
       m_bucketProxy(new ObjectFilterProxy(this)),
       m_objectProxy(new ObjectFilterProxy(this))
 {
@@ -131,7 +131,7 @@ BucketBrowser::BucketBrowser(AppSession *session, QWidget *parent)
     connect(m_objects, &ObjectListModel::loadingChanged, this, &BucketBrowser::updateStatus);
     connect(m_objects, &ObjectListModel::pageLoaded, this, &BucketBrowser::updateStatus);
     // New credentials may see different buckets or be refused where the old ones were not.
-    connect(session, &AppSession::identityChanged, this, [this] { reload(); });
+    connect(session, &Sessions::Session::identityChanged, this, [this] { reload(); });
     useBucketModel(true);
     updateStatus();
 }
@@ -303,22 +303,20 @@ void BucketBrowser::showBuckets()
     m_loadingBuckets = true;
     updateStatus();
     const quint64 generation = m_generation;
-    QPointer<BucketBrowser> self(this);
-    m_bucketCall = m_session->s3().listBuckets([self, generation](Outcome<S3::ListBucketsResult> result) {
-        if (!self || !self->currentGeneration(generation))
+    m_bucketCall = m_session->s3()->listBuckets(this, [this, generation](Outcome<S3::ListBucketsResult> result) {
+        if (!currentGeneration(generation))
             return;
-        self->m_bucketCall = nullptr;
-        self->m_loadingBuckets = false;
+        m_bucketCall = nullptr;
+        m_loadingBuckets = false;
         if (!result) {
-            self->m_buckets->clear();
-            self->showError(result.error());
+            m_buckets->clear();
+            showError(result.error());
         } else {
-            self->m_buckets->setBuckets(result->buckets);
+            m_buckets->setBuckets(result->buckets);
             if (result->buckets.isEmpty())
-                self->showInfo(tr("This identity sees no buckets. If you know a bucket's name, press Ctrl+L "
-                                  "and type it."));
+                showInfo(tr("This identity sees no buckets. If you know a bucket's name, press Ctrl+L and type it."));
         }
-        self->updateStatus();
+        updateStatus();
     });
 }
 
@@ -386,51 +384,6 @@ BucketBrowser::Selection BucketBrowser::selection() const
     return result;
 }
 
-void BucketBrowser::expandSelection(const Selection &selection, std::function<void(Outcome<QStringList>)> done)
-{
-    struct State
-    {
-        QStringList keys;
-        QStringList folders;
-        std::function<void(const QString &)> next;
-    };
-    auto state = std::make_shared<State>();
-    state->keys = selection.keys;
-    state->folders = selection.folders;
-    const QString bucket = m_bucket;
-    const quint64 generation = m_generation;
-    QPointer<BucketBrowser> self(this);
-    // `next` holds only a weak reference to the state; each request in flight holds a strong one, so the
-    // state lives exactly as long as the listing does, without a reference cycle.
-    std::weak_ptr<State> weak = state;
-    state->next = [weak, bucket, generation, self, done](const QString &token) {
-        const std::shared_ptr<State> state = weak.lock();
-        if (!state || !self || !self->currentGeneration(generation))
-            return;
-        if (state->folders.isEmpty())
-            return done(state->keys);
-        S3::ListObjectsRequest request;
-        request.bucket = bucket;
-        request.prefix = state->folders.first();
-        request.delimiter.clear();  // everything below, however deep
-        request.continuationToken = token;
-        self->m_session->s3().listObjects(request, [state, done](Outcome<S3::ListObjectsPage> page) {
-            if (!page)
-                return done(page.error());
-            for (const S3::ObjectInfo &object : page->objects)
-                state->keys.append(object.key);
-            if (page->isTruncated)
-                return state->next(page->nextContinuationToken);
-            // A folder made with "New folder" has a marker object; one made by uploads may not.
-            if (!state->keys.contains(state->folders.first()))
-                state->keys.append(state->folders.first());
-            state->folders.removeFirst();
-            state->next(QString());
-        });
-    };
-    state->next(QString());
-}
-
 void BucketBrowser::newFolder()
 {
     if (m_bucket.isEmpty()) {
@@ -459,13 +412,10 @@ void BucketBrowser::createFolder(const QString &name)
     }
     const QString bucket = m_bucket;
     const QString key = m_prefix + folder + QLatin1Char('/');
-    QPointer<BucketBrowser> self(this);
-    m_session->s3().createFolder(bucket, key, [self, bucket, key](Outcome<Done> result) {
-        if (!self)
-            return;
+    m_session->s3()->createFolder(bucket, key, this, [this, bucket, key](Outcome<Done> result) {
         if (!result)
-            return self->showError(result.error());
-        self->refreshIfShowing(bucket, key);
+            return showError(result.error());
+        refreshIfShowing(bucket, key);
     });
 }
 
@@ -503,27 +453,16 @@ void BucketBrowser::deleteEntries(const QStringList &keys, const QStringList &fo
         return;
     const QString bucket = m_bucket;
     const QString prefix = m_prefix;
-    QPointer<BucketBrowser> self(this);
     m_status->setText(tr("Deleting…"));
-    expandSelection({keys, folderPrefixes}, [self, bucket, prefix](Outcome<QStringList> all) {
-        if (!self)
-            return;
-        if (!all)
-            return self->showError(all.error());
-        self->m_session->s3().deleteObjects(bucket, all.value(), [self, bucket, prefix](Outcome<S3::DeleteObjectsResult> result) {
-            if (!self)
-                return;
-            self->refreshIfShowing(bucket, prefix);
-            if (!result)
-                return self->showError(result.error());
-            if (!result->failed.isEmpty()) {
-                AwsError first = result->failed.first().second;
-                self->showError(first);
-                self->m_bannerText->setText(self->m_bannerText->text() + QStringLiteral("<br>") +
-                                            tr("%n object(s) could not be deleted.", nullptr,
-                                               int(result->failed.size())));
-            }
-        });
+    m_session->deleteEntries(bucket, keys, folderPrefixes, this, [this, bucket, prefix](Outcome<S3::DeleteObjectsResult> result) {
+        refreshIfShowing(bucket, prefix);
+        if (!result)
+            return showError(result.error());
+        if (!result->failed.isEmpty()) {
+            showError(result->failed.first().second);
+            m_bannerText->setText(m_bannerText->text() + QStringLiteral("<br>")
+                                  + tr("%n object(s) could not be deleted.", nullptr, int(result->failed.size())));
+        }
     });
 }
 
@@ -540,11 +479,7 @@ void BucketBrowser::downloadSelectedTo()
     const QString bucket = m_bucket;
     const QString prefix = m_prefix;
     connect(dialog, &QFileDialog::fileSelected, this, [this, chosen, bucket, prefix](const QString &folder) {
-        expandSelection(chosen, [this, bucket, prefix, folder](Outcome<QStringList> keys) {
-            if (!keys)
-                return showError(keys.error());
-            emit downloadRequested(bucket, keys.value(), prefix, folder);
-        });
+        emit downloadRequested(bucket, chosen.keys, chosen.folders, prefix, folder);
     });
     dialog->open();
 }
@@ -566,14 +501,12 @@ void BucketBrowser::presignSelected(qint64 expiresSeconds)
     if (chosen.keys.size() != 1)
         return;
     const QString key = chosen.keys.first();
-    const auto url = m_session->s3().presign("GET", m_bucket, key, int(expiresSeconds));
-    if (!url)
-        return showError(url.error());
+    const auto presigned = m_session->presign("GET", m_bucket, key, expiresSeconds);
+    if (!presigned)
+        return showError(presigned.error());
     // "Copy presigned URL" copies at once, as the menu says; the dialog then shows until when it really works.
-    QApplication::clipboard()->setText(url->toString(QUrl::FullyEncoded));
-    const auto validity = presignValidity(QDateTime::currentDateTimeUtc(), expiresSeconds, m_session->credentials().active());
-    auto *dialog = new PresignDialog(QStringLiteral("s3://%1/%2").arg(m_bucket, key), url.value(), expiresSeconds,
-                                     validity, this);
+    QApplication::clipboard()->setText(presigned->url.toString(QUrl::FullyEncoded));
+    auto *dialog = new PresignDialog(QStringLiteral("s3://%1/%2").arg(m_bucket, key), presigned.value(), expiresSeconds, this);
     dialog->open();
 }
 
@@ -597,13 +530,10 @@ void BucketBrowser::showPropertiesOfSelected()
         return;
     const QString bucket = m_bucket;
     const QString key = chosen.keys.first();
-    QPointer<BucketBrowser> self(this);
-    m_session->s3().headObject(bucket, key, [self, bucket, key](Outcome<S3::ObjectMetadata> metadata) {
-        if (!self)
-            return;
+    m_session->s3()->headObject(bucket, key, this, [this, bucket, key](Outcome<S3::ObjectMetadata> metadata) {
         if (!metadata)
-            return self->showError(metadata.error());
-        (new ObjectPropertiesDialog(bucket, key, metadata.value(), self))->open();
+            return showError(metadata.error());
+        (new ObjectPropertiesDialog(bucket, key, metadata.value(), this))->open();
     });
 }
 
@@ -696,13 +626,7 @@ QMimeData *BucketBrowser::startDragOut()
     for (const QString &folder : chosen.folders)
         if (const auto path = Transfers::localPathForKey(staging, folder.chopped(1), m_prefix))
             QDir().mkpath(path.value());
-    const QString bucket = m_bucket;
-    const QString prefix = m_prefix;
-    expandSelection(chosen, [this, bucket, prefix, staging](Outcome<QStringList> keys) {
-        if (!keys)
-            return showError(keys.error());
-        emit downloadRequested(bucket, keys.value(), prefix, staging);
-    });
+    emit downloadRequested(m_bucket, chosen.keys, chosen.folders, m_prefix, staging);
     auto *mime = new QMimeData;
     mime->setUrls(urls);
     mime->setText(uris.join(QLatin1Char('\n')));

@@ -23,9 +23,12 @@ template <class T>
 class Outcome;
 }
 
+namespace RoleDrop::Sessions {
+class Session;
+}
+
 namespace RoleDrop::Ui {
 
-class AppSession;
 class BreadcrumbBar;
 class BucketListModel;
 class ObjectFilterProxy;
@@ -49,7 +52,7 @@ class BucketBrowser final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BucketBrowser)
 public:
-    explicit BucketBrowser(AppSession *session, QWidget *parent = nullptr);
+    explicit BucketBrowser(Sessions::Session *session, QWidget *parent = nullptr);
     ~BucketBrowser() override;
 
     void showBuckets();
@@ -85,8 +88,9 @@ public:
 signals:
     void locationChanged(const QString &bucket, const QString &prefix);
     void uploadRequested(const QStringList &localPaths, const QString &bucket, const QString &prefix);
-    void downloadRequested(const QString &bucket, const QStringList &keys, const QString &stripPrefix,
-                           const QString &localFolder);
+    // Objects and whole folders (prefixes) to download into `localFolder`, with `stripPrefix` cut from their keys.
+    void downloadRequested(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
+                           const QString &stripPrefix, const QString &localFolder);
     void errorOccurred(const RoleDrop::AwsError &error);
     // The user clicked the banner's "Switch Role…" after an access error.
     void switchRoleRequested();
@@ -111,12 +115,10 @@ private:
     void hideBanner();
     void updateStatus();
     Selection selection() const;
-    // Every key under the folders, plus the plain keys (paging through ListObjectsV2 without delimiter).
-    void expandSelection(const Selection &selection, std::function<void(Outcome<QStringList>)> done);
     void askPresignCustom();
     bool currentGeneration(quint64 generation) const { return generation == m_generation; }
 
-    AppSession *m_session;
+    Sessions::Session *m_session;
     BreadcrumbBar *m_crumbs = nullptr;
     QLineEdit *m_filter = nullptr;
     QFrame *m_banner = nullptr;

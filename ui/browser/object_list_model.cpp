@@ -1,7 +1,8 @@
 #include "ui/browser/object_list_model.h"
 
 #include "core/http/aws_call.h"
-#include "core/s3/s3_client.h"
+#include "core/s3/object_listing.h"
+#include "core/session/session.h"
 #include "ui/human_units.h"
 
 #include <QApplication>
@@ -28,7 +29,10 @@ QIcon fileIcon()
 
 } // namespace
 
-ObjectListModel::ObjectListModel(S3::S3Client *s3, QObject *parent) : QAbstractTableModel(parent), m_s3(s3) {}
+ObjectListModel::ObjectListModel(Sessions::Session *session, QObject *parent)
+    : QAbstractTableModel(parent), m_session(session)
+{
+}
 
 ObjectListModel::~ObjectListModel()
 {
@@ -41,7 +45,13 @@ void ObjectListModel::open(const QString &bucket, const QString &prefix)
     clear();
     m_bucket = bucket;
     m_prefix = prefix;
-    requestPage(QString());
+    if (m_session && m_session->s3()) {
+        S3::ListObjectsRequest request;
+        request.bucket = bucket;
+        request.prefix = prefix;
+        m_pager = std::make_unique<S3::ObjectPager>(m_session->s3(), request);
+        requestPage();
+    }
 }
 
 void ObjectListModel::clear()
@@ -55,35 +65,32 @@ void ObjectListModel::clear()
     m_entries.squeeze();
     m_bucket.clear();
     m_prefix.clear();
-    m_nextToken.clear();
+    m_pager.reset();
+    m_hasMore = false;
     m_pagesLoaded = 0;
     endResetModel();
     setLoading(false);
 }
 
-void ObjectListModel::requestPage(const QString &continuationToken)
+void ObjectListModel::requestPage()
 {
-    if (!m_s3 || m_bucket.isEmpty())
+    if (!m_pager || !m_pager->hasMore())
         return;
     setLoading(true);
-    S3::ListObjectsRequest request;
-    request.bucket = m_bucket;
-    request.prefix = m_prefix;
-    request.continuationToken = continuationToken;
     const quint64 generation = m_generation;
-    QPointer<ObjectListModel> self(this);
-    m_call = m_s3->listObjects(request, [self, generation](Outcome<S3::ListObjectsPage> page) {
-        // The user may have navigated elsewhere (or closed the window) while this page travelled.
-        if (!self || generation != self->m_generation)
+    m_call = m_pager->fetchNext(this, [this, generation](Outcome<S3::ListObjectsPage> page) {
+        // The user may have navigated elsewhere while this page travelled.
+        if (generation != m_generation)
             return;
-        self->m_call = nullptr;
-        self->setLoading(false);
+        m_call = nullptr;
+        setLoading(false);
         if (!page) {
+            m_hasMore = false;
             if (page.error().kind != AwsErrorKind::Cancelled)
-                emit self->loadFailed(page.error());
+                emit loadFailed(page.error());
             return;
         }
-        self->appendPage(page.value());
+        appendPage(page.value());
     });
 }
 
@@ -112,7 +119,7 @@ void ObjectListModel::appendPage(const S3::ListObjectsPage &page)
         entry.storageClass = object.storageClass.isEmpty() ? QStringLiteral("STANDARD") : object.storageClass;
         rows.append(std::move(entry));
     }
-    m_nextToken = page.isTruncated ? page.nextContinuationToken : QString();
+    m_hasMore = page.isTruncated;
     ++m_pagesLoaded;
     if (!rows.isEmpty()) {
         const int first = int(m_entries.size());
@@ -207,7 +214,7 @@ bool ObjectListModel::canFetchMore(const QModelIndex &parent) const
 void ObjectListModel::fetchMore(const QModelIndex &parent)
 {
     if (canFetchMore(parent))
-        requestPage(m_nextToken);
+        requestPage();
 }
 
 Qt::DropActions ObjectListModel::supportedDropActions() const

@@ -8,11 +8,16 @@
 #include <QPointer>
 #include <QVector>
 
+#include <memory>
+
 namespace RoleDrop::Http {
 class AwsCall;
 }
 namespace RoleDrop::S3 {
-class S3Client;
+class ObjectPager;
+}
+namespace RoleDrop::Sessions {
+class Session;
 }
 
 namespace RoleDrop::Ui {
@@ -44,8 +49,8 @@ public:
         bool isFolder = false;
     };
 
-    // `s3` may be null (tests feed pages with appendPage()).
-    explicit ObjectListModel(S3::S3Client *s3, QObject *parent = nullptr);
+    // Lists as the session's identity of the moment. `session` may be null (tests feed pages with appendPage()).
+    explicit ObjectListModel(Sessions::Session *session, QObject *parent = nullptr);
     ~ObjectListModel() override;
 
     // Clears and starts loading the first page of `bucket`/`prefix` ("" = the bucket's root).
@@ -55,7 +60,7 @@ public:
     const QString &bucket() const { return m_bucket; }
     const QString &prefix() const { return m_prefix; }
     bool isLoading() const { return m_loading; }
-    bool hasMore() const { return !m_nextToken.isEmpty(); }
+    bool hasMore() const { return m_hasMore; }
     int pagesLoaded() const { return m_pagesLoaded; }
     const Entry &entry(int row) const { return m_entries.at(row); }
 
@@ -78,14 +83,15 @@ signals:
     void loadFailed(const RoleDrop::AwsError &error);
 
 private:
-    void requestPage(const QString &continuationToken);
+    void requestPage();
     void setLoading(bool loading);
 
-    S3::S3Client *m_s3;
+    Sessions::Session *m_session;
     QString m_bucket;
     QString m_prefix;
     QVector<Entry> m_entries;
-    QString m_nextToken;
+    std::unique_ptr<S3::ObjectPager> m_pager;  // the listing being shown, page by page
+    bool m_hasMore = false;
     QPointer<Http::AwsCall> m_call;
     quint64 m_generation = 0;
     int m_pagesLoaded = 0;

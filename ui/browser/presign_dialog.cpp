@@ -14,21 +14,11 @@
 
 namespace RoleDrop::Ui {
 
-PresignValidity presignValidity(const QDateTime &now, qint64 expiresSeconds, const Auth::Identity &signer)
-{
-    PresignValidity validity;
-    validity.end = now.addSecs(expiresSeconds);
-    if (signer.isTemporary() && signer.expiration < validity.end) {
-        validity.end = signer.expiration;
-        validity.cutBySession = true;
-    }
-    return validity;
-}
-
-PresignDialog::PresignDialog(const QString &s3Uri, const QUrl &url, qint64 expiresSeconds,
-                             const PresignValidity &validity, QWidget *parent)
+PresignDialog::PresignDialog(const QString &s3Uri, const Sessions::PresignedUrl &presigned, qint64 expiresSeconds,
+                             QWidget *parent)
     : QDialog(parent)
 {
+    const QUrl url = presigned.url;
     setWindowTitle(tr("Presigned URL"));
     setAttribute(Qt::WA_DeleteOnClose);
     auto *layout = new QVBoxLayout(this);
@@ -41,8 +31,8 @@ PresignDialog::PresignDialog(const QString &s3Uri, const QUrl &url, qint64 expir
     form->addRow(tr("&URL:"), urlEdit);
     layout->addLayout(form);
 
-    const QString end = humanTime(validity.end);
-    if (validity.cutBySession)
+    const QString end = humanTime(presigned.end);
+    if (presigned.cutBySession)
         m_validityText = tr("Asked for %1, but this URL stops working when the role session ends at %2: "
                             "it was signed with the role's temporary credentials.")
                              .arg(humanDuration(expiresSeconds), end);
@@ -52,7 +42,7 @@ PresignDialog::PresignDialog(const QString &s3Uri, const QUrl &url, qint64 expir
     auto *validityLabel = new QLabel(m_validityText, this);
     validityLabel->setWordWrap(true);
     validityLabel->setObjectName(QStringLiteral("presignValidity"));
-    if (validity.cutBySession)
+    if (presigned.cutBySession)
         validityLabel->setStyleSheet(QStringLiteral("color: palette(highlighted-text); background: #a15c00; padding: 6px; border-radius: 3px;"));
     layout->addWidget(validityLabel);
 

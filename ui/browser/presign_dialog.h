@@ -1,21 +1,10 @@
 #pragma once
 
-#include "core/auth/identity.h"
+#include "core/session/presigned_url.h"
 
-#include <QDateTime>
 #include <QDialog>
-#include <QUrl>
 
 namespace RoleDrop::Ui {
-
-// When a presigned URL really stops working: at the expiry asked for, or earlier when it was signed
-// with temporary credentials (a role session) that expire first.
-struct PresignValidity
-{
-    QDateTime end;
-    bool cutBySession = false;  // the role session ends before the asked expiry
-};
-PresignValidity presignValidity(const QDateTime &now, qint64 expiresSeconds, const Auth::Identity &signer);
 
 // Shows a presigned URL with a Copy button and the time it really stops working.
 class PresignDialog final : public QDialog
@@ -23,7 +12,7 @@ class PresignDialog final : public QDialog
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PresignDialog)
 public:
-    PresignDialog(const QString &s3Uri, const QUrl &url, qint64 expiresSeconds, const PresignValidity &validity,
+    PresignDialog(const QString &s3Uri, const Sessions::PresignedUrl &presigned, qint64 expiresSeconds,
                   QWidget *parent = nullptr);
 
     QString validityText() const { return m_validityText; }

@@ -1,6 +1,6 @@
 #include "ui/identity/identity_bar.h"
 
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/identity/role_colors.h"
 
 #include <QHBoxLayout>
@@ -28,7 +28,7 @@ QString formatLeft(qint64 seconds)
 
 } // namespace
 
-IdentityBar::IdentityBar(AppSession *session, QWidget *parent)
+IdentityBar::IdentityBar(Sessions::Session *session, QWidget *parent)
     : QWidget(parent),
       m_session(session),
       m_nameButton(new QToolButton(this)),
@@ -78,11 +78,11 @@ IdentityBar::IdentityBar(AppSession *session, QWidget *parent)
     connect(m_switchButton, &QPushButton::clicked, this, &IdentityBar::switchRoleRequested);
     connect(m_backButton, &QPushButton::clicked, this, [this] { m_session->backToBase(); });
     connect(m_nameButton, &QToolButton::clicked, this, &IdentityBar::showCallerIdentity);
-    connect(m_session, &AppSession::identityChanged, this, &IdentityBar::setIdentity);
+    connect(m_session, &Sessions::Session::identityChanged, this, &IdentityBar::setIdentity);
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &IdentityBar::updateCountdown);
 
-    setIdentity(m_session->credentials().active());
+    setIdentity(m_session->identity());
 }
 
 IdentityBar::~IdentityBar()
@@ -123,7 +123,7 @@ void IdentityBar::setIdentity(const Auth::Identity &identity)
     m_noticeLabel->setVisible(!identity.notice.isEmpty());
 
     m_switchButton->setEnabled(!none);
-    const QString baseName = m_session->credentials().base().displayName;
+    const QString baseName = m_session->baseIdentity().displayName;
     m_backButton->setText(tr("&Back to %1").arg(baseName.isEmpty() ? tr("base identity") : baseName));
     m_backButton->setToolTip(tr("Drop the role session and use the profile's own keys again"));
     m_backButton->setVisible(inRole);
@@ -206,20 +206,24 @@ void IdentityBar::showCallerIdentity()
     if (m_identity.kind == Auth::Identity::Kind::None || m_whoAmICall)
         return;
     m_nameButton->setCursor(Qt::BusyCursor);
-    QPointer<IdentityBar> self(this);
-    m_whoAmICall = m_session->credentials().whoAmI([self](Outcome<Sts::CallerIdentity> result) {
-        if (!self)
-            return;
-        self->m_nameButton->setCursor(Qt::PointingHandCursor);
+    m_whoAmICall = m_session->whoAmI(this, [this](Outcome<Sessions::WhoAmI> result) {
+        m_nameButton->setCursor(Qt::PointingHandCursor);
         if (result) {
-            self->m_callerText = tr("Account: %1\nARN: %2\nUser ID: %3").arg(result->account, result->arn, result->userId);
+            m_callerText = tr("Account: %1\nARN: %2").arg(result->account.isEmpty() ? tr("(not known)") : result->account,
+                                                         result->arn.isEmpty() ? tr("(not known)") : result->arn);
+            if (!result->userId.isEmpty())
+                m_callerText += tr("\nUser ID: %1").arg(result->userId);
+            if (!result->accessKeyId.isEmpty())
+                m_callerText += tr("\nAccess key: %1").arg(result->accessKeyId);
+            if (!result->fromServer)
+                m_callerText += QLatin1Char('\n') + tr("(The server does not answer GetCallerIdentity: this is what RoleDrop knows.)");
         } else {
             if (result.error().kind == AwsErrorKind::Cancelled)
                 return;
-            self->m_callerText = result.error().userMessage();
+            m_callerText = result.error().userMessage();
         }
-        const QPoint at = self->m_nameButton->mapToGlobal(QPoint(0, self->m_nameButton->height()));
-        QToolTip::showText(at, self->m_callerText, self->m_nameButton);
+        const QPoint at = m_nameButton->mapToGlobal(QPoint(0, m_nameButton->height()));
+        QToolTip::showText(at, m_callerText, m_nameButton);
     });
 }
 

@@ -17,9 +17,11 @@ namespace RoleDrop::Http {
 class AwsCall;
 }
 
-namespace RoleDrop::Ui {
+namespace RoleDrop::Sessions {
+class Session;
+}
 
-class AppSession;
+namespace RoleDrop::Ui {
 
 // The band at the top of the window: who requests are made as (on the role's colour), its account,
 // the time left before its credentials expire, and the way into and out of a role.
@@ -33,7 +35,7 @@ public:
     static constexpr int kWarningSeconds = 5 * 60;
     static constexpr int kCriticalSeconds = 60;
 
-    explicit IdentityBar(AppSession *session, QWidget *parent = nullptr);
+    explicit IdentityBar(Sessions::Session *session, QWidget *parent = nullptr);
     ~IdentityBar() override;
 
     // Shows `identity`. The session's identityChanged() calls it; tests call it with a made-up one.
@@ -57,7 +59,7 @@ private:
     void applyBand();
     void showCallerIdentity();
 
-    AppSession *m_session;
+    Sessions::Session *m_session;
     RoleDrop::Auth::Identity m_identity;
     QToolButton *m_nameButton;
     QLabel *m_accountLabel;

@@ -1,6 +1,6 @@
 #include "ui/identity/mfa_prompt.h"
 
-#include "ui/app_session.h"
+#include "core/session/session.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -61,10 +61,10 @@ QString MfaPrompt::code() const
     return m_code->text();
 }
 
-void installMfaPrompt(AppSession *session, QWidget *parent)
+void installMfaPrompt(Sessions::Session *session, QWidget *parent)
 {
     auto open = std::make_shared<QPointer<MfaPrompt>>();
-    QObject::connect(&session->credentials(), &Auth::CredentialProvider::mfaCodeNeeded, parent,
+    QObject::connect(session, &Sessions::Session::mfaCodeNeeded, parent,
                      [session, parent, open](const QString &serial, const QString &roleArn) {
         if (*open)
             return;
@@ -73,9 +73,9 @@ void installMfaPrompt(AppSession *session, QWidget *parent)
         *open = prompt;
         QObject::connect(prompt, &QDialog::finished, session, [session, prompt](int result) {
             if (result == QDialog::Accepted)
-                session->credentials().provideMfaCode(prompt->code());
+                session->provideMfaCode(prompt->code());
             else
-                session->credentials().declineMfaCode();
+                session->declineMfaCode();
         });
         prompt->open();
     });

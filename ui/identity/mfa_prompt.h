@@ -6,9 +6,11 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 
-namespace RoleDrop::Ui {
+namespace RoleDrop::Sessions {
+class Session;
+}
 
-class AppSession;
+namespace RoleDrop::Ui {
 
 // Asks for a 6-digit MFA code when a role session that needed MFA is renewed in the background.
 // The code goes straight to the credential provider and is never stored.
@@ -28,6 +30,6 @@ private:
 
 // Shows an MfaPrompt whenever the session's credential provider asks for a code, and hands the answer
 // (or the refusal) back to it. One prompt at a time.
-void installMfaPrompt(AppSession *session, QWidget *parent);
+void installMfaPrompt(Sessions::Session *session, QWidget *parent);
 
 } // namespace RoleDrop::Ui

@@ -2,7 +2,7 @@
 
 #include "core/http/aws_call.h"
 #include "core/sts/role_arn.h"
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/identity/role_colors.h"
 
 #include <QButtonGroup>
@@ -81,10 +81,10 @@ Auth::RoleHistoryEntry entryFromVariant(const QVariant &v)
 
 } // namespace
 
-SwitchRoleDialog::SwitchRoleDialog(AppSession *session, QWidget *parent)
+SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     : QDialog(parent),
       m_session(session),
-      m_chaining(session->credentials().hasRole())
+      m_chaining(session->inRole())
 {
     setWindowTitle(tr("Switch Role"));
     setObjectName(QStringLiteral("switchRoleDialog"));
@@ -98,7 +98,7 @@ SwitchRoleDialog::SwitchRoleDialog(AppSession *session, QWidget *parent)
     m_banner->setVisible(false);
 
     auto *intro = new QLabel(tr("Act as an IAM role from <b>%1</b>. The role's trust policy must allow it.")
-                                 .arg(session->credentials().active().displayName.toHtmlEscaped()), this);
+                                 .arg(session->identity().displayName.toHtmlEscaped()), this);
     intro->setWordWrap(true);
 
     // Saved and recent roles: the quick way back to a role used before.
@@ -308,7 +308,7 @@ void SwitchRoleDialog::buildSavedRoles(QHBoxLayout *row)
 
 void SwitchRoleDialog::reloadSavedRoles()
 {
-    const QList<Auth::RoleHistoryEntry> found = m_session->roleHistory().search(m_savedSearch->text().trimmed());
+    const QList<Auth::RoleHistoryEntry> found = m_session->searchSavedRoles(m_savedSearch->text().trimmed());
     m_savedCombo->clear();
     m_savedCombo->addItem(found.isEmpty() ? tr("No saved roles") : tr("Choose a saved role…"));
     for (const Auth::RoleHistoryEntry &entry : found) {
@@ -327,7 +327,7 @@ void SwitchRoleDialog::reloadRecentRoles()
         delete item->widget();
         delete item;
     }
-    const QList<Auth::RoleHistoryEntry> recent = m_session->roleHistory().recent(m_session->activeProfile());
+    const QList<Auth::RoleHistoryEntry> recent = m_session->recentRoles(m_session->activeProfile());
     m_recentRow->setVisible(!recent.isEmpty());
     if (recent.isEmpty())
         return;
@@ -570,36 +570,33 @@ void SwitchRoleDialog::startSwitch()
         return;
     showError(QString());
     setBusy(true);
-    QPointer<SwitchRoleDialog> self(this);
     const bool mfaAvailable = !m_mfaSerial.isEmpty();
-    Http::AwsCall *call = m_session->switchRole(request(), effectiveDisplayName(), chosenColor(),
-                                          [self, mfaAvailable](Outcome<Auth::Identity> identity) {
-        if (!self)
-            return;
-        self->m_call = nullptr;
-        self->setBusy(false);
+    // Switching from a role chains from it, as the dialog says (m_chaining).
+    m_call = m_session->switchRole(request(), effectiveDisplayName(), chosenColor(),
+                                   m_chaining ? Auth::SwitchFrom::CurrentIdentity : Auth::SwitchFrom::BaseIdentity, this,
+                                   [this, mfaAvailable](Outcome<Auth::Identity> identity) {
+        m_call = nullptr;
+        setBusy(false);
         if (identity) {
-            self->accept();
+            accept();
             return;
         }
         if (identity.error().kind == AwsErrorKind::Cancelled)
             return;
-        self->showError(identity.error().userMessage());
+        showError(identity.error().userMessage());
         // A trust policy that wants MFA often just says AccessDenied: point at the code field either way.
         const AwsErrorKind kind = identity.error().kind;
         if (mfaAvailable && (kind == AwsErrorKind::MfaRequiredOrInvalid || kind == AwsErrorKind::AccessDenied)) {
-            self->setAdvancedVisible(true);
-            self->m_mfaCode->clear();
-            self->m_mfaCode->setFocus();
+            setAdvancedVisible(true);
+            m_mfaCode->clear();
+            m_mfaCode->setFocus();
         }
     });
-    if (self && m_busy)
-        m_call = call;
 }
 
 void SwitchRoleDialog::saveCurrentRole()
 {
-    const auto saved = m_session->roleHistory().save(currentEntry());
+    const auto saved = m_session->saveRole(currentEntry());
     if (!saved) {
         showError(saved.error().userMessage());
         return;

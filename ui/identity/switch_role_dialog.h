@@ -22,9 +22,11 @@ namespace RoleDrop::Http {
 class AwsCall;
 }
 
-namespace RoleDrop::Ui {
+namespace RoleDrop::Sessions {
+class Session;
+}
 
-class AppSession;
+namespace RoleDrop::Ui {
 
 // The console's Switch Role form: account + role (or a full ARN), a display name and a colour, plus an
 // Advanced part for the rest of AssumeRole. Everything is checked as the user types, with the message
@@ -35,7 +37,7 @@ class SwitchRoleDialog final : public QDialog
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SwitchRoleDialog)
 public:
-    explicit SwitchRoleDialog(AppSession *session, QWidget *parent = nullptr);
+    explicit SwitchRoleDialog(Sessions::Session *session, QWidget *parent = nullptr);
     ~SwitchRoleDialog() override;
 
     void prefill(const RoleDrop::Auth::RoleHistoryEntry &entry);
@@ -66,7 +68,7 @@ private:
     QString defaultDisplayName() const;
     std::optional<int> typedDuration() const;
 
-    AppSession *m_session;
+    Sessions::Session *m_session;
     QString m_mfaSerial;
     bool m_chaining;
     bool m_valid = false;

@@ -1,7 +1,7 @@
 #include "ui/profiles/import_aws_profiles_dialog.h"
 
 #include "core/auth/profile_store.h"
-#include "ui/app_session.h"
+#include "core/session/session.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -17,7 +17,7 @@ namespace {
 constexpr int kNameRole = Qt::UserRole + 1;
 }
 
-ImportAwsProfilesDialog::ImportAwsProfilesDialog(AppSession *session, QWidget *parent)
+ImportAwsProfilesDialog::ImportAwsProfilesDialog(Sessions::Session *session, QWidget *parent)
     : QDialog(parent),
       m_session(session),
       m_summary(new QLabel(this)),
@@ -53,14 +53,14 @@ ImportAwsProfilesDialog::ImportAwsProfilesDialog(AppSession *session, QWidget *p
     connect(m_import, &QPushButton::clicked, this, &ImportAwsProfilesDialog::importChecked);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
-    m_session->reloadAwsConfig();
+    m_session->profiles().reloadAwsConfig();
     populate();
     resize(520, 420);
 }
 
 void ImportAwsProfilesDialog::populate()
 {
-    const Auth::AwsSharedConfig &config = m_session->awsConfig();
+    const Auth::AwsSharedConfig &config = m_session->profiles().awsConfig();
     m_summary->setText(tr("Profiles with access keys in <tt>%1</tt> and <tt>%2</tt>. RoleDrop copies them: the "
                           "secret goes to the system keychain, and the ~/.aws files are left as they are.")
                            .arg(config.configPath().toHtmlEscaped(), config.credentialsPath().toHtmlEscaped()));
@@ -140,56 +140,17 @@ void ImportAwsProfilesDialog::importChecked()
     m_failures.clear();
     m_error->setVisible(false);
     updateButtons();
-    importNext(chosen);
-}
-
-void ImportAwsProfilesDialog::importNext(QStringList remaining)
-{
-    if (remaining.isEmpty()) {
+    m_session->profiles().importFromAws(chosen, this, [this](Outcome<Sessions::ProfileManager::ImportResult> result) {
         m_busy = false;
         updateButtons();
+        m_imported = result->imported;
+        m_failures = result->failures;
         if (m_failures.isEmpty()) {
             accept();
             return;
         }
         m_error->setText(m_failures.join(QLatin1Char('\n')));
         m_error->setVisible(true);
-        return;
-    }
-    const QString name = remaining.takeFirst();
-    const auto source = m_session->awsConfig().profile(name);
-    if (!source) {
-        importNext(remaining);
-        return;
-    }
-    Auth::Profile profile;
-    profile.name = name;
-    profile.accessKeyId = source->accessKeyId;
-    if (!source->region.isEmpty())
-        profile.region = source->region;
-    profile.endpointUrl = source->endpointUrl;
-    // S3-compatible servers set in ~/.aws nearly always need path-style requests.
-    profile.pathStyle = !source->endpointUrl.isEmpty();
-    profile.mfaSerial = source->mfaSerial;
-    const auto validated = Auth::ProfileStore::validate(profile);
-    if (!validated) {
-        m_failures << tr("%1: %2").arg(name, validated.error().userMessage());
-        importNext(remaining);
-        return;
-    }
-    QPointer<ImportAwsProfilesDialog> self(this);
-    const Auth::Profile p = validated.value();
-    m_session->keychain().writeSecret(name, source->secretAccessKey, [self, p, remaining](Outcome<bool> written) {
-        if (!self)
-            return;
-        if (!written) {
-            self->m_failures << written.error().userMessage();
-        } else if (const auto stored = self->m_session->profiles().save(p); !stored) {
-            self->m_failures << tr("%1: %2").arg(p.name, stored.error().userMessage());
-        } else {
-            self->m_imported << p.name;
-        }
-        self->importNext(remaining);
     });
 }
 

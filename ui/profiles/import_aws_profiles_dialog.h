@@ -8,9 +8,11 @@ class QLabel;
 class QListWidget;
 class QPushButton;
 
-namespace RoleDrop::Ui {
+namespace RoleDrop::Sessions {
+class Session;
+}
 
-class AppSession;
+namespace RoleDrop::Ui {
 
 // Copies profiles with static keys from the AWS CLI's ~/.aws files into RoleDrop: the key id and the
 // rest into the ProfileStore, the secret into the keychain. The ~/.aws files are only read. Profiles
@@ -20,7 +22,7 @@ class ImportAwsProfilesDialog final : public QDialog
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ImportAwsProfilesDialog)
 public:
-    explicit ImportAwsProfilesDialog(AppSession *session, QWidget *parent = nullptr);
+    explicit ImportAwsProfilesDialog(Sessions::Session *session, QWidget *parent = nullptr);
 
     QStringList importable() const;
     void setChecked(const QString &profileName, bool checked);
@@ -30,9 +32,8 @@ private:
     void populate();
     void updateButtons();
     void importChecked();
-    void importNext(QStringList remaining);
 
-    AppSession *m_session;
+    Sessions::Session *m_session;
     QLabel *m_summary;
     QListWidget *m_list;
     QLabel *m_warnings;

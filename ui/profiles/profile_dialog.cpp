@@ -1,7 +1,7 @@
 #include "ui/profiles/profile_dialog.h"
 
 #include "core/auth/profile_store.h"
-#include "ui/app_session.h"
+#include "core/session/session.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -17,7 +17,7 @@
 
 namespace RoleDrop::Ui {
 
-ProfileDialog::ProfileDialog(AppSession *session, QWidget *parent)
+ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
     : QDialog(parent),
       m_session(session),
       m_name(new QLineEdit(this)),
@@ -40,7 +40,7 @@ ProfileDialog::ProfileDialog(AppSession *session, QWidget *parent)
     m_secret->setEchoMode(QLineEdit::Password);
     m_secret->setInputMethodHints(Qt::ImhSensitiveData | Qt::ImhNoPredictiveText | Qt::ImhNoAutoUppercase);
     m_secret->setToolTip(tr("Stored only in the system keychain (%1), never in RoleDrop's settings")
-                             .arg(session->keychain().service()));
+                             .arg(session->profiles().keychainService()));
     QAction *reveal = m_secret->addAction(QIcon::fromTheme(QStringLiteral("view-visible"),
                                                            style()->standardIcon(QStyle::SP_FileDialogContentsView)),
                                           QLineEdit::TrailingPosition);
@@ -146,7 +146,7 @@ Auth::Profile ProfileDialog::profile() const
 
 QString ProfileDialog::problem() const
 {
-    const auto validated = Auth::ProfileStore::validate(profile());
+    const auto validated = Sessions::ProfileManager::validate(profile());
     if (!validated)
         return validated.error().userMessage();
     if (m_mode != Mode::Edit && m_session->profiles().contains(validated->name))
@@ -185,45 +185,27 @@ void ProfileDialog::save()
 {
     if (m_busy || !problem().isEmpty())
         return;
-    const auto validated = Auth::ProfileStore::validate(profile());
+    const auto validated = Sessions::ProfileManager::validate(profile());
     if (!validated)
         return fail(validated.error().userMessage());
     m_busy = true;
     m_ok->setEnabled(false);
-    const Auth::Profile p = validated.value();
-    const QString secret = m_secret->text();
-    QPointer<ProfileDialog> self(this);
-    Auth::KeychainStore &keychain = m_session->keychain();
-    auto written = [self, p](Outcome<bool> result) {
-        if (!self)
-            return;
-        if (!result)
-            return self->fail(result.error().userMessage());
-        self->finishSave(p);
+    const auto saved = [this](Outcome<Auth::Profile> stored) {
+        if (!stored)
+            return fail(stored.error().userMessage());
+        m_busy = false;
+        m_savedName = stored->name;
+        accept();
     };
-    if (!secret.isEmpty()) {
-        keychain.writeSecret(p.name, secret, written);
-    } else if (m_mode == Mode::Duplicate) {
-        keychain.readSecret(m_sourceName, [self, p, written, &keychain](Outcome<QString> original) {
-            if (!self)
-                return;
-            if (!original)
-                return self->fail(original.error().userMessage());
-            keychain.writeSecret(p.name, original.value(), written);
-        });
-    } else {
-        finishSave(p);
+    Sessions::ProfileManager &profiles = m_session->profiles();
+    switch (m_mode) {
+    case Mode::Add:
+        return profiles.add(validated.value(), m_secret->text(), this, saved);
+    case Mode::Edit:
+        return profiles.update(validated.value(), m_secret->text(), this, saved);
+    case Mode::Duplicate:
+        return profiles.duplicate(m_sourceName, validated.value(), m_secret->text(), this, saved);
     }
-}
-
-void ProfileDialog::finishSave(const Auth::Profile &p)
-{
-    const auto stored = m_session->profiles().save(p);
-    if (!stored)
-        return fail(stored.error().userMessage());
-    m_busy = false;
-    m_savedName = stored->name;
-    accept();
 }
 
 } // namespace RoleDrop::Ui

@@ -10,9 +10,11 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 
-namespace RoleDrop::Ui {
+namespace RoleDrop::Sessions {
+class Session;
+}
 
-class AppSession;
+namespace RoleDrop::Ui {
 
 // Adds, edits or duplicates one of RoleDrop's profiles. The secret key goes only to the keychain
 // (written before the profile is saved, so a profile never exists without its secret); the rest goes
@@ -24,7 +26,7 @@ class ProfileDialog final : public QDialog
 public:
     enum class Mode { Add, Edit, Duplicate };
 
-    explicit ProfileDialog(AppSession *session, QWidget *parent = nullptr);
+    explicit ProfileDialog(Sessions::Session *session, QWidget *parent = nullptr);
 
     // Edit: the name is fixed and an empty secret keeps the stored one.
     void editProfile(const RoleDrop::Auth::Profile &profile);
@@ -41,10 +43,9 @@ private:
     void fill(const RoleDrop::Auth::Profile &profile);
     void validate();
     void save();
-    void finishSave(const RoleDrop::Auth::Profile &profile);
     void fail(const QString &message);
 
-    AppSession *m_session;
+    Sessions::Session *m_session;
     Mode m_mode = Mode::Add;
     QString m_sourceName;
     QString m_savedName;

@@ -1,7 +1,7 @@
 #include "ui/profiles/profile_list.h"
 
 #include "core/sts/sts_requests.h"
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/profiles/import_aws_profiles_dialog.h"
 #include "ui/profiles/profile_dialog.h"
 #include "ui/identity/role_colors.h"
@@ -38,7 +38,7 @@ Auth::RoleHistoryEntry entryOf(const QTreeWidgetItem *item)
 
 } // namespace
 
-ProfileList::ProfileList(AppSession *session, QWidget *parent)
+ProfileList::ProfileList(Sessions::Session *session, QWidget *parent)
     : QWidget(parent),
       m_session(session),
       m_tree(new QTreeWidget(this)),
@@ -88,16 +88,16 @@ ProfileList::ProfileList(AppSession *session, QWidget *parent)
     connect(m_importButton, &QToolButton::clicked, this, &ProfileList::importProfiles);
     connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) { activate(item); });
     connect(m_tree, &QTreeWidget::customContextMenuRequested, this, &ProfileList::showContextMenu);
-    connect(m_session, &AppSession::identityChanged, this, &ProfileList::scheduleReload);
-    connect(m_session, &AppSession::profileOpened, this, [this](const QString &name) {
+    connect(m_session, &Sessions::Session::identityChanged, this, &ProfileList::scheduleReload);
+    connect(&m_session->profiles(), &Sessions::ProfileManager::profilesChanged, this, &ProfileList::scheduleReload);
+    connect(m_session, &Sessions::Session::rolesRemembered, this, &ProfileList::scheduleReload);
+    connect(m_session, &Sessions::Session::profileOpened, this, [this](const QString &name) {
         reload();
         emit profileOpened(name);
-        if (m_pendingRole && m_pendingRole->sourceProfile == name)
-            startPendingSwitch();
     });
-    connect(m_session, &AppSession::profileFailed, this, [this](const QString &, const AwsError &error) {
-        m_pendingRole.reset();
-        showError(error.userMessage());
+    connect(m_session, &Sessions::Session::profileFailed, this, [this](const QString &, const AwsError &error) {
+        if (error.kind != AwsErrorKind::Cancelled)
+            showError(error.userMessage());
     });
     reload();
 }
@@ -115,8 +115,7 @@ void ProfileList::showError(const QString &message)
 
 void ProfileList::scheduleReload()
 {
-    // The session records a switch in the role history just after announcing the new identity:
-    // reloading from the event loop sees the new entry (and several changes make one reload).
+    // Several changes in a row (a new identity, then its role recorded) make one reload, from the event loop.
     if (m_reloadPending)
         return;
     m_reloadPending = true;
@@ -134,7 +133,7 @@ void ProfileList::reload()
         selectedKey = current->data(0, NameRole).toString() + QLatin1Char('\n') + current->data(0, ArnRole).toString();
 
     m_tree->clear();
-    const Auth::Identity &active = m_session->credentials().active();
+    const Auth::Identity &active = m_session->identity();
     const bool hasIdentity = m_session->hasIdentity();
     const QIcon profileIcon = QIcon::fromTheme(QStringLiteral("user-identity"), style()->standardIcon(QStyle::SP_DirHomeIcon));
     for (const Auth::Profile &profile : m_session->profiles().list()) {
@@ -155,7 +154,7 @@ void ProfileList::reload()
             font.setBold(true);
             item->setFont(0, font);
         }
-        for (const Auth::RoleHistoryEntry &entry : m_session->roleHistory().recent(profile.name).mid(0, Auth::RoleHistory::kRecentPerSourceProfile)) {
+        for (const Auth::RoleHistoryEntry &entry : m_session->recentRoles(profile.name).mid(0, Auth::RoleHistory::kRecentPerSourceProfile)) {
             auto *role = new QTreeWidgetItem(item);
             role->setText(0, entry.displayName);
             role->setIcon(0, colorChip(entry.color));
@@ -193,9 +192,15 @@ void ProfileList::activate(QTreeWidgetItem *item)
     showError(QString());
     const int kind = item->data(0, KindRole).toInt();
     if (kind == ProfileItem)
-        m_session->openProfile(item->data(0, NameRole).toString());
+        openProfile(item->data(0, NameRole).toString());
     else if (kind == RoleItem)
         switchToRecentRole(entryOf(item));
+}
+
+void ProfileList::openProfile(const QString &name)
+{
+    // A failure shows through the session's profileFailed.
+    m_session->openProfile(name, this, [](const Outcome<Sessions::OpenedProfile> &) {});
 }
 
 void ProfileList::switchToRecentRole(const Auth::RoleHistoryEntry &entry)
@@ -203,35 +208,30 @@ void ProfileList::switchToRecentRole(const Auth::RoleHistoryEntry &entry)
     if (m_switching)
         return;
     showError(QString());
-    m_pendingRole = entry;
-    if (!m_session->hasIdentity() || m_session->activeProfile() != entry.sourceProfile)
-        m_session->openProfile(entry.sourceProfile);  // the switch follows in profileOpened
-    else
-        startPendingSwitch();
+    if (m_session->hasIdentity() && m_session->activeProfile() == entry.sourceProfile)
+        return switchFromBase(entry);
+    m_switching = true;
+    m_session->openProfile(entry.sourceProfile, this, [this, entry](const Outcome<Sessions::OpenedProfile> &opened) {
+        m_switching = false;
+        if (opened)
+            switchFromBase(entry);
+    });
 }
 
-void ProfileList::startPendingSwitch()
+void ProfileList::switchFromBase(const Auth::RoleHistoryEntry &entry)
 {
-    if (!m_pendingRole)
-        return;
-    const Auth::RoleHistoryEntry entry = *m_pendingRole;
-    m_pendingRole.reset();
     // A role from the list is assumed from the profile's own keys, as when it was first used, not chained.
-    if (m_session->credentials().hasRole())
-        m_session->backToBase();
     Sts::AssumeRoleRequest request;
     request.roleArn = entry.roleArn;
     request.roleSessionName = Sts::defaultSessionName(entry.sourceProfile);
     m_switching = true;
     setCursor(Qt::BusyCursor);
-    QPointer<ProfileList> self(this);
     const auto profile = m_session->profiles().profile(entry.sourceProfile);
     const bool hasMfa = profile && !profile->mfaSerial.isEmpty();
-    m_session->switchRole(request, entry.displayName, entry.color, [self, entry, hasMfa](Outcome<Auth::Identity> identity) {
-        if (!self)
-            return;
-        self->m_switching = false;
-        self->unsetCursor();
+    m_session->switchRole(request, entry.displayName, entry.color, Auth::SwitchFrom::BaseIdentity, this,
+                          [this, entry, hasMfa](Outcome<Auth::Identity> identity) {
+        m_switching = false;
+        unsetCursor();
         if (identity)
             return;
         const AwsError &error = identity.error();
@@ -240,9 +240,9 @@ void ProfileList::startPendingSwitch()
         // MFA, an ExternalId or a shorter duration: the dialog has the fields for them.
         if (error.kind == AwsErrorKind::MfaRequiredOrInvalid || error.kind == AwsErrorKind::Validation
             || error.kind == AwsErrorKind::InvalidParameter || (hasMfa && error.kind == AwsErrorKind::AccessDenied))
-            self->openSwitchDialog(entry, error.userMessage());
+            openSwitchDialog(entry, error.userMessage());
         else
-            self->showError(error.userMessage());
+            showError(error.userMessage());
     });
 }
 
@@ -262,7 +262,7 @@ void ProfileList::showContextMenu(const QPoint &pos)
     if (item && item->data(0, KindRole).toInt() == ProfileItem) {
         const QString name = item->data(0, NameRole).toString();
         menu.addAction(QIcon::fromTheme(QStringLiteral("system-log-out"), style()->standardIcon(QStyle::SP_DialogOpenButton)),
-                       tr("&Open"), this, [this, name] { m_session->openProfile(name); });
+                       tr("&Open"), this, [this, name] { openProfile(name); });
         menu.addSeparator();
         menu.addAction(QIcon::fromTheme(QStringLiteral("document-edit")), tr("&Edit…"), this, [this, name] { editProfile(name); });
         menu.addAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("&Duplicate…"), this, [this, name] { duplicateProfile(name); });
@@ -332,25 +332,17 @@ void ProfileList::removeProfile(const QString &name)
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Remove Profile"),
                                 tr("Remove profile “%1”?").arg(name), QMessageBox::Cancel, window());
     box->setObjectName(QStringLiteral("removeProfileConfirm"));
-    box->setInformativeText(tr("Its secret key is deleted from the system keychain and its recent roles are forgotten. "
-                               "Files in ~/.aws are not touched."));
+    box->setInformativeText(tr("Its secret key is deleted from the system keychain and its recent and saved roles are "
+                               "forgotten. Files in ~/.aws are not touched."));
     QPushButton *remove = box->addButton(tr("&Remove"), QMessageBox::DestructiveRole);
     box->setDefaultButton(QMessageBox::Cancel);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    QPointer<ProfileList> self(this);
-    connect(box, &QMessageBox::finished, this, [self, box, remove, name] {
-        if (!self || box->clickedButton() != remove)
+    connect(box, &QMessageBox::finished, this, [this, box, remove, name] {
+        if (box->clickedButton() != remove)
             return;
-        self->m_session->keychain().removeSecret(name, [self, name](Outcome<bool> removed) {
-            if (!self)
-                return;
-            if (!removed) {
-                self->showError(removed.error().userMessage());
-                return;
-            }
-            self->m_session->profiles().remove(name);
-            self->m_session->roleHistory().removeSourceProfile(name);
-            self->reload();
+        m_session->profiles().remove(name, this, [this](Outcome<Done> removed) {
+            if (!removed)
+                showError(removed.error().userMessage());
         });
     });
     box->open();

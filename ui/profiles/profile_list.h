@@ -12,9 +12,11 @@ class QToolButton;
 class QTreeWidget;
 class QTreeWidgetItem;
 
-namespace RoleDrop::Ui {
+namespace RoleDrop::Sessions {
+class Session;
+}
 
-class AppSession;
+namespace RoleDrop::Ui {
 
 // The left pane: RoleDrop's profiles and, under each, the roles recently assumed from it (newest
 // first, with their colour). Double-click opens a profile, or switches straight to a role.
@@ -23,7 +25,7 @@ class ProfileList final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProfileList)
 public:
-    explicit ProfileList(AppSession *session, QWidget *parent = nullptr);
+    explicit ProfileList(Sessions::Session *session, QWidget *parent = nullptr);
 
     void reload();
     QTreeWidget *tree() const { return m_tree; }
@@ -45,15 +47,15 @@ private:
     void activate(QTreeWidgetItem *item);
     void showContextMenu(const QPoint &pos);
     void showError(const QString &message);
-    void startPendingSwitch();
+    void openProfile(const QString &name);
+    void switchFromBase(const RoleDrop::Auth::RoleHistoryEntry &entry);
     void openSwitchDialog(const RoleDrop::Auth::RoleHistoryEntry &entry, const QString &message);
 
-    AppSession *m_session;
+    Sessions::Session *m_session;
     QTreeWidget *m_tree;
     QLabel *m_error;
     QToolButton *m_addButton;
     QToolButton *m_importButton;
-    std::optional<RoleDrop::Auth::RoleHistoryEntry> m_pendingRole;
     bool m_switching = false;
     bool m_reloadPending = false;
 };

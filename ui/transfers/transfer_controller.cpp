@@ -1,17 +1,12 @@
 #include "ui/transfers/transfer_controller.h"
 
-#include "core/transfer/download_transfer.h"
-#include "core/transfer/local_path_guard.h"
-#include "core/transfer/upload_transfer.h"
-#include "ui/app_session.h"
+#include "core/s3/s3_client.h"
+#include "core/session/session.h"
 #include "ui/transfers/conflict_dialog.h"
 
 #include <QApplication>
 #include <QFileInfo>
-#include <QFuture>
-#include <QPromise>
 #include <QSystemTrayIcon>
-#include <QThreadPool>
 #include <QTimer>
 
 namespace RoleDrop::Ui {
@@ -24,11 +19,10 @@ QString folderOf(const QString &key)
     return key.left(key.lastIndexOf(QLatin1Char('/')) + 1);
 }
 
-struct RemoteFacts
+QString countedItems(int count)
 {
-    qint64 size = -1;
-    QDateTime modified;
-};
+    return count == 1 ? TransferController::tr("1 local item") : TransferController::tr("%1 local items").arg(count);
+}
 
 } // namespace
 
@@ -46,9 +40,7 @@ struct TransferController::Batch
 struct TransferController::PendingUpload
 {
     QString bucket;
-    Transfers::UploadPlan plan;
-    QHash<QString, RemoteFacts> existing;  // planned keys that already exist
-    int checksLeft = 0;
+    Sessions::UploadCheck check;
     QList<int> conflicts;
     int nextConflict = 0;
     QHash<int, Transfers::ConflictChoice> choices;
@@ -56,7 +48,7 @@ struct TransferController::PendingUpload
     QElapsedTimer clock;
 };
 
-TransferController::TransferController(AppSession *session, QWidget *dialogParent, QObject *parent)
+TransferController::TransferController(Sessions::Session *session, QWidget *dialogParent, QObject *parent)
     : QObject(parent), m_session(session), m_dialogParent(dialogParent)
 {
     connect(&session->transfers(), &Transfers::TransferQueue::transferFinished, this, &TransferController::onQueueTransferFinished);
@@ -69,75 +61,30 @@ void TransferController::upload(const QStringList &localPaths, const QString &bu
     auto pending = std::make_shared<PendingUpload>();
     pending->bucket = bucket;
     pending->clock.start();
-    // A dropped folder may hold many thousands of files: walk it on a worker thread.
-    auto promise = std::make_shared<QPromise<Transfers::LocalScan>>();
-    QFuture<Transfers::LocalScan> scanned = promise->future();
-    promise->start();
-    QThreadPool::globalInstance()->start([promise, localPaths] {
-        promise->addResult(Transfers::scanLocalPaths(localPaths));
-        promise->finish();
-    });
-    scanned.then(this, [this, pending, prefix](const Transfers::LocalScan &scan) {
-        if (!scan.problems.isEmpty()) {
-            AwsError error = AwsError::local(AwsErrorKind::LocalFile,
-                                             tr("Cannot read %1: %2")
-                                                 .arg(scan.problems.size() == 1 ? tr("1 local item") : tr("%1 local items").arg(scan.problems.size()),
-                                                      scan.problems.mid(0, 3).join(QStringLiteral(", "))));
-            emit errorOccurred(error);
-        }
-        pending->plan = Transfers::planUpload(scan.files, prefix);
-        if (pending->plan.items.isEmpty()) {
+    m_session->checkUpload(localPaths, bucket, prefix, this, [this, pending](Outcome<Sessions::UploadCheck> check) {
+        if (!check) {
+            emit errorOccurred(check.error());
             emit batchFinished(0, 0);
             return;
         }
-        checkExisting(pending);
-    });
-}
-
-void TransferController::checkExisting(const std::shared_ptr<PendingUpload> &pending)
-{
-    if (pending->plan.items.size() > maxHeadChecks) {
-        listExisting(pending, QString());
-        return;
-    }
-    pending->checksLeft = int(pending->plan.items.size());
-    for (const Transfers::UploadItem &item : std::as_const(pending->plan.items)) {
-        const QString key = item.key;
-        m_session->s3().headObject(pending->bucket, key, [this, pending, key](Outcome<S3::ObjectMetadata> head) {
-            // Only a found object is a conflict; any other answer (denied, missing) lets the upload
-            // itself report what is wrong, with the error the PUT gets.
-            if (head)
-                pending->existing.insert(key, {head->size, head->lastModified});
-            if (--pending->checksLeft == 0) {
-                pending->conflicts = Transfers::conflictingItems(pending->plan, QSet<QString>(pending->existing.keyBegin(), pending->existing.keyEnd()));
-                askNextConflict(pending);
-            }
-        });
-    }
-}
-
-void TransferController::listExisting(const std::shared_ptr<PendingUpload> &pending, const QString &continuationToken)
-{
-    S3::ListObjectsRequest request;
-    request.bucket = pending->bucket;
-    request.prefix = pending->plan.prefix;
-    request.delimiter.clear();  // the whole subtree: folders dropped keep their structure
-    request.continuationToken = continuationToken;
-    QSet<QString> planned;
-    for (const Transfers::UploadItem &item : std::as_const(pending->plan.items))
-        planned.insert(item.key);
-    m_session->s3().listObjects(request, [this, pending, planned](Outcome<S3::ListObjectsPage> page) {
-        if (page) {
-            for (const S3::ObjectInfo &object : page->objects) {
-                if (planned.contains(object.key))
-                    pending->existing.insert(object.key, {object.size, object.lastModified});
-            }
-            if (page->isTruncated) {
-                listExisting(pending, page->nextContinuationToken);
-                return;
-            }
+        if (!check->problems.isEmpty()) {
+            emit errorOccurred(AwsError::local(AwsErrorKind::LocalFile,
+                                               tr("Cannot read %1: %2").arg(countedItems(int(check->problems.size())),
+                                                                             check->problems.mid(0, 3).join(QStringLiteral(", ")))));
         }
-        pending->conflicts = Transfers::conflictingItems(pending->plan, QSet<QString>(pending->existing.keyBegin(), pending->existing.keyEnd()));
+        if (!check->skippedLinks.isEmpty()) {
+            emit errorOccurred(AwsError::local(AwsErrorKind::LocalFile,
+                                               tr("Skipped %n symbolic link(s) inside the folder (links are not followed): %1", nullptr,
+                                                  int(check->skippedLinks.size()))
+                                                   .arg(check->skippedLinks.mid(0, 3).join(QStringLiteral(", ")))));
+        }
+        pending->check = check.value();
+        if (pending->check.plan.items.isEmpty()) {
+            emit batchFinished(0, 0);
+            return;
+        }
+        const QSet<QString> existing(pending->check.existing.keyBegin(), pending->check.existing.keyEnd());
+        pending->conflicts = Transfers::conflictingItems(pending->check.plan, existing);
         askNextConflict(pending);
     });
 }
@@ -153,21 +100,22 @@ void TransferController::askNextConflict(const std::shared_ptr<PendingUpload> &p
         return;
     }
     const int index = pending->conflicts.at(pending->nextConflict);
-    const Transfers::UploadItem &item = pending->plan.items.at(index);
+    const Transfers::UploadItem &item = pending->check.plan.items.at(index);
     const QFileInfo local(item.localPath);
+    const Transfers::RemoteFacts remote = pending->check.existing.value(item.key);
     ConflictInfo info;
     info.bucket = pending->bucket;
     info.key = item.key;
     info.localPath = item.localPath;
     info.localSize = item.size;
     info.localModified = local.lastModified();
-    info.remoteSize = pending->existing.value(item.key).size;
-    info.remoteModified = pending->existing.value(item.key).modified;
+    info.remoteSize = remote.size;
+    info.remoteModified = remote.modified;
     info.remaining = int(pending->conflicts.size()) - pending->nextConflict - 1;
 
     auto *dialog = new ConflictDialog(info, m_dialogParent);
-    QSet<QString> taken(pending->existing.keyBegin(), pending->existing.keyEnd());
-    for (const Transfers::UploadItem &planned : std::as_const(pending->plan.items))
+    QSet<QString> taken(pending->check.existing.keyBegin(), pending->check.existing.keyEnd());
+    for (const Transfers::UploadItem &planned : std::as_const(pending->check.plan.items))
         taken.insert(planned.key);
     dialog->setKeepBothName(Transfers::keepBothKey(item.key, taken));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -184,121 +132,76 @@ void TransferController::askNextConflict(const std::shared_ptr<PendingUpload> &p
 
 void TransferController::enqueueUploads(const std::shared_ptr<PendingUpload> &pending)
 {
-    Transfers::applyConflictChoices(pending->plan, pending->choices,
-                         QSet<QString>(pending->existing.keyBegin(), pending->existing.keyEnd()));
-    auto batch = std::make_shared<Batch>();
-    batch->direction = Transfers::TransferDirection::Upload;
-    batch->bucket = pending->bucket;
-    batch->prefix = pending->plan.prefix;
-    batch->clock = pending->clock;
-    if (pending->plan.items.isEmpty()) {
+    Transfers::UploadPlan &plan = pending->check.plan;
+    Transfers::applyConflictChoices(plan, pending->choices,
+                                    QSet<QString>(pending->check.existing.keyBegin(), pending->check.existing.keyEnd()));
+    if (plan.items.isEmpty()) {
         emit batchFinished(0, 0);
         return;
     }
-    QList<Transfers::Transfer *> transfers;
-    for (const Transfers::UploadItem &item : std::as_const(pending->plan.items)) {
-        auto *transfer = new Transfers::UploadTransfer(&m_session->s3(), item.localPath, S3::S3Uri{pending->bucket, item.key});
-        transfers.append(transfer);
-    }
-    batch->pending = int(transfers.size());
-    for (Transfers::Transfer *transfer : std::as_const(transfers))
-        m_open.insert(transfer, batch);
-    for (Transfers::Transfer *transfer : std::as_const(transfers))
-        m_session->transfers().enqueue(transfer);
+    auto batch = std::make_shared<Batch>();
+    batch->direction = Transfers::TransferDirection::Upload;
+    batch->bucket = pending->bucket;
+    batch->prefix = plan.prefix;
+    batch->clock = pending->clock;
+    track(m_session->enqueueUploads(pending->bucket, plan), batch);
 }
 
-void TransferController::download(const QString &bucket, const QStringList &keys, const QString &stripPrefix, const QString &folder)
+void TransferController::download(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
+                                  const QString &stripPrefix, const QString &folder)
 {
-    struct Expansion
-    {
-        QStringList keys;
-        int listingsLeft = 0;
-    };
-    auto expansion = std::make_shared<Expansion>();
-    QStringList folders;
-    for (const QString &key : keys) {
-        if (key.endsWith(QLatin1Char('/')))
-            folders.append(key);
-        else
-            expansion->keys.append(key);
-    }
-    if (folders.isEmpty()) {
-        enqueueDownloads(bucket, expansion->keys, stripPrefix, folder);
-        return;
-    }
-    expansion->listingsLeft = int(folders.size());
-    for (const QString &prefix : std::as_const(folders)) {
-        auto listPage = std::make_shared<std::function<void(QString)>>();
-        // The function holds itself only weakly: the last page's callback drops it.
-        *listPage = [this, bucket, prefix, stripPrefix, folder, expansion, weak = std::weak_ptr(listPage)](const QString &token) {
-            S3::ListObjectsRequest request;
-            request.bucket = bucket;
-            request.prefix = prefix;
-            request.delimiter.clear();
-            request.continuationToken = token;
-            auto self = weak.lock();
-            m_session->s3().listObjects(request, [=, this](Outcome<S3::ListObjectsPage> page) {
-                if (!page) {
-                    emit errorOccurred(page.error());
-                } else {
-                    for (const S3::ObjectInfo &object : page->objects) {
-                        if (!object.key.endsWith(QLatin1Char('/')))
-                            expansion->keys.append(object.key);
-                    }
-                    if (page->isTruncated && self) {
-                        (*self)(page->nextContinuationToken);
-                        return;
-                    }
-                }
-                if (--expansion->listingsLeft == 0)
-                    enqueueDownloads(bucket, expansion->keys, stripPrefix, folder);
-            });
-        };
-        (*listPage)(QString());
-    }
-}
-
-void TransferController::enqueueDownloads(const QString &bucket, const QStringList &keys, const QString &stripPrefix,
-                                          const QString &folder)
-{
-    QList<Transfers::Transfer *> transfers;
-    QStringList refused;
-    AwsError firstRefusal;
-    QSet<QString> destinations;
-    for (const QString &key : keys) {
-        const Outcome<QString> path = Transfers::localPathForKey(folder, key, stripPrefix);
-        if (!path) {
-            if (refused.isEmpty())
-                firstRefusal = path.error();
-            refused.append(key);
-            continue;
+    m_session->planDownload(bucket, keys, folderPrefixes, stripPrefix, folder, this,
+                            [this, bucket](Outcome<Transfers::DownloadPlan> plan) {
+        if (!plan) {
+            emit errorOccurred(plan.error());
+            emit batchFinished(0, 0);
+            return;
         }
-        if (destinations.contains(path.value()))
-            continue;  // the same key selected twice (directly and inside a selected folder)
-        destinations.insert(path.value());
-        transfers.append(new Transfers::DownloadTransfer(&m_session->s3(), S3::S3Uri{bucket, key}, path.value()));
-    }
-    if (!refused.isEmpty()) {
-        AwsError error = firstRefusal;
-        error.resource = S3::s3ResourceName(bucket, refused.first());
-        if (refused.size() > 1)
+        enqueueDownloads(bucket, plan.value());
+    });
+}
+
+void TransferController::enqueueDownloads(const QString &bucket, const Transfers::DownloadPlan &plan)
+{
+    if (!plan.refused.isEmpty()) {
+        AwsError error = plan.refused.first().second;
+        error.resource = S3::s3ResourceName(bucket, plan.refused.first().first);
+        if (plan.refused.size() > 1)
             error.message = tr("%1 (and %2 not downloaded)")
-                                .arg(error.message, refused.size() == 2 ? tr("1 more key") : tr("%1 more keys").arg(refused.size() - 1));
+                                .arg(error.message, plan.refused.size() == 2 ? tr("1 more key") : tr("%1 more keys").arg(plan.refused.size() - 1));
         emit errorOccurred(error);
     }
-    if (transfers.isEmpty()) {
+    if (!plan.collisions.isEmpty()) {
+        const auto &[key, kept] = plan.collisions.first();
+        emit errorOccurred(AwsError::local(AwsErrorKind::LocalFile,
+                                           tr("Not downloaded: %n key(s) would land on the same local file as another, e.g. “%1” and “%2”",
+                                              nullptr, int(plan.collisions.size()))
+                                               .arg(key, kept)));
+    }
+    if (plan.items.isEmpty()) {
         emit batchFinished(0, 0);
         return;
     }
     auto batch = std::make_shared<Batch>();
     batch->direction = Transfers::TransferDirection::Download;
     batch->bucket = bucket;
-    batch->pending = int(transfers.size());
     batch->clock.start();
-    for (Transfers::Transfer *transfer : std::as_const(transfers))
+    track(m_session->enqueueDownloads(bucket, plan), batch);
+}
+
+void TransferController::track(const QList<Transfers::Transfer *> &transfers, const std::shared_ptr<Batch> &batch)
+{
+    if (transfers.isEmpty()) {
+        emit batchFinished(0, 0);
+        return;
+    }
+    batch->pending += int(transfers.size());
+    for (Transfers::Transfer *transfer : transfers) {
         m_open.insert(transfer, batch);
-    for (Transfers::Transfer *transfer : std::as_const(transfers))
-        m_session->transfers().enqueue(transfer);
+        // A transfer that finished before it was tracked (a missing file fails at once) still counts.
+        if (transfer->isFinished())
+            onQueueTransferFinished(transfer);
+    }
 }
 
 void TransferController::onQueueTransferFinished(Transfers::Transfer *transfer)

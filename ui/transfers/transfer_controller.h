@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/aws_error.h"
+#include "core/transfer/download_plan.h"
 #include "core/transfer/upload_plan.h"
 
 #include <QElapsedTimer>
@@ -17,9 +18,11 @@ namespace RoleDrop::Transfers {
 class Transfer;
 }
 
-namespace RoleDrop::Ui {
+namespace RoleDrop::Sessions {
+class Session;
+}
 
-class AppSession;
+namespace RoleDrop::Ui {
 
 // Turns "upload these files there" and "download these keys here" into transfers on the session's
 // queue: it plans the keys, asks about objects that already exist, keeps downloads inside the chosen
@@ -29,16 +32,14 @@ class TransferController final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TransferController)
 public:
-    // Up to this many files are checked one HEAD each; more take one listing of the prefix instead.
-    static constexpr int maxHeadChecks = 20;
-
-    TransferController(AppSession *session, QWidget *dialogParent, QObject *parent = nullptr);
+    TransferController(Sessions::Session *session, QWidget *dialogParent, QObject *parent = nullptr);
     ~TransferController() override;
 
     // Files and folders (recursively: folder "photos" lands as prefix + "photos/...").
     void upload(const QStringList &localPaths, const QString &bucket, const QString &prefix);
-    // Keys ending in '/' are expanded by listing; `stripPrefix` is cut from keys before they become paths.
-    void download(const QString &bucket, const QStringList &keys, const QString &stripPrefix, const QString &folder);
+    // Objects, and folders expanded to everything under them; `stripPrefix` is cut from keys to make paths.
+    void download(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
+                  const QString &stripPrefix, const QString &folder);
 
     // Batches that take longer than this get a desktop notification when they finish.
     void setNotifyAfterMs(int ms) { m_notifyAfterMs = ms; }
@@ -55,17 +56,15 @@ private:
     struct Batch;
     struct PendingUpload;
 
-    void checkExisting(const std::shared_ptr<PendingUpload> &pending);
-    void listExisting(const std::shared_ptr<PendingUpload> &pending, const QString &continuationToken);
     void askNextConflict(const std::shared_ptr<PendingUpload> &pending);
     void enqueueUploads(const std::shared_ptr<PendingUpload> &pending);
-    void enqueueDownloads(const QString &bucket, const QStringList &keys, const QString &stripPrefix, const QString &folder);
-    void startBatch(const std::shared_ptr<Batch> &batch);
+    void enqueueDownloads(const QString &bucket, const Transfers::DownloadPlan &plan);
+    void track(const QList<Transfers::Transfer *> &transfers, const std::shared_ptr<Batch> &batch);
     void finishBatch(const std::shared_ptr<Batch> &batch);
     void onQueueTransferFinished(Transfers::Transfer *transfer);
     void notifyDesktop(const QString &title, const QString &message);
 
-    AppSession *m_session;
+    Sessions::Session *m_session;
     QPointer<QWidget> m_dialogParent;
     int m_notifyAfterMs = 10000;
     QHash<Transfers::Transfer *, std::shared_ptr<Batch>> m_open;  // transfers whose batch has not finished yet

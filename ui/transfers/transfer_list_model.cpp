@@ -1,5 +1,8 @@
 #include "ui/transfers/transfer_list_model.h"
 
+#include "core/s3/s3_client.h"
+#include "ui/identity/role_colors.h"
+
 #include "core/transfer/transfer.h"
 #include "core/transfer/transfer_queue.h"
 
@@ -142,6 +145,8 @@ QVariant TransferListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (!error.isEmpty())
             return error;
+        if (index.column() == IdentityColumn)
+            return tr("Runs as %1").arg(transfer->client() ? transfer->client()->identityName() : transfer->identityName());
         return tr("%1\n→ %2").arg(sourceOf(transfer), destinationOf(transfer));
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn || index.column() == SpeedColumn || index.column() == EtaColumn)
@@ -152,6 +157,8 @@ QVariant TransferListModel::data(const QModelIndex &index, int role) const
             return directionIcon(transfer);
         if (index.column() == StateColumn)
             return stateIcon(transfer->state());
+        if (index.column() == IdentityColumn && !transfer->identityColor().isEmpty())
+            return colorChip(transfer->identityColor());
         return {};
     case Qt::DisplayRole:
         break;
@@ -163,6 +170,8 @@ QVariant TransferListModel::data(const QModelIndex &index, int role) const
         return nameOf(transfer);
     case DestinationColumn:
         return destinationOf(transfer);
+    case IdentityColumn:
+        return transfer->identityName();
     case SizeColumn:
         return transfer->bytesTotal() > 0 || transfer->isFinished() ? sizeText(transfer->bytesTotal()) : QString();
     case ProgressColumn: {
@@ -193,6 +202,8 @@ QVariant TransferListModel::headerData(int section, Qt::Orientation orientation,
         return tr("Name");
     case DestinationColumn:
         return tr("Destination");
+    case IdentityColumn:
+        return tr("As");
     case SizeColumn:
         return tr("Size");
     case ProgressColumn:

@@ -21,7 +21,8 @@ class TransferListModel final : public QAbstractTableModel
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TransferListModel)
 public:
-    enum Column { NameColumn, DestinationColumn, SizeColumn, ProgressColumn, SpeedColumn, EtaColumn, StateColumn, ColumnCount };
+    // IdentityColumn: who the transfer runs as (the identity it was queued under, kept to its end).
+    enum Column { NameColumn, DestinationColumn, IdentityColumn, SizeColumn, ProgressColumn, SpeedColumn, EtaColumn, StateColumn, ColumnCount };
     enum Role {
         ProgressRole = Qt::UserRole + 1,  // int 0..100, or -1 while the size is unknown
         StateRole,                        // int(TransferState)

@@ -1,8 +1,9 @@
 #include "ui/transfers/transfer_queue_view.h"
 
+#include "core/s3/s3_client.h"
 #include "core/transfer/transfer.h"
 #include "core/transfer/transfer_queue.h"
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/transfers/progress_delegate.h"
 #include "ui/transfers/transfer_list_model.h"
 
@@ -16,6 +17,9 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
 #include <QProgressBar>
 #include <QStyle>
 #include <QToolBar>
@@ -39,7 +43,7 @@ QIcon themed(const char *name, QStyle::StandardPixmap fallback, const QWidget *w
 
 } // namespace
 
-TransferQueueView::TransferQueueView(AppSession *session, QWidget *parent)
+TransferQueueView::TransferQueueView(Sessions::Session *session, QWidget *parent)
     : QWidget(parent), m_session(session), m_model(new TransferListModel(&session->transfers(), this))
 {
     setObjectName(QStringLiteral("transferQueueView"));
@@ -52,7 +56,7 @@ TransferQueueView::TransferQueueView(AppSession *session, QWidget *parent)
     m_cancelAll = new QAction(themed("process-stop", QStyle::SP_DialogCancelButton, this), tr("Cancel &All"), this);
     m_cancelAll->setToolTip(tr("Cancel every queued and running transfer"));
     m_retryFailed = new QAction(themed("view-refresh", QStyle::SP_BrowserReload, this), tr("Retry &Failed"), this);
-    m_retryFailed->setToolTip(tr("Start every failed transfer again, with the identity active now"));
+    m_retryFailed->setToolTip(tr("Start every failed transfer again (asks which identity when you switched since)"));
     m_clearFinished = new QAction(themed("edit-clear-all", QStyle::SP_DialogResetButton, this), tr("C&lear Finished"), this);
     m_clearFinished->setToolTip(tr("Remove finished, failed and cancelled transfers from the list"));
     m_copyError = new QAction(themed("edit-copy", QStyle::SP_FileDialogDetailedView, this), tr("Cop&y Error"), this);
@@ -64,7 +68,7 @@ TransferQueueView::TransferQueueView(AppSession *session, QWidget *parent)
     connect(m_cancelSelected, &QAction::triggered, this, &TransferQueueView::cancelSelected);
     connect(m_retrySelected, &QAction::triggered, this, &TransferQueueView::retrySelected);
     connect(m_cancelAll, &QAction::triggered, &session->transfers(), &Transfers::TransferQueue::cancelAll);
-    connect(m_retryFailed, &QAction::triggered, &session->transfers(), &Transfers::TransferQueue::retryFailed);
+    connect(m_retryFailed, &QAction::triggered, this, &TransferQueueView::retryFailed);
     connect(m_clearFinished, &QAction::triggered, &session->transfers(), &Transfers::TransferQueue::clearFinished);
     connect(m_copyError, &QAction::triggered, this, &TransferQueueView::copyErrors);
 
@@ -107,6 +111,7 @@ TransferQueueView::TransferQueueView(AppSession *session, QWidget *parent)
     header->setStretchLastSection(false);
     header->setSectionResizeMode(TransferListModel::DestinationColumn, QHeaderView::Stretch);
     header->resizeSection(TransferListModel::NameColumn, 200);
+    header->resizeSection(TransferListModel::IdentityColumn, 150);
     header->resizeSection(TransferListModel::SizeColumn, 80);
     header->resizeSection(TransferListModel::ProgressColumn, 130);
     header->resizeSection(TransferListModel::SpeedColumn, 90);
@@ -202,8 +207,67 @@ void TransferQueueView::cancelSelected()
 
 void TransferQueueView::retrySelected()
 {
-    for (Transfers::Transfer *transfer : selectedTransfers())
-        m_session->transfers().retry(transfer);
+    QList<Transfers::Transfer *> retryable;
+    for (Transfers::Transfer *transfer : selectedTransfers()) {
+        if (transfer->state() == Transfers::TransferState::Failed || transfer->state() == Transfers::TransferState::Cancelled)
+            retryable.append(transfer);
+    }
+    retry(retryable);
+}
+
+void TransferQueueView::retryFailed()
+{
+    QList<Transfers::Transfer *> failed;
+    for (Transfers::Transfer *transfer : m_session->transfers().transfers()) {
+        if (transfer->state() == Transfers::TransferState::Failed)
+            failed.append(transfer);
+    }
+    retry(failed);
+}
+
+// A transfer keeps the identity it was queued under; when the user has switched since, the retry may be
+// meant as either, so it asks (the queued identity is the default: nothing changes without a word).
+void TransferQueueView::retry(const QList<Transfers::Transfer *> &transfers)
+{
+    const auto current = m_session->s3();
+    QString queuedName;
+    bool anotherIdentity = false;
+    for (const Transfers::Transfer *transfer : transfers) {
+        if (current && transfer->client() && transfer->client()->caller() != current->caller()) {
+            anotherIdentity = true;
+            queuedName = transfer->identityName();
+        }
+    }
+    if (!anotherIdentity) {
+        for (Transfers::Transfer *transfer : transfers)
+            m_session->retry(transfer, Sessions::RetryAs::QueuedIdentity);
+        return;
+    }
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Retry as which identity?"),
+                                tr("These transfers were queued as %1; you now work as %2.", nullptr, int(transfers.size()))
+                                    .arg(queuedName, m_session->identity().displayName),
+                                QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("retryIdentityQuestion"));
+    box->setInformativeText(tr("A transfer runs to its end as the identity it was queued under. Retry it as that one, or as "
+                               "the identity you have now?"));
+    QPushButton *asQueued = box->addButton(tr("Retry as %1").arg(queuedName), QMessageBox::AcceptRole);
+    asQueued->setObjectName(QStringLiteral("retryAsQueued"));
+    QPushButton *asCurrent = box->addButton(tr("Retry as %1").arg(m_session->identity().displayName), QMessageBox::AcceptRole);
+    asCurrent->setObjectName(QStringLiteral("retryAsCurrent"));
+    box->setDefaultButton(asQueued);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    const QList<QPointer<Transfers::Transfer>> chosen(transfers.cbegin(), transfers.cend());
+    connect(box, &QMessageBox::finished, this, [this, box, asQueued, asCurrent, chosen] {
+        const QAbstractButton *clicked = box->clickedButton();
+        if (clicked != asQueued && clicked != asCurrent)
+            return;
+        const auto as = clicked == asCurrent ? Sessions::RetryAs::CurrentIdentity : Sessions::RetryAs::QueuedIdentity;
+        for (const QPointer<Transfers::Transfer> &transfer : chosen) {
+            if (transfer)
+                m_session->retry(transfer, as);
+        }
+    });
+    box->open();
 }
 
 void TransferQueueView::copyErrors()

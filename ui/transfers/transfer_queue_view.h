@@ -14,9 +14,12 @@ namespace RoleDrop::Transfers {
 class Transfer;
 }
 
+namespace RoleDrop::Sessions {
+class Session;
+}
+
 namespace RoleDrop::Ui {
 
-class AppSession;
 class TransferListModel;
 
 // The bottom dock: every transfer of the session with its progress, the total ("3 of 10 files, 120 MiB
@@ -27,7 +30,7 @@ class TransferQueueView final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TransferQueueView)
 public:
-    explicit TransferQueueView(AppSession *session, QWidget *parent = nullptr);
+    explicit TransferQueueView(Sessions::Session *session, QWidget *parent = nullptr);
 
     TransferListModel *model() const { return m_model; }
     QTreeView *table() const { return m_table; }
@@ -46,12 +49,14 @@ private:
     QList<Transfers::Transfer *> selectedTransfers() const;
     void cancelSelected();
     void retrySelected();
+    void retryFailed();
+    void retry(const QList<Transfers::Transfer *> &transfers);
     void copyErrors();
     void showContextMenu(const QPoint &position);
     void refreshSummary();
     void refreshDetail();
 
-    AppSession *m_session;
+    Sessions::Session *m_session;
     TransferListModel *m_model;
     QTreeView *m_table;
     QToolBar *m_toolBar;

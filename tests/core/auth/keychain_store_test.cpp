@@ -51,17 +51,17 @@ Outcome<T> await(const std::function<void(std::function<void(Outcome<T>)>)> &sta
 
 Outcome<QString> readNow(Auth::KeychainStore &store, const QString &profile)
 {
-    return await<QString>([&](auto done) { store.readSecret(profile, done); });
+    return await<QString>([&](auto done) { store.readSecret(profile, &store, done); });
 }
 
 Outcome<bool> writeNow(Auth::KeychainStore &store, const QString &profile, const QString &secret)
 {
-    return await<bool>([&](auto done) { store.writeSecret(profile, secret, done); });
+    return await<bool>([&](auto done) { store.writeSecret(profile, secret, &store, done); });
 }
 
 Outcome<bool> removeNow(Auth::KeychainStore &store, const QString &profile)
 {
-    return await<bool>([&](auto done) { store.removeSecret(profile, done); });
+    return await<bool>([&](auto done) { store.removeSecret(profile, &store, done); });
 }
 
 // What the Secret Service itself holds, asked without QtKeychain.
@@ -272,14 +272,14 @@ private slots:
         Auth::KeychainStore store(kService);
         QList<QString> answers;
         for (int i = 0; i < 3; ++i)
-            store.readSecret(profile, [&](Outcome<QString> r) { answers << (r.ok() ? r.value() : r.error().message); });
+            store.readSecret(profile, &store, [&](Outcome<QString> r) { answers << (r.ok() ? r.value() : r.error().message); });
         QVERIFY(answers.isEmpty()); // callbacks never run inside the call
         QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 3, 30000);
         QCOMPARE(answers, (QList<QString>{value, value, value}));
         QCOMPARE(store.backendCalls(), 1);
 
         bool called = false;
-        store.readSecret(profile, [&](Outcome<QString>) { called = true; });
+        store.readSecret(profile, &store, [&](Outcome<QString>) { called = true; });
         QVERIFY(!called); // even a cache hit answers later, from the event loop
         QTRY_VERIFY(called);
         QVERIFY(removeNow(store, profile).ok());

@@ -1,9 +1,10 @@
 // The bucket browser against the Ceph RGW world, offscreen: james opens his profile, is refused on
 // `data` until he switches to S3Access, then browses, creates and deletes a folder, pages through
 // 2,500 keys, and drops a file for upload.
+#include "test_session.h"
 #include "test_world.h"
 
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/browser/bucket_browser.h"
 #include "ui/browser/object_list_model.h"
 
@@ -56,24 +57,10 @@ class BucketBrowserTest final : public QObject
 private slots:
     void initTestCase()
     {
-        m_settingsFile = std::make_unique<QTemporaryFile>();
-        QVERIFY(m_settingsFile->open());
-        m_settings = std::make_unique<QSettings>(m_settingsFile->fileName(), QSettings::IniFormat);
-        m_session = std::make_unique<AppSession>(*m_settings, QStringLiteral("RoleDrop-browser-test"));
-        Auth::Profile james;
-        james.name = QStringLiteral("james");
-        james.accessKeyId = worldValue("ROLEDROP_TEST_JAMES_KEY");
-        james.endpointUrl = worldValue("ROLEDROP_TEST_S3_ENDPOINT");
-        james.pathStyle = true;
-        QVERIFY(m_session->profiles().save(james));
-        const auto written = wait<bool>([&](auto done) {
-            m_session->keychain().writeSecret(QStringLiteral("james"), worldValue("ROLEDROP_TEST_JAMES_SECRET"), done);
-        });
-        QVERIFY2(written, qPrintable(written.error().userMessage()));
-        QSignalSpy opened(m_session.get(), &AppSession::profileOpened);
-        m_session->openProfile(QStringLiteral("james"));
-        QVERIFY(opened.wait(30000));
-        m_browser = std::make_unique<BucketBrowser>(m_session.get());
+        m_fixture = std::make_unique<Test::SessionFixture>(QStringLiteral("browser"));
+        m_session = m_fixture->get();
+        QVERIFY(m_fixture->openProfile(Test::SessionFixture::rgwJames(QStringLiteral("james")), Test::SessionFixture::rgwJamesSecret()));
+        m_browser = std::make_unique<BucketBrowser>(m_session);
         m_browser->resize(900, 520);
         m_browser->show();
         m_bucket = worldValue("ROLEDROP_TEST_BUCKET");
@@ -96,8 +83,9 @@ private slots:
         Sts::AssumeRoleRequest request;
         request.roleArn = worldValue("ROLEDROP_TEST_ROLE_S3ACCESS");
         request.roleSessionName = QStringLiteral("browser-test");
-        const auto identity = wait<Auth::Identity>([&](auto done) {
-            m_session->switchRole(request, QStringLiteral("S3Access"), QStringLiteral("#2e7d32"), done);
+        const auto identity = wait<Auth::Identity>([&](QObject *context, auto done) {
+            m_session->switchRole(request, QStringLiteral("S3Access"), QStringLiteral("#2e7d32"), Auth::SwitchFrom::BaseIdentity,
+                                  context, done);
         });
         QVERIFY2(identity, qPrintable(identity.error().userMessage()));
         // The browser reloads itself on the identity change: the banner goes and the files come.
@@ -137,8 +125,8 @@ private slots:
             while (inFlight < 8 && next < total) {
                 const QString key = m_pagedPrefix + QStringLiteral("k%1").arg(next++, 5, 10, QLatin1Char('0'));
                 ++inFlight;
-                m_session->s3().putBytes(m_bucket, key, QByteArray("x"), QStringLiteral("text/plain"),
-                                         [&](Outcome<QString> etag) {
+                m_session->s3()->putBytes(m_bucket, key, QByteArray("x"), QStringLiteral("text/plain"), this,
+                                          [&](Outcome<QString> etag) {
                                              --inFlight;
                                              ++done;
                                              if (!etag)
@@ -228,15 +216,12 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(!m_browser->isLoading() && !showsName(*m_browser, m_pagedPrefix.chopped(1)), 120000);
         }
         m_browser.reset();
-        if (m_session)
-            wait<bool>([&](auto done) { m_session->keychain().removeSecret(QStringLiteral("james"), done); });
-        m_session.reset();
+        m_fixture.reset();
     }
 
 private:
-    std::unique_ptr<QTemporaryFile> m_settingsFile;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<AppSession> m_session;
+    std::unique_ptr<Test::SessionFixture> m_fixture;
+    Sessions::Session *m_session = nullptr;
     std::unique_ptr<BucketBrowser> m_browser;
     QString m_bucket;
     QString m_pagedPrefix;

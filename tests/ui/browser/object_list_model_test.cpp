@@ -1,7 +1,6 @@
 // The browser's paging model and its sort/filter proxy, fed pages directly (no server).
 #include "ui/browser/object_filter_proxy.h"
 #include "ui/browser/object_list_model.h"
-#include "ui/browser/presign_dialog.h"
 #include "ui/human_units.h"
 
 #include <QApplication>
@@ -113,23 +112,6 @@ private slots:
         QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("a.txt"));
         QCOMPARE(model.index(1, ObjectListModel::SizeColumn).data().toString(), humanSize(2048));
         QVERIFY(humanSize(2048).contains(QStringLiteral("KiB")));
-    }
-
-    void presignEndsWithTheRoleSession()
-    {
-        const QDateTime now(QDate(2024, 5, 1), QTime(12, 0), Qt::UTC);
-        Auth::Identity role;
-        role.kind = Auth::Identity::Kind::AssumedRole;
-        role.expiration = now.addSecs(3600);
-        const PresignValidity week = presignValidity(now, 7 * 86400, role);
-        QVERIFY(week.cutBySession);
-        QCOMPARE(week.end, role.expiration);
-        const PresignValidity quarter = presignValidity(now, 900, role);
-        QVERIFY(!quarter.cutBySession);
-        QCOMPARE(quarter.end, now.addSecs(900));
-        Auth::Identity base;
-        base.kind = Auth::Identity::Kind::BaseUser;
-        QVERIFY(!presignValidity(now, 7 * 86400, base).cutBySession);
     }
 };
 

@@ -1,7 +1,8 @@
 // IdentityBar: the band colour, the expiry countdown's thresholds, Back to base, and GetCallerIdentity on click.
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/identity/identity_bar.h"
 
+#include "test_session.h"
 #include "test_world.h"
 
 #include <QLabel>
@@ -47,20 +48,14 @@ class IdentityBarTest final : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<AppSession> newSession()
+    // Offline base keys: the bar needs a base identity to go back to, not a network.
+    static std::unique_ptr<Test::SessionFixture> newSession()
     {
-        m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("s%1.ini").arg(++m_count)), QSettings::IniFormat);
-        auto session = std::make_unique<AppSession>(*m_settings, m_service);
-        // Offline base keys: the bar needs a base identity to go back to, not a network.
-        session->credentials().setBaseIdentity(QStringLiteral("james"),
-                                               {QStringLiteral("AKIAFAKEBASEKEY00001"), QStringLiteral("fake-secret-for-tests-only"), {}, {}});
-        return session;
+        auto fixture = std::make_unique<Test::SessionFixture>(QStringLiteral("identitybar"));
+        if (!fixture->openOfflineProfile(QStringLiteral("james")))
+            qFatal("cannot open an offline profile");
+        return fixture;
     }
-
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_settings;
-    QString m_service = QStringLiteral("RoleDropTest-identitybar-%1").arg(QCoreApplication::applicationPid());
-    int m_count = 0;
 
 private slots:
     void thresholds()
@@ -77,7 +72,7 @@ private slots:
     void baseIdentityIsNeutralWithoutCountdown()
     {
         auto session = newSession();
-        IdentityBar bar(session.get());
+        IdentityBar bar(session->get());
         bar.resize(900, bar.sizeHint().height());
         bar.show();
         QCOMPARE(child<QToolButton>(&bar, "identityName")->text(), QStringLiteral("james"));
@@ -91,7 +86,7 @@ private slots:
     void roleBandTakesTheRoleColourAndCountsDown()
     {
         auto session = newSession();
-        IdentityBar bar(session.get());
+        IdentityBar bar(session->get());
         bar.resize(900, bar.sizeHint().height());
         bar.show();
         QDateTime now = QDateTime::currentDateTimeUtc();
@@ -125,14 +120,14 @@ private slots:
     void backButtonReturnsToTheBaseIdentity()
     {
         auto session = newSession();
-        IdentityBar bar(session.get());
+        IdentityBar bar(session->get());
         bar.show();
         auto *back = child<QPushButton>(&bar, "backToBaseButton");
         bar.setIdentity(fakeRole(Auth::roleColorHex(QStringLiteral("red")), QDateTime::currentDateTimeUtc().addSecs(3600)));
         QVERIFY(back->isVisible());
         QVERIFY(back->text().contains(QLatin1String("james")));
 
-        QSignalSpy changed(session.get(), &AppSession::identityChanged);
+        QSignalSpy changed(session->get(), &Sessions::Session::identityChanged);
         QTest::mouseClick(back, Qt::LeftButton);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(changed.first().first().value<Auth::Identity>().kind, Auth::Identity::Kind::BaseUser);
@@ -144,7 +139,7 @@ private slots:
     void switchRoleButtonAsksForTheDialog()
     {
         auto session = newSession();
-        IdentityBar bar(session.get());
+        IdentityBar bar(session->get());
         bar.show();
         QSignalSpy asked(&bar, &IdentityBar::switchRoleRequested);
         QTest::mouseClick(child<QPushButton>(&bar, "switchRoleButton"), Qt::LeftButton);
@@ -155,20 +150,11 @@ private slots:
     {
         if (qEnvironmentVariableIsEmpty("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT"))
             QSKIP("needs the STS test double: run through tests/run-tests.sh");
-        m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("whoami.ini")), QSettings::IniFormat);
-        AppSession session(*m_settings, m_service);
-        Auth::Profile profile;
-        profile.name = QStringLiteral("james-whoami");
-        profile.accessKeyId = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY");
-        profile.endpointUrl = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT");
-        QVERIFY(session.profiles().save(profile));
-        const QString secret = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET");
-        QVERIFY(Test::wait<bool>([&](auto done) { session.keychain().writeSecret(profile.name, secret, done); }).ok());
-        QSignalSpy opened(&session, &AppSession::profileOpened);
-        session.openProfile(profile.name);
-        QVERIFY(opened.wait(20000));
+        Test::SessionFixture session(QStringLiteral("identitybar-whoami"));
+        QVERIFY(session.openProfile(Test::SessionFixture::stsDoubleJames(QStringLiteral("james-whoami")),
+                                    Test::SessionFixture::stsDoubleJamesSecret()));
 
-        IdentityBar bar(&session);
+        IdentityBar bar(session.get());
         bar.show();
         QTest::mouseClick(child<QToolButton>(&bar, "identityName"), Qt::LeftButton);
         const QString arn = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_ARN");
@@ -176,7 +162,6 @@ private slots:
         // The answer also fills in what the bar shows about the identity.
         QVERIFY(child<QLabel>(&bar, "identityAccount")->text().contains(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT")));
         QVERIFY(child<QToolButton>(&bar, "identityName")->toolTip().contains(arn));
-        Test::wait<bool>([&](auto done) { session.keychain().removeSecret(profile.name, done); });
     }
 };
 

@@ -1,8 +1,9 @@
 // SwitchRoleDialog: inline validation before any request, and the real switch against the STS test double.
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/identity/mfa_prompt.h"
 #include "ui/identity/switch_role_dialog.h"
 
+#include "test_session.h"
 #include "test_world.h"
 #include "totp.h"
 
@@ -59,53 +60,31 @@ class SwitchRoleDialogTest final : public QObject
     Q_OBJECT
 
 private:
-    // A session whose settings live in a fresh temporary file and whose keychain entries are the test's own.
-    std::unique_ptr<AppSession> newSession()
+    static std::unique_ptr<Test::SessionFixture> newSession()
     {
-        m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("s%1.ini").arg(++m_count)), QSettings::IniFormat);
-        return std::make_unique<AppSession>(*m_settings, m_service);
+        return std::make_unique<Test::SessionFixture>(QStringLiteral("switchrole"));
     }
 
     // A base identity that needs no network: enough for the form to enable its Switch button.
-    static void giveOfflineIdentity(AppSession &session)
+    static void giveOfflineIdentity(Test::SessionFixture &session)
     {
-        session.credentials().setBaseIdentity(QStringLiteral("offline"),
-                                              {QStringLiteral("AKIAOFFLINETESTDOUBLE"), QStringLiteral("not-a-real-secret-for-tests"), {}, {}});
+        if (!session.openOfflineProfile())
+            qFatal("cannot open an offline profile");
     }
 
     // Opens a RoleDrop profile for james whose endpoint is the STS test double.
-    bool openDoubleProfile(AppSession &session, const QString &name, const QString &mfaSerial = QString())
+    static bool openDoubleProfile(Test::SessionFixture &session, const QString &name, const QString &mfaSerial = QString())
     {
-        Auth::Profile profile;
-        profile.mfaSerial = mfaSerial;
-        profile.name = name;
-        profile.accessKeyId = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY");
-        profile.endpointUrl = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT");
-        profile.pathStyle = true;
-        const QString secret = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET");
-        const auto written = Test::wait<bool>([&](auto done) { session.keychain().writeSecret(name, secret, done); });
-        if (!written) {
-            qWarning("keychain: %s", qPrintable(written.error().userMessage()));
-            return false;
-        }
-        if (!session.profiles().save(profile))
-            return false;
-        QSignalSpy opened(&session, &AppSession::profileOpened);
-        session.openProfile(name);
-        return opened.wait(20000);
+        return session.openProfile(Test::SessionFixture::stsDoubleJames(name, mfaSerial), Test::SessionFixture::stsDoubleJamesSecret());
     }
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_settings;
-    QString m_service = QStringLiteral("RoleDropTest-switchrole-%1").arg(QCoreApplication::applicationPid());
-    int m_count = 0;
 
 private slots:
     void badAccountIsNamedUnderTheField()
     {
         auto session = newSession();
         giveOfflineIdentity(*session);
-        SwitchRoleDialog dialog(session.get());
+        SwitchRoleDialog dialog(session->get());
         dialog.show();
         typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("S3Access"));
         typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("12345"));
@@ -125,7 +104,7 @@ private slots:
     {
         auto session = newSession();
         giveOfflineIdentity(*session);
-        SwitchRoleDialog dialog(session.get());
+        SwitchRoleDialog dialog(session->get());
         typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("123456789012"));
         typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("bad role!"));
         auto *error = child<QLabel>(&dialog, "roleError");
@@ -143,7 +122,7 @@ private slots:
     {
         auto session = newSession();
         giveOfflineIdentity(*session);
-        SwitchRoleDialog dialog(session.get());
+        SwitchRoleDialog dialog(session->get());
         typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("arn:aws:iam:::role/S3Access"));
         QVERIFY(!child<QLabel>(&dialog, "accountError")->isVisibleTo(&dialog));
         QVERIFY(dialog.isFormValid());
@@ -154,7 +133,7 @@ private slots:
     {
         auto session = newSession();
         giveOfflineIdentity(*session);
-        SwitchRoleDialog dialog(session.get());
+        SwitchRoleDialog dialog(session->get());
         dialog.show();
         typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("123456789012"));
         typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("S3Access"));
@@ -181,7 +160,7 @@ private slots:
     {
         auto session = newSession();
         giveOfflineIdentity(*session);
-        SwitchRoleDialog dialog(session.get());
+        SwitchRoleDialog dialog(session->get());
         typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("123456789012"));
         typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("S3Access"));
         auto *policy = child<QPlainTextEdit>(&dialog, "policyField");
@@ -202,7 +181,7 @@ private slots:
     {
         auto session = newSession();
         giveOfflineIdentity(*session);
-        SwitchRoleDialog dialog(session.get());
+        SwitchRoleDialog dialog(session->get());
         typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("210987654321"));
         typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("team/Deploy"));
         auto *display = child<QLineEdit>(&dialog, "displayNameField");
@@ -219,7 +198,7 @@ private slots:
     {
         auto session = newSession();
         giveOfflineIdentity(*session);
-        SwitchRoleDialog dialog(session.get());
+        SwitchRoleDialog dialog(session->get());
         Auth::RoleHistoryEntry entry;
         entry.roleArn = QStringLiteral("arn:aws:iam::123456789012:role/Admin");
         entry.displayName = QStringLiteral("Admin (prod)");
@@ -238,7 +217,7 @@ private slots:
             QSKIP("needs the STS test double: run through tests/run-tests.sh");
         auto session = newSession();
         QVERIFY(openDoubleProfile(*session, QStringLiteral("james-partner")));
-        SwitchRoleDialog dialog(session.get());
+        SwitchRoleDialog dialog(session->get());
         dialog.show();
         typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_PARTNER"));
         child<QToolButton>(&dialog, "advancedToggle")->click();
@@ -254,21 +233,21 @@ private slots:
         QVERIFY(!banner->text().contains(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET")));
         QVERIFY(dialog.isVisible());
         QCOMPARE(dialog.result(), int(QDialog::Rejected));
-        QCOMPARE(session->credentials().active().kind, Auth::Identity::Kind::BaseUser);
+        QCOMPARE(session->get()->identity().kind, Auth::Identity::Kind::BaseUser);
         dialog.grab().save(QStringLiteral("/tmp/switchrole-denied.png"));
 
         typeInto(child<QLineEdit>(&dialog, "externalIdField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_EXTERNAL_ID"));
-        QSignalSpy changed(session.get(), &AppSession::identityChanged);
+        QSignalSpy changed(session->get(), &Sessions::Session::identityChanged);
         QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
         QVERIFY(!dialog.isVisible());
-        const Auth::Identity &active = session->credentials().active();
+        const Auth::Identity &active = session->get()->identity();
         QCOMPARE(active.kind, Auth::Identity::Kind::AssumedRole);
         QCOMPARE(active.roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_PARTNER"));
         QCOMPARE(active.color, Auth::roleColorHex(QStringLiteral("orange")));
         QVERIFY(changed.count() >= 1);
         // The switch is remembered for the profile list's quick pick.
-        const auto recent = session->roleHistory().recent(QStringLiteral("james-partner"));
+        const auto recent = session->get()->recentRoles(QStringLiteral("james-partner"));
         QVERIFY(!recent.isEmpty());
         QCOMPARE(recent.first().roleArn, active.roleArn);
     }
@@ -280,18 +259,18 @@ private slots:
         auto session = newSession();
         QVERIFY(openDoubleProfile(*session, QStringLiteral("james-chain")));
         {
-            SwitchRoleDialog first(session.get());
+            SwitchRoleDialog first(session->get());
             QVERIFY(!child<QLabel>(&first, "durationNote")->isVisibleTo(&first));
         }
         Sts::AssumeRoleRequest request;
         request.roleArn = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS");
         request.roleSessionName = QStringLiteral("ui-test");
-        const auto first = Test::wait<Auth::Identity>([&](auto done) {
-            session->switchRole(request, QString(), QString(), done);
+        const auto first = Test::wait<Auth::Identity>([&](QObject *context, auto done) {
+            session->get()->switchRole(request, QString(), QString(), Auth::SwitchFrom::BaseIdentity, context, done);
         });
         QVERIFY2(first.ok(), qPrintable(first.error().userMessage()));
 
-        SwitchRoleDialog dialog(session.get());
+        SwitchRoleDialog dialog(session->get());
         dialog.show();
         auto *note = child<QLabel>(&dialog, "durationNote");
         QVERIFY(note->isVisible());
@@ -305,7 +284,7 @@ private slots:
         dialog.grab().save(QStringLiteral("/tmp/switchrole-chaining.png"));
         QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
-        const Auth::Identity &active = session->credentials().active();
+        const Auth::Identity &active = session->get()->identity();
         QCOMPARE(active.roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
         QVERIFY(QDateTime::currentDateTimeUtc().secsTo(active.expiration) <= 3600 + 5);
         QVERIFY(!active.notice.isEmpty());
@@ -318,8 +297,8 @@ private slots:
         auto session = newSession();
         QVERIFY(openDoubleProfile(*session, QStringLiteral("james-mfa"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_MFA_SERIAL")));
         QWidget window;
-        installMfaPrompt(session.get(), &window);
-        SwitchRoleDialog dialog(session.get());
+        installMfaPrompt(session->get(), &window);
+        SwitchRoleDialog dialog(session->get());
         dialog.show();
         auto *code = child<QLineEdit>(&dialog, "mfaCodeField");
         typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
@@ -337,12 +316,12 @@ private slots:
         QVERIFY(dialog.isFormValid());
         QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
-        QCOMPARE(session->credentials().active().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
+        QCOMPARE(session->get()->identity().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
         QVERIFY(!banner->text().contains(totp));
 
         // The background refresh of that role needs a new code: the prompt asks, the answer renews.
-        QSignalSpy refreshed(&session->credentials(), &Auth::CredentialProvider::credentialsRefreshed);
-        session->credentials().refreshNow();
+        QSignalSpy refreshed(session->get(), &Sessions::Session::identityRenewed);
+        session->get()->renewNow();
         MfaPrompt *prompt = nullptr;
         QTRY_VERIFY((prompt = window.findChild<MfaPrompt *>()) != nullptr);
         QTRY_VERIFY(prompt->isVisible());
@@ -353,15 +332,7 @@ private slots:
         QVERIFY(ok->isEnabled());
         QTest::mouseClick(ok, Qt::LeftButton);
         QVERIFY(refreshed.count() == 1 || refreshed.wait(20000));
-        QCOMPARE(session->credentials().active().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
-    }
-
-    void cleanupTestCase()
-    {
-        for (const QString &name : {QStringLiteral("james-partner"), QStringLiteral("james-chain"), QStringLiteral("james-mfa")}) {
-            auto session = newSession();
-            Test::wait<bool>([&](auto done) { session->keychain().removeSecret(name, done); });
-        }
+        QCOMPARE(session->get()->identity().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_MFA"));
     }
 };
 

@@ -1,10 +1,11 @@
 // ProfileList and its dialogs: a profile added through the dialog keeps its secret in the keychain only,
 // import from ~/.aws, removal, and recent roles appearing (and working) after a switch.
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/profiles/import_aws_profiles_dialog.h"
 #include "ui/profiles/profile_dialog.h"
 #include "ui/profiles/profile_list.h"
 
+#include "test_session.h"
 #include "test_world.h"
 
 #include <QCheckBox>
@@ -13,6 +14,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QProcess>
+#include <QSettings>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -79,7 +81,7 @@ private slots:
     void addProfileThroughTheDialogKeepsTheSecretInTheKeychainOnly()
     {
         QSettings settings(settingsPath(QStringLiteral("add")), QSettings::IniFormat);
-        AppSession session(settings, m_service);
+        Sessions::Session session(settings, m_service);
         ProfileList list(&session);
         list.resize(320, 420);
         list.show();
@@ -159,7 +161,7 @@ private slots:
         qputenv("AWS_CONFIG_FILE", config.toUtf8());
         qputenv("AWS_SHARED_CREDENTIALS_FILE", credentials.toUtf8());
         QSettings settings(settingsPath(QStringLiteral("import")), QSettings::IniFormat);
-        AppSession session(settings, m_service);
+        Sessions::Session session(settings, m_service);
         ProfileList list(&session);
         list.show();
         QTest::mouseClick(child<QToolButton>(&list, "importProfilesButton"), Qt::LeftButton);
@@ -175,22 +177,18 @@ private slots:
         QCOMPARE(secretToolLookup(m_service, QStringLiteral("imported")), m_testSecret);
         qunsetenv("AWS_CONFIG_FILE");
         qunsetenv("AWS_SHARED_CREDENTIALS_FILE");
-        Test::wait<bool>([&](auto done) { session.keychain().removeSecret(QStringLiteral("imported"), done); });
+        Test::wait<Done>([&](QObject *context, auto done) { session.profiles().remove(QStringLiteral("imported"), context, done); });
+        QCOMPARE(secretToolLookup(m_service, QStringLiteral("imported")), QString());
     }
 
     void recentRolesAppearAfterASwitchAndSwitchOnDoubleClick()
     {
         if (qEnvironmentVariableIsEmpty("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT"))
             QSKIP("needs the STS test double: run through tests/run-tests.sh");
-        QSettings settings(settingsPath(QStringLiteral("history")), QSettings::IniFormat);
-        AppSession session(settings, m_service);
-        Auth::Profile profile;
-        profile.name = QStringLiteral("james");
-        profile.accessKeyId = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY");
-        profile.endpointUrl = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT");
-        QVERIFY(session.profiles().save(profile));
-        const QString secret = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET");
-        QVERIFY(Test::wait<bool>([&](auto done) { session.keychain().writeSecret(profile.name, secret, done); }).ok());
+        Test::SessionFixture fixture(QStringLiteral("profiles-history"));
+        Sessions::Session &session = fixture.session();
+        const Auth::Profile profile = Test::SessionFixture::stsDoubleJames(QStringLiteral("james"));
+        QVERIFY(fixture.addProfile(profile, Test::SessionFixture::stsDoubleJamesSecret()));
 
         ProfileList list(&session);
         list.resize(320, 420);
@@ -204,15 +202,16 @@ private slots:
         QTest::mouseDClick(list.tree()->viewport(), Qt::LeftButton, {}, rect.center());
         QVERIFY(opened.wait(20000));
         QCOMPARE(opened.first().first().toString(), profile.name);
-        QCOMPARE(session.credentials().active().kind, Auth::Identity::Kind::BaseUser);
+        QCOMPARE(session.identity().kind, Auth::Identity::Kind::BaseUser);
 
         for (const char *role : {"ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG", "ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"}) {
             session.backToBase();
             Sts::AssumeRoleRequest request;
             request.roleArn = Test::worldValue(role);
             request.roleSessionName = QStringLiteral("ui-test");
-            const auto switched = Test::wait<Auth::Identity>([&](auto done) {
-                session.switchRole(request, QString(), Auth::roleColorHex(QStringLiteral("green")), done);
+            const auto switched = Test::wait<Auth::Identity>([&](QObject *context, auto done) {
+                session.switchRole(request, QString(), Auth::roleColorHex(QStringLiteral("green")), Auth::SwitchFrom::BaseIdentity,
+                                   context, done);
             });
             QVERIFY2(switched.ok(), qPrintable(switched.error().userMessage()));
         }
@@ -223,14 +222,13 @@ private slots:
         list.grab().save(QStringLiteral("/tmp/profiles-history.png"));
 
         // Double-clicking the older role switches to it (from the base keys, not chained).
-        QSignalSpy changed(&session, &AppSession::identityChanged);
+        QSignalSpy changed(&session, &Sessions::Session::identityChanged);
         const QRect roleRect = list.tree()->visualItemRect(item->child(1));
         QTest::mouseClick(list.tree()->viewport(), Qt::LeftButton, {}, roleRect.center());
         QTest::mouseDClick(list.tree()->viewport(), Qt::LeftButton, {}, roleRect.center());
-        QTRY_COMPARE_WITH_TIMEOUT(session.credentials().active().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG"), 20000);
-        QVERIFY(session.credentials().active().arn.contains(QLatin1String("assumed-role/LongRole")));
+        QTRY_COMPARE_WITH_TIMEOUT(session.identity().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG"), 20000);
+        QVERIFY(session.identity().arn.contains(QLatin1String("assumed-role/LongRole")));
         QVERIFY(list.errorText().isEmpty());
-        Test::wait<bool>([&](auto done) { session.keychain().removeSecret(profile.name, done); });
     }
 };
 

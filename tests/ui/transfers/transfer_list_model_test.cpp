@@ -3,8 +3,9 @@
 // switching role, conflicts answered in the dialog, cancel all, and the model's repaint throttling.
 #include "core/transfer/transfer.h"
 #include "core/transfer/transfer_queue.h"
+#include "test_session.h"
 #include "test_world.h"
-#include "ui/app_session.h"
+#include "core/session/session.h"
 #include "ui/transfers/conflict_dialog.h"
 #include "ui/transfers/transfer_controller.h"
 #include "ui/transfers/transfer_list_model.h"
@@ -17,6 +18,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QMainWindow>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -60,9 +62,8 @@ class TransferListModelTest final : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QString m_settingsPath;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<AppSession> m_session;
+    std::unique_ptr<Test::SessionFixture> m_fixture;
+    Sessions::Session *m_session = nullptr;
     std::unique_ptr<QMainWindow> m_window;
     TransferQueueView *m_view = nullptr;
     TransferController *m_controller = nullptr;
@@ -96,7 +97,9 @@ class TransferListModelTest final : public QObject
         Sts::AssumeRoleRequest request;
         request.roleArn = worldValue(roleVar);
         request.roleSessionName = QStringLiteral("ui-transfers");
-        auto identity = wait<Auth::Identity>([&](auto done) { m_session->credentials().switchRole(request, QString(), QStringLiteral("#1D8102"), done); });
+        auto identity = wait<Auth::Identity>([&](QObject *context, auto done) {
+            m_session->switchRole(request, QString(), QStringLiteral("#1D8102"), Auth::SwitchFrom::BaseIdentity, context, done);
+        });
         return identity ? QString() : identity.error().userMessage();
     }
 
@@ -106,7 +109,7 @@ class TransferListModelTest final : public QObject
         request.bucket = m_bucket;
         request.prefix = prefix;
         request.delimiter.clear();
-        auto page = wait<S3::ListObjectsPage>([&](auto done) { m_session->s3().listObjects(request, done); });
+        auto page = wait<S3::ListObjectsPage>([&](QObject *context, auto done) { m_session->s3()->listObjects(request, context, done); });
         QStringList keys;
         if (page) {
             for (const S3::ObjectInfo &object : page->objects)
@@ -158,21 +161,19 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_bucket = worldValue("ROLEDROP_TEST_BUCKET");
         m_prefix = QStringLiteral("ui-tests/transfers-%1/").arg(QDateTime::currentMSecsSinceEpoch());
-        m_settings = std::make_unique<QSettings>(m_dir.filePath("settings.ini"), QSettings::IniFormat);
-        m_session = std::make_unique<AppSession>(*m_settings, QStringLiteral("RoleDropUiTransfersTest"));
-        m_session->s3().setEndpoint(Test::rgwEndpoint());
-        m_session->sts().setEndpoint(Test::rgwEndpoint());
-        m_session->credentials().setBaseIdentity(QStringLiteral("james"), Test::worldKeys("ROLEDROP_TEST_JAMES_KEY", "ROLEDROP_TEST_JAMES_SECRET"));
+        m_fixture = std::make_unique<Test::SessionFixture>(QStringLiteral("ui-transfers"));
+        m_session = m_fixture->get();
+        QVERIFY(m_fixture->openProfile(Test::SessionFixture::rgwJames(QStringLiteral("james")), Test::SessionFixture::rgwJamesSecret()));
         const QString failure = switchTo("ROLEDROP_TEST_ROLE_S3ACCESS");
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
 
         m_window = std::make_unique<QMainWindow>();
-        m_view = new TransferQueueView(m_session.get(), m_window.get());
+        m_view = new TransferQueueView(m_session, m_window.get());
         m_window->setCentralWidget(m_view);
         m_window->resize(1000, 320);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        m_controller = new TransferController(m_session.get(), m_window.get(), m_window.get());
+        m_controller = new TransferController(m_session, m_window.get(), m_window.get());
         connect(m_controller, &TransferController::errorOccurred, this, [this](const AwsError &error) { m_errors.append(error); });
     }
 
@@ -227,7 +228,7 @@ private slots:
     {
         const QString target = m_dir.filePath(QStringLiteral("downloads"));
         QSignalSpy finished(m_controller, &TransferController::batchFinished);
-        m_controller->download(m_bucket, {m_prefix + "photos/", m_prefix + "a.txt"}, m_prefix, target);
+        m_controller->download(m_bucket, {m_prefix + "a.txt"}, {m_prefix + "photos/"}, m_prefix, target);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         QCOMPARE(finished.first().at(0).toInt(), 3);
         QCOMPARE(contentOf(target + "/photos/2024/two.jpg"), contentOf(m_dir.filePath("src/photos/2024/two.jpg")));
@@ -242,7 +243,7 @@ private slots:
         const QString target = m_dir.filePath(QStringLiteral("guarded"));
         QSignalSpy finished(m_controller, &TransferController::batchFinished);
         const int rows = m_view->model()->rowCount();
-        m_controller->download(m_bucket, {QStringLiteral("../../escaped.txt")}, QString(), target);
+        m_controller->download(m_bucket, {QStringLiteral("../../escaped.txt")}, {}, QString(), target);
         QTRY_COMPARE(finished.count(), 1);
         QCOMPARE(finished.first().at(0).toInt(), 0);
         QCOMPARE(m_errors.size(), 1);
@@ -288,23 +289,23 @@ private slots:
     void manyFilesAreCheckedWithOneListing()
     {
         m_session->transfers().clearFinished();
-        for (int i = 0; i < TransferController::maxHeadChecks + 1; ++i)
+        for (int i = 0; i < Transfers::maxHeadChecks + 1; ++i)
             writeFile(QStringLiteral("bulk/f%1.txt").arg(i, 2, 10, QLatin1Char('0')), 100 + i);
         QSignalSpy finished(m_controller, &TransferController::batchFinished);
         m_controller->upload({m_dir.filePath("src/bulk")}, m_bucket, m_prefix);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
-        QCOMPARE(finished.first().at(0).toInt(), TransferController::maxHeadChecks + 1);
+        QCOMPARE(finished.first().at(0).toInt(), Transfers::maxHeadChecks + 1);
 
         // Again: every file now exists, found through the listing; one answer for all overwrites them.
         finished.clear();
         m_controller->upload({m_dir.filePath("src/bulk")}, m_bucket, m_prefix);
         ConflictDialog *dialog = waitForConflictDialog();
         QVERIFY(dialog);
-        QVERIFY(dialog->applyToAllBox()->text().contains(QString::number(TransferController::maxHeadChecks)));
+        QVERIFY(dialog->applyToAllBox()->text().contains(QString::number(Transfers::maxHeadChecks)));
         dialog->applyToAllBox()->setChecked(true);
         QTest::mouseClick(dialog->overwriteButton(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
-        QCOMPARE(finished.first().at(0).toInt(), TransferController::maxHeadChecks + 1);
+        QCOMPARE(finished.first().at(0).toInt(), Transfers::maxHeadChecks + 1);
         QVERIFY(!remoteKeys(m_prefix + "bulk/").join(' ').contains(QStringLiteral("(1)")));
     }
 
@@ -335,10 +336,21 @@ private slots:
         QVERIFY2(m_view->summaryLabel()->text().contains(QStringLiteral("1 failed")), qPrintable(m_view->summaryLabel()->text()));
         screenshot(m_window.get(), QStringLiteral("failed"));
 
+        const QModelIndex as = m_view->model()->index(0, TransferListModel::IdentityColumn);
+        QVERIFY2(as.data().toString().contains(QStringLiteral("S3ReadOnly")), qPrintable(as.data().toString()));
+
+        // After a switch, a retry may be meant as either identity: the view asks, the queued one by default.
         failure = switchTo("ROLEDROP_TEST_ROLE_S3ACCESS");
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
         m_view->retryFailedAction()->trigger();
+        QMessageBox *question = nullptr;
+        QTRY_VERIFY((question = m_view->findChild<QMessageBox *>(QStringLiteral("retryIdentityQuestion"))) != nullptr);
+        QTRY_VERIFY(question->isVisible());
+        QCOMPARE(question->defaultButton()->objectName(), QStringLiteral("retryAsQueued"));
+        screenshot(question, QStringLiteral("retry-as"));
+        QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("retryAsCurrent")), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), TransferListModel::stateText(int(Transfers::TransferState::Succeeded)), 60000);
+        QVERIFY2(as.data().toString().contains(QStringLiteral("S3Access")), qPrintable(as.data().toString()));
         QCOMPARE(into.count(), 1);
         QCOMPARE(into.first().at(1).toString(), m_prefix);
         QTRY_VERIFY(!m_view->detailLabel()->isVisible());
@@ -392,8 +404,9 @@ private slots:
             return;
         const QStringList keys = remoteKeys(m_prefix);
         if (!keys.isEmpty())
-            wait<S3::DeleteObjectsResult>([&](auto done) { m_session->s3().deleteObjects(m_bucket, keys, done); });
+            wait<S3::DeleteObjectsResult>([&](QObject *context, auto done) { m_session->s3()->deleteObjects(m_bucket, keys, context, done); });
         m_window.reset();
+        m_fixture.reset();
     }
 };
 

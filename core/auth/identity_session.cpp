@@ -1,0 +1,183 @@
+#include "core/auth/identity_session.h"
+
+#include "core/http/aws_call.h"
+
+namespace RoleDrop::Auth {
+
+namespace {
+
+// QObjects owned by shared pointers go through the event loop, so the last holder may let go from inside one
+// of the object's own callbacks.
+void deleteLaterDeleter(IdentitySession *session)
+{
+    session->deleteLater();
+}
+
+constexpr int firstRetrySeconds = 15;
+constexpr int maxRetrySeconds = 300;
+
+} // namespace
+
+IdentitySession::Ptr IdentitySession::fixed(const Identity &identity, const AwsCredentials &credentials, Ptr parent)
+{
+    Ptr session(new IdentitySession, deleteLaterDeleter);
+    session->m_identity = identity;
+    session->m_credentials = credentials;
+    session->m_parent = std::move(parent);
+    return session;
+}
+
+IdentitySession::Ptr IdentitySession::assumed(Ptr parent, const Sts::StsClient &sts, const Sts::AssumeRoleRequest &request,
+                                              const Identity &identity, const AwsCredentials &credentials)
+{
+    Ptr session(new IdentitySession, deleteLaterDeleter);
+    session->m_identity = identity;
+    session->m_credentials = credentials;
+    session->m_parent = std::move(parent);
+    session->m_sts = sts;
+    session->m_request = request;
+    session->m_request.tokenCode.clear();  // an MFA code is single-use and secret: never kept
+    session->m_timer.setSingleShot(true);
+    connect(&session->m_timer, &QTimer::timeout, session.get(), [raw = session.get()] { raw->renewNow(); });
+    session->schedule();
+    return session;
+}
+
+IdentitySession::~IdentitySession()
+{
+    if (m_call)
+        m_call->cancel();
+}
+
+QList<Identity> IdentitySession::chain() const
+{
+    QList<Identity> identities;
+    for (const IdentitySession *link = this; link; link = link->m_parent.get())
+        identities.prepend(link->m_identity);
+    return identities;
+}
+
+void IdentitySession::setCallerFacts(const QString &arn, const QString &accountId)
+{
+    m_identity.arn = arn;
+    m_identity.accountId = accountId;
+}
+
+void IdentitySession::setRenewalMargin(int seconds)
+{
+    m_marginSeconds = seconds;
+    if (!m_renewing)
+        schedule();
+}
+
+void IdentitySession::schedule()
+{
+    m_timer.stop();
+    m_dueAt = QDateTime();
+    if (!m_sts || !m_credentials.expiration.isValid())
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 lifetime = now.secsTo(m_credentials.expiration);
+    // Short sessions (tests, 15-minute roles) renew at 80% of their life rather than 5 minutes before.
+    const qint64 margin = std::min<qint64>(m_marginSeconds, std::max<qint64>(lifetime / 5, 1));
+    const qint64 dueInMs = std::max<qint64>(0, (lifetime - margin) * 1000);
+    m_timer.start(int(std::min<qint64>(dueInMs, 24LL * 3600 * 1000)));
+    m_dueAt = now.addMSecs(dueInMs);
+}
+
+void IdentitySession::renewNow(std::function<void(bool renewed)> done)
+{
+    if (done)
+        m_waiters.push_back(std::move(done));
+    if (!m_sts) {
+        // Nothing to renew: answer later, as every result is.
+        QMetaObject::invokeMethod(this, [this] { finishRenewal(false); }, Qt::QueuedConnection);
+        return;
+    }
+    if (m_renewing)
+        return;
+    m_renewing = true;
+    m_timer.stop();
+    if (!m_request.serialNumber.isEmpty()) {
+        m_waitingForMfa = true;
+        emit mfaCodeNeeded(m_request.serialNumber, m_request.roleArn);
+        return;
+    }
+    assume(QString());
+}
+
+void IdentitySession::provideMfaCode(const QString &code)
+{
+    if (!m_waitingForMfa)
+        return;
+    m_waitingForMfa = false;
+    assume(code);
+}
+
+void IdentitySession::declineMfaCode()
+{
+    if (!m_waitingForMfa)
+        return;
+    m_waitingForMfa = false;
+    AwsError error = AwsError::local(AwsErrorKind::MfaRequiredOrInvalid,
+                                     QStringLiteral("The role session was not renewed: it needs an MFA code"));
+    error.action = QStringLiteral("sts:AssumeRole");
+    error.resource = m_request.roleArn;
+    error.identity = m_parent ? m_parent->nameForErrors() : QString();
+    emit renewalFailed(error, false);
+    finishRenewal(false);
+}
+
+void IdentitySession::assume(const QString &mfaCode)
+{
+    Sts::AssumeRoleRequest request = m_request;
+    request.tokenCode = mfaCode;
+    const bool parentIsRole = m_parent && m_parent->isRole();
+    auto validated = Sts::validateAssumeRole(request, parentIsRole);
+    if (!validated) {
+        emit renewalFailed(validated.error(), false);
+        return finishRenewal(false);
+    }
+    m_call = m_sts->assumeRole(m_parent, validated.value(), this, [this](Outcome<Sts::AssumeRoleResult> result) {
+        if (!result)
+            return scheduleRetry(result.error());
+        m_failedAttempts = 0;
+        m_credentials = result->credentials;
+        m_identity.accessKeyId = result->credentials.accessKeyId;
+        m_identity.expiration = result->credentials.expiration;
+        m_identity.arn = result->assumedRoleUser.arn;
+        schedule();
+        emit renewed(m_identity);
+        finishRenewal(true);
+    });
+}
+
+void IdentitySession::scheduleRetry(const AwsError &error)
+{
+    // Transient trouble (a network blip, a throttled STS) should not end a session that has time left: try
+    // again with backoff, at the latest halfway to the end. A refusal (the trust policy changed, the MFA code
+    // was wrong) will not get better by waiting.
+    ++m_failedAttempts;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 left = m_credentials.expiration.isValid() ? now.secsTo(m_credentials.expiration) : 0;
+    const bool transient = error.isRetryable() || error.kind == AwsErrorKind::Network || error.kind == AwsErrorKind::Timeout;
+    const qint64 backoff = std::min<qint64>(qint64(firstRetrySeconds) << std::min(m_failedAttempts - 1, 5), maxRetrySeconds);
+    const qint64 delay = std::min(backoff, left / 2);
+    const bool willRetry = transient && m_request.serialNumber.isEmpty() && delay >= 1;
+    emit renewalFailed(error, willRetry);
+    if (willRetry) {
+        m_timer.start(int(delay * 1000));
+        m_dueAt = now.addSecs(delay);
+    }
+    finishRenewal(false);
+}
+
+void IdentitySession::finishRenewal(bool renewed)
+{
+    m_renewing = false;
+    const auto waiters = std::exchange(m_waiters, {});
+    for (const auto &waiter : waiters)
+        waiter(renewed);
+}
+
+} // namespace RoleDrop::Auth

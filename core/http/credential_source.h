@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/common/aws_credentials.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace RoleDrop::Http {
+
+// Who a request is made as. Clients ask it for credentials at every attempt (the aws-c-auth way: the signer is
+// handed a provider, not a value), so an identity renewed in place - a role session assumed again before it
+// expires - reaches requests already under way, while switching to another identity never does: that is
+// another source. A transfer keeps the source it was queued with until it ends.
+class CredentialSource
+{
+public:
+    virtual ~CredentialSource() = default;
+
+    // The credentials to sign the next attempt with (the newest, for a renewing identity).
+    virtual AwsCredentials credentials() const = 0;
+    // How errors name the caller: an ARN when known, else profile and access key id. Never a secret.
+    virtual QString nameForErrors() const = 0;
+    // How people see it (the transfer queue's "as" column): "S3Access @ 123456789012", or the profile name.
+    virtual QString displayName() const = 0;
+    // The identity's band colour ("#rrggbb"), empty for a base identity.
+    virtual QString color() const { return {}; }
+};
+
+using CredentialSourcePtr = std::shared_ptr<const CredentialSource>;
+
+// A key pair that never changes: long-term keys, or a caller's credentials handed to one STS call.
+CredentialSourcePtr fixedCredentials(const AwsCredentials &credentials, const QString &name = QString());
+
+} // namespace RoleDrop::Http

@@ -1,0 +1,320 @@
+#include "core/session/session.h"
+
+#include "core/auth/profile_resolver.h"
+#include "core/http/aws_call.h"
+#include "core/s3/object_listing.h"
+
+#include <QFuture>
+#include <QPromise>
+#include <QSettings>
+#include <QThreadPool>
+
+namespace RoleDrop::Sessions {
+
+namespace {
+
+// S3-compatible servers (Ceph RGW) lack GetCallerIdentity: they answer with an error that says "no such
+// action", not "you may not". Those - and only those - fall back to what RoleDrop knows.
+bool isUnsupportedAction(const AwsError &error)
+{
+    if (error.httpStatus == 0)
+        return false;
+    return error.kind == AwsErrorKind::ServiceError || error.code == QLatin1String("Unknown")
+        || error.code == QLatin1String("NotImplemented") || error.code == QLatin1String("InvalidAction")
+        || error.code == QLatin1String("MethodNotAllowed") || error.httpStatus == 405 || error.httpStatus == 501;
+}
+
+} // namespace
+
+Session::Session(QSettings &settings, const QString &keychainService, QObject *parent)
+    : QObject(parent),
+      m_settings(settings),
+      m_profileStore(settings),
+      m_keychain(keychainService),
+      m_roleHistory(settings),
+      m_profileManager(std::make_unique<ProfileManager>(m_profileStore, m_keychain, m_roleHistory)),
+      m_regions(std::make_shared<S3::BucketRegions>())
+{
+    connect(&m_credentials, &Auth::CredentialProvider::identityChanged, this, &Session::onIdentityChanged);
+    connect(&m_credentials, &Auth::CredentialProvider::credentialsRefreshed, this, &Session::identityRenewed);
+    connect(&m_credentials, &Auth::CredentialProvider::refreshFailed, this, &Session::errorOccurred);
+    connect(&m_credentials, &Auth::CredentialProvider::mfaCodeNeeded, this, &Session::mfaCodeNeeded);
+    // A profile removed while open leaves no identity behind.
+    connect(m_profileManager.get(), &ProfileManager::profilesChanged, this, [this] {
+        if (!m_activeProfile.isEmpty() && m_activeSource == QLatin1String("keychain") && !m_profileManager->contains(m_activeProfile)) {
+            m_activeProfile.clear();
+            m_activeSource.clear();
+            m_credentials.clear();
+        }
+    });
+}
+
+Session::~Session()
+{
+    // Nothing may keep running into a closing process (the queue, declared after the HTTP client, is
+    // destroyed before it).
+    m_transfers.cancelAll();
+}
+
+void Session::onIdentityChanged()
+{
+    // A new identity (or endpoint) gets new S3 operations; a renewal keeps the same ones.
+    const auto active = m_credentials.activeSession();
+    m_s3 = active ? std::make_shared<S3::S3Client>(&m_http, active, m_endpoint, m_regions) : nullptr;
+    emit identityChanged(m_credentials.active());
+}
+
+void Session::openProfile(const QString &name, QObject *context, ResultHandler<OpenedProfile> done,
+                          const ProfileOverrides &overrides, std::function<QString(const QString &)> askMfaCode)
+{
+    done = deliverTo(context, std::move(done));
+    const quint64 generation = ++m_openGeneration;
+    const auto failed = [this, name, done](const AwsError &error) {
+        emit profileFailed(name, error);
+        done(error);
+    };
+    Auth::resolveProfile(name, m_profileStore, m_keychain, m_profileManager->awsConfig(), this,
+                         [=, this](Outcome<Auth::ResolvedProfile> resolved) {
+        if (generation != m_openGeneration)
+            return done(AwsError::local(AwsErrorKind::Cancelled, tr("Another profile was opened meanwhile")));
+        if (!resolved)
+            return failed(resolved.error());
+        Http::EndpointConfig endpoint = resolved->endpoint;
+        if (!overrides.region.isEmpty())
+            endpoint.region = overrides.region;
+        if (!overrides.endpointUrl.isEmpty()) {
+            const auto url = Http::EndpointConfig::parseEndpointUrl(overrides.endpointUrl);
+            if (!url)
+                return failed(url.error());
+            endpoint.customEndpoint = url.value();
+        }
+        if (overrides.pathStyle)
+            endpoint.pathStyle = true;
+        if (endpoint.region != m_endpoint.region || endpoint.customEndpoint != m_endpoint.customEndpoint)
+            m_regions = std::make_shared<S3::BucketRegions>();
+        m_endpoint = endpoint;
+        m_activeProfile = resolved->name;
+        m_activeSource = resolved->source;
+        m_credentials.setBaseIdentity(resolved->name, resolved->baseCredentials, Sts::StsClient(&m_http, endpoint));
+        OpenedProfile opened;
+        opened.source = resolved->source;
+        assumeSteps(resolved->roleSteps, askMfaCode, opened, generation, [=, this](Outcome<OpenedProfile> result) {
+            if (!result)
+                return failed(result.error());
+            emit profileOpened(resolved->name);
+            done(result);
+        });
+    });
+}
+
+// A ~/.aws profile's role_arn / source_profile chain, one AssumeRole after the other from its base.
+void Session::assumeSteps(QList<Sts::AssumeRoleRequest> steps, std::function<QString(const QString &)> askMfaCode,
+                          OpenedProfile opened, quint64 generation, ResultHandler<OpenedProfile> done)
+{
+    if (steps.isEmpty()) {
+        opened.identity = m_credentials.active();
+        return done(opened);
+    }
+    Sts::AssumeRoleRequest step = steps.takeFirst();
+    if (!step.serialNumber.isEmpty() && askMfaCode)
+        step.tokenCode = askMfaCode(step.serialNumber);
+    m_credentials.switchRole(step, QString(), QString(), Auth::SwitchFrom::CurrentIdentity, this,
+                             [=, this](Outcome<Auth::Identity> identity) mutable {
+        if (generation != m_openGeneration)
+            return done(AwsError::local(AwsErrorKind::Cancelled, tr("Another profile was opened meanwhile")));
+        if (!identity)
+            return done(identity.error());
+        if (!identity->notice.isEmpty())
+            opened.notice = identity->notice;
+        assumeSteps(steps, askMfaCode, opened, generation, done);
+    });
+}
+
+Http::AwsCall *Session::switchRole(const Sts::AssumeRoleRequest &request, const QString &displayName, const QString &color,
+                                   Auth::SwitchFrom from, QObject *context, ResultHandler<Auth::Identity> done)
+{
+    done = deliverTo(context, std::move(done));
+    const QString profile = m_activeProfile;
+    const bool remembered = m_activeSource == QLatin1String("keychain");
+    return m_credentials.switchRole(request, displayName, color, from, this, [=, this](Outcome<Auth::Identity> identity) {
+        // Remembered as the console remembers switched roles, for the window's list and the next run.
+        if (identity && remembered && profile == m_activeProfile) {
+            Auth::RoleHistoryEntry entry;
+            entry.sourceProfile = profile;
+            entry.roleArn = request.roleArn;
+            entry.accountId = identity->accountId;
+            entry.displayName = identity->displayName;
+            entry.color = color;
+            if (m_roleHistory.record(entry))
+                emit rolesRemembered(profile);
+        }
+        done(identity);
+    });
+}
+
+Outcome<Auth::RoleHistoryEntry> Session::saveRole(const Auth::RoleHistoryEntry &entry)
+{
+    auto saved = m_roleHistory.save(entry);
+    if (saved)
+        emit rolesRemembered(saved->sourceProfile);
+    return saved;
+}
+
+void Session::backToBase()
+{
+    m_credentials.backToBase();
+}
+
+Http::AwsCall *Session::whoAmI(QObject *context, ResultHandler<WhoAmI> done)
+{
+    done = deliverTo(context, std::move(done));
+    return m_credentials.whoAmI(this, [this, done](Outcome<Sts::CallerIdentity> caller) {
+        WhoAmI answer;
+        const Auth::Identity &identity = m_credentials.active();
+        answer.accessKeyId = identity.accessKeyId;
+        if (caller) {
+            answer.arn = caller->arn;
+            answer.account = caller->account;
+            answer.userId = caller->userId;
+            return done(answer);
+        }
+        if (!isUnsupportedAction(caller.error()))
+            return done(caller.error());
+        answer.fromServer = false;
+        answer.arn = identity.arn;
+        answer.account = identity.accountId;
+        answer.note = tr("the server does not support GetCallerIdentity; this is what RoleDrop knows locally");
+        done(answer);
+    });
+}
+
+Outcome<PresignedUrl> Session::presign(const QByteArray &method, const QString &bucket, const QString &key,
+                                       qint64 expiresSeconds) const
+{
+    if (!m_s3)
+        return AwsError::validation(tr("Open a profile first"));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const auto url = m_s3->presign(method, bucket, key, int(std::min<qint64>(expiresSeconds, INT_MAX)));
+    if (!url)
+        return url.error();
+    const PresignValidity validity = presignValidity(now, expiresSeconds, m_credentials.active());
+    return PresignedUrl{url.value(), validity.end, validity.cutBySession};
+}
+
+Http::AwsCall *Session::deleteEntries(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
+                                      QObject *context, ResultHandler<S3::DeleteObjectsResult> done)
+{
+    done = deliverTo(context, std::move(done));
+    if (!m_s3) {
+        done(AwsError::validation(tr("Open a profile first")));
+        return nullptr;
+    }
+    const auto client = m_s3;
+    Http::AwsCall *expansion = S3::expandToKeys(client, bucket, keys, folderPrefixes, this,
+                                                [client, bucket, folderPrefixes, done, this](Outcome<QStringList> all) {
+        if (!all)
+            return done(all.error());
+        // A folder made with "New folder" has a marker object; one made by uploads may not: deleting the
+        // marker of a folder that has none is harmless.
+        QStringList doomed = all.value();
+        for (const QString &folder : folderPrefixes) {
+            if (!doomed.contains(folder))
+                doomed.append(folder);
+        }
+        client->deleteObjects(bucket, doomed, this, done);
+    });
+    return expansion;
+}
+
+void Session::checkUpload(const QStringList &localPaths, const QString &bucket, const QString &prefix, QObject *context,
+                          ResultHandler<UploadCheck> done)
+{
+    done = deliverTo(context, std::move(done));
+    if (!m_s3)
+        return done(AwsError::validation(tr("Open a profile first")));
+    const auto client = m_s3;
+    // A dropped folder may hold many thousands of files: walk it on a worker thread.
+    auto promise = std::make_shared<QPromise<Transfers::LocalScan>>();
+    QFuture<Transfers::LocalScan> scanned = promise->future();
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, localPaths] {
+        promise->addResult(Transfers::scanLocalPaths(localPaths));
+        promise->finish();
+    });
+    scanned.then(this, [this, client, bucket, prefix, done](const Transfers::LocalScan &scan) {
+        auto check = std::make_shared<UploadCheck>();
+        check->problems = scan.problems;
+        check->skippedLinks = scan.skippedLinks;
+        check->plan = Transfers::planUpload(scan.files, prefix);
+        if (check->plan.items.isEmpty())
+            return done(*check);
+        Transfers::findExistingObjects(client, bucket, check->plan, this,
+                                       [check, done](Outcome<QHash<QString, Transfers::RemoteFacts>> existing) {
+            if (existing)
+                check->existing = existing.value();
+            done(*check);
+        });
+    });
+}
+
+QList<Transfers::Transfer *> Session::enqueueUploads(const QString &bucket, const Transfers::UploadPlan &plan,
+                                                     const Transfers::UploadOptions &options)
+{
+    QList<Transfers::Transfer *> transfers;
+    if (!m_s3)
+        return transfers;
+    for (const Transfers::UploadItem &item : plan.items)
+        transfers.append(new Transfers::UploadTransfer(m_s3, item.localPath, S3::S3Uri{bucket, item.key}, options));
+    for (Transfers::Transfer *transfer : std::as_const(transfers))
+        m_transfers.enqueue(transfer);
+    return transfers;
+}
+
+Http::AwsCall *Session::planDownload(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
+                                     const QString &stripPrefix, const QString &folder, QObject *context,
+                                     ResultHandler<Transfers::DownloadPlan> done)
+{
+    done = deliverTo(context, std::move(done));
+    if (!m_s3) {
+        done(AwsError::validation(tr("Open a profile first")));
+        return nullptr;
+    }
+    return S3::expandToKeys(m_s3, bucket, keys, folderPrefixes, this, [stripPrefix, folder, done](Outcome<QStringList> all) {
+        if (!all)
+            return done(all.error());
+        done(Transfers::planDownload(all.value(), stripPrefix, folder));
+    });
+}
+
+QList<Transfers::Transfer *> Session::enqueueDownloads(const QString &bucket, const Transfers::DownloadPlan &plan,
+                                                       const Transfers::DownloadOptions &options)
+{
+    QList<Transfers::Transfer *> transfers;
+    if (!m_s3)
+        return transfers;
+    for (const Transfers::DownloadItem &item : plan.items)
+        transfers.append(new Transfers::DownloadTransfer(m_s3, S3::S3Uri{bucket, item.key}, item.localPath, options));
+    for (Transfers::Transfer *transfer : std::as_const(transfers))
+        m_transfers.enqueue(transfer);
+    return transfers;
+}
+
+bool Session::retry(Transfers::Transfer *transfer, RetryAs as)
+{
+    if (as == RetryAs::CurrentIdentity && (!m_s3 || !transfer->rebind(m_s3)))
+        return false;
+    return m_transfers.retry(transfer);
+}
+
+void Session::retryFailed(RetryAs as)
+{
+    if (as == RetryAs::CurrentIdentity && m_s3) {
+        for (Transfers::Transfer *transfer : m_transfers.transfers()) {
+            if (transfer->state() == Transfers::TransferState::Failed)
+                transfer->rebind(m_s3);
+        }
+    }
+    m_transfers.retryFailed();
+}
+
+} // namespace RoleDrop::Sessions

@@ -1,0 +1,185 @@
+#pragma once
+
+#include "core/auth/credential_provider.h"
+#include "core/auth/identity.h"
+#include "core/auth/keychain_store.h"
+#include "core/auth/profile_store.h"
+#include "core/auth/role_history.h"
+#include "core/common/async_result.h"
+#include "core/http/aws_http_client.h"
+#include "core/http/endpoint_config.h"
+#include "core/s3/s3_client.h"
+#include "core/session/presigned_url.h"
+#include "core/session/profile_manager.h"
+#include "core/transfer/download_plan.h"
+#include "core/transfer/download_transfer.h"
+#include "core/transfer/existing_objects.h"
+#include "core/transfer/transfer_queue.h"
+#include "core/transfer/upload_plan.h"
+#include "core/transfer/upload_transfer.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+class QSettings;
+
+namespace RoleDrop::Sessions {
+
+// What a command line or a test asks for on top of a profile's own settings.
+struct ProfileOverrides
+{
+    QString region;
+    QString endpointUrl;
+    bool pathStyle = false;
+};
+
+struct OpenedProfile
+{
+    Auth::Identity identity;   // the active identity once the profile's own role chain (~/.aws) is assumed
+    QString source;            // "keychain", "~/.aws" or "environment"
+    QString notice;            // e.g. a role session's duration capped by chaining
+};
+
+// GetCallerIdentity's answer, or what RoleDrop knows where the server lacks it (Ceph RGW).
+struct WhoAmI
+{
+    QString arn;
+    QString account;
+    QString userId;
+    QString accessKeyId;
+    bool fromServer = true;
+    QString note;              // why the answer is RoleDrop's own, when it is
+};
+
+// An upload looked over before anything is sent: the keys the files get, and which of them exist already.
+struct UploadCheck
+{
+    Transfers::UploadPlan plan;
+    QHash<QString, Transfers::RemoteFacts> existing;
+    QStringList problems;      // local paths that could not be read
+    QStringList skippedLinks;  // symbolic links inside folders, not followed
+};
+
+// Which identity a failed transfer runs as when it is tried again.
+enum class RetryAs { QueuedIdentity, CurrentIdentity };
+
+// The one composition root of core/, which the window and the command line both stand on: a rule written
+// here serves both. It owns the HTTP client, the stores (settings, keychain, role history), the active
+// identity and the transfer queue, and offers operations rather than its parts: open a profile, switch
+// role, back to the base identity, who am I, plan and queue transfers, delete, presign. Transfers are bound
+// to the identity and endpoint active when they are queued and keep them to the end.
+// Operations follow the async contract of core/common/async_result.h.
+class Session final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Session)
+public:
+    // `settings` holds profiles and role history (never a secret); `keychainService` names the keychain
+    // entries (tests and the demo use their own).
+    explicit Session(QSettings &settings, const QString &keychainService = QStringLiteral("RoleDrop"),
+                     QObject *parent = nullptr);
+    ~Session() override;
+
+    ProfileManager &profiles() { return *m_profileManager; }
+
+    // --- the identity requests are made as
+    // Looks the profile up (RoleDrop's store, then ~/.aws; an empty name: the environment, then ~/.aws's
+    // default), makes it the base identity and assumes its ~/.aws role chain. `askMfaCode` answers a chain
+    // step that needs a code (the command line reads it from the terminal).
+    void openProfile(const QString &name, QObject *context, ResultHandler<OpenedProfile> done,
+                     const ProfileOverrides &overrides = {},
+                     std::function<QString(const QString &mfaSerial)> askMfaCode = {});
+    QString activeProfile() const { return m_activeProfile; }
+    QString activeProfileSource() const { return m_activeSource; }
+    bool hasIdentity() const { return m_credentials.activeSession() != nullptr; }
+    const Auth::Identity &identity() const { return m_credentials.active(); }
+    const Auth::Identity &baseIdentity() const { return m_credentials.base(); }
+    // The active identity and what it was made from, the base first.
+    QList<Auth::Identity> identityChain() const { return m_credentials.activeChain(); }
+    bool inRole() const { return m_credentials.hasRole(); }
+    Http::EndpointConfig endpoint() const { return m_endpoint; }
+    // The active identity's credentials, for `roledrop assume` (which prints them for a shell).
+    AwsCredentials activeCredentials() const { return m_credentials.activeCredentials(); }
+
+    // Switches role and, for a RoleDrop profile, records the role among its recent roles.
+    Http::AwsCall *switchRole(const Sts::AssumeRoleRequest &request, const QString &displayName, const QString &color,
+                              Auth::SwitchFrom from, QObject *context, ResultHandler<Auth::Identity> done);
+    void backToBase();
+    Http::AwsCall *whoAmI(QObject *context, ResultHandler<WhoAmI> done);
+
+    // Role sessions renew themselves this long before they expire (default 5 minutes).
+    void setRenewalMargin(int seconds) { m_credentials.setRefreshMargin(seconds); }
+    void renewNow() { m_credentials.refreshNow(); }
+    QDateTime renewalDueAt() const { return m_credentials.refreshDueAt(); }
+    // The answer to mfaCodeNeeded().
+    void provideMfaCode(const QString &code) { m_credentials.provideMfaCode(code); }
+    void declineMfaCode() { m_credentials.declineMfaCode(); }
+
+    // --- remembered roles
+    QList<Auth::RoleHistoryEntry> recentRoles(const QString &profile) const { return m_roleHistory.recent(profile); }
+    QList<Auth::RoleHistoryEntry> searchSavedRoles(const QString &text) const { return m_roleHistory.search(text); }
+    Outcome<Auth::RoleHistoryEntry> saveRole(const Auth::RoleHistoryEntry &entry);
+
+    // --- S3, as the active identity
+    // The S3 operations of the active identity at the active endpoint (null before a profile is open).
+    std::shared_ptr<const S3::S3Client> s3() const { return m_s3; }
+    Outcome<PresignedUrl> presign(const QByteArray &method, const QString &bucket, const QString &key,
+                                  qint64 expiresSeconds) const;
+    // Deletes the objects and everything under the folder prefixes (their marker objects included).
+    Http::AwsCall *deleteEntries(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
+                                 QObject *context, ResultHandler<S3::DeleteObjectsResult> done);
+
+    // --- transfers
+    Transfers::TransferQueue &transfers() { return m_transfers; }
+    // Walks the local paths (off the calling thread), plans their keys under `prefix` and finds which exist.
+    void checkUpload(const QStringList &localPaths, const QString &bucket, const QString &prefix, QObject *context,
+                     ResultHandler<UploadCheck> done);
+    QList<Transfers::Transfer *> enqueueUploads(const QString &bucket, const Transfers::UploadPlan &plan,
+                                                const Transfers::UploadOptions &options = {});
+    // Expands the folders to their keys and plans where each goes under `folder`.
+    Http::AwsCall *planDownload(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
+                                const QString &stripPrefix, const QString &folder, QObject *context,
+                                ResultHandler<Transfers::DownloadPlan> done);
+    QList<Transfers::Transfer *> enqueueDownloads(const QString &bucket, const Transfers::DownloadPlan &plan,
+                                                  const Transfers::DownloadOptions &options = {});
+    // A failed or cancelled transfer, again: as the identity it was queued under, or as the active one.
+    bool retry(Transfers::Transfer *transfer, RetryAs as);
+    void retryFailed(RetryAs as);
+
+signals:
+    void profileOpened(const QString &profileName);
+    void profileFailed(const QString &profileName, const RoleDrop::AwsError &error);
+    // The identity requests are made as changed (profile opened, role switched, back to base).
+    void identityChanged(const RoleDrop::Auth::Identity &identity);
+    // The active identity was renewed before it expired.
+    void identityRenewed(const RoleDrop::Auth::Identity &identity);
+    void errorOccurred(const RoleDrop::AwsError &error);
+    // A profile's recent or saved roles changed (a switch was recorded, a role saved).
+    void rolesRemembered(const QString &profileName);
+    // A role session (the active one, or one a transfer still runs as) needs an MFA code to renew.
+    void mfaCodeNeeded(const QString &mfaSerial, const QString &roleArn);
+
+private:
+    void onIdentityChanged();
+    void assumeSteps(QList<Sts::AssumeRoleRequest> steps, std::function<QString(const QString &)> askMfaCode,
+                     OpenedProfile opened, quint64 generation, ResultHandler<OpenedProfile> done);
+
+    QSettings &m_settings;
+    Auth::ProfileStore m_profileStore;
+    Auth::KeychainStore m_keychain;
+    Auth::RoleHistory m_roleHistory;
+    std::unique_ptr<ProfileManager> m_profileManager;
+    Http::AwsHttpClient m_http;
+    Auth::CredentialProvider m_credentials;
+    Transfers::TransferQueue m_transfers;
+    Http::EndpointConfig m_endpoint;
+    std::shared_ptr<S3::BucketRegions> m_regions;
+    std::shared_ptr<const S3::S3Client> m_s3;
+    QString m_activeProfile;
+    QString m_activeSource;
+    quint64 m_openGeneration = 0;
+};
+
+} // namespace RoleDrop::Sessions
