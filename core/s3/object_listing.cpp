@@ -12,10 +12,9 @@ namespace {
 std::optional<AwsError> checkNextToken(const ListObjectsPage &page, const QSet<QString> &seen, int pages,
                                        const S3Client &client)
 {
+    // (A truncated page without a token never gets here: the parser refuses it.)
     AwsError error;
-    if (page.isTruncated && page.nextContinuationToken.isEmpty())
-        error = AwsError::local(AwsErrorKind::MalformedResponse, QStringLiteral("The listing is cut short but names no next page"));
-    else if (page.isTruncated && seen.contains(page.nextContinuationToken))
+    if (page.isTruncated && seen.contains(page.nextContinuationToken))
         error = AwsError::local(AwsErrorKind::MalformedResponse,
                                 QStringLiteral("The server sent the same next-page token twice: the listing would never end"));
     else if (page.isTruncated && pages >= maxListingPages)

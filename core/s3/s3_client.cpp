@@ -133,10 +133,10 @@ Http::AwsCall *S3Client::listBuckets(QObject *context, Handler<ListBucketsResult
     Http::AwsHttpRequest request = objectRequest("GET", QString(), QString());
     request.path = QStringLiteral("/");
     send(call, request, QStringLiteral("s3:ListAllMyBuckets"), QStringLiteral("s3://"),
-         [done](Outcome<Http::AwsHttpResponse> response) {
+         [done, self = shared_from_this()](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
                  return done(response.error());
-             done(parseListBucketsResponse(response->body));
+             done(self->named(parseListBucketsResponse(response->body), QStringLiteral("s3:ListAllMyBuckets"), QStringLiteral("s3://")));
          });
     return call;
 }
@@ -156,10 +156,11 @@ Http::AwsCall *S3Client::listObjects(const ListObjectsRequest &r, QObject *conte
     if (!r.continuationToken.isEmpty())
         request.query.append({QStringLiteral("continuation-token"), r.continuationToken});
     send(call, request, QStringLiteral("s3:ListBucket"), s3ResourceName(r.bucket, r.prefix),
-         [done, r](Outcome<Http::AwsHttpResponse> response) {
+         [done, r, self = shared_from_this()](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
                  return done(response.error());
-             auto page = parseListObjectsV2Response(response->body, true);
+             auto page = self->named(parseListObjectsV2Response(response->body, true), QStringLiteral("s3:ListBucket"),
+                                     s3ResourceName(r.bucket, r.prefix));
              if (page) {
                  // Servers differ in how they echo these (see the parser): what we asked for is the truth.
                  page.value().bucket = r.bucket;
@@ -257,10 +258,11 @@ Http::AwsCall *S3Client::deleteObjects(const QString &bucket, const QStringList 
         request.headers = {{"content-md5", QCryptographicHash::hash(xml, QCryptographicHash::Md5).toBase64()},
                            {"content-type", "application/xml"}};
         self->send(call, request, QStringLiteral("s3:DeleteObject"), s3ResourceName(bucket),
-                   [state, from, done, size = batch.size()](Outcome<Http::AwsHttpResponse> response) {
+                   [self, bucket, state, from, done, size = batch.size()](Outcome<Http::AwsHttpResponse> response) {
                        if (!response)
                            return done(response.error());
-                       const auto page = parseDeleteObjectsResponse(response->body);
+                       const auto page = self->named(parseDeleteObjectsResponse(response->body), QStringLiteral("s3:DeleteObject"),
+                                                     s3ResourceName(bucket));
                        if (!page)
                            return done(page.error());
                        state->merged.deleted += page->deleted;
@@ -400,10 +402,10 @@ Http::AwsCall *S3Client::createMultipartUpload(const QString &bucket, const QStr
     if (!contentType.isEmpty())
         request.headers.append({"content-type", contentType.toUtf8()});
     send(call, request, QStringLiteral("s3:PutObject"), s3ResourceName(bucket, key),
-         [done](Outcome<Http::AwsHttpResponse> response) {
+         [done, self = shared_from_this(), resource = s3ResourceName(bucket, key)](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
                  return done(response.error());
-             done(parseInitiateMultipartResponse(response->body));
+             done(self->named(parseInitiateMultipartResponse(response->body), QStringLiteral("s3:PutObject"), resource));
          });
     return call;
 }
@@ -426,10 +428,10 @@ Http::AwsCall *S3Client::completeMultipartUpload(const QString &bucket, const QS
     // Assembling a large object can take a while before the server says anything.
     request.transferTimeoutMs = 10 * 60 * 1000;
     send(call, request, QStringLiteral("s3:PutObject"), s3ResourceName(bucket, key),
-         [done](Outcome<Http::AwsHttpResponse> response) {
+         [done, self = shared_from_this(), resource = s3ResourceName(bucket, key)](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
                  return done(response.error());
-             done(parseCompleteMultipartResponse(response->body));
+             done(self->named(parseCompleteMultipartResponse(response->body), QStringLiteral("s3:PutObject"), resource));
          });
     return call;
 }

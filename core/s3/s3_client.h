@@ -131,6 +131,14 @@ private:
     void send(Http::AwsCall *call, Http::AwsHttpRequest request, const QString &action, const QString &resource,
               Handler<Http::AwsHttpResponse> done, Http::AwsHttpStreaming streaming = {}) const;
     AwsError annotate(AwsError error, const QString &action, const QString &resource) const;
+    // A parsed answer, its error (an answer that could not be read) naming the caller, action and resource.
+    template <class T>
+    Outcome<T> named(Outcome<T> parsed, const QString &action, const QString &resource) const
+    {
+        if (!parsed)
+            return annotate(parsed.error(), action, resource);
+        return parsed;
+    }
     QString regionFor(const QString &bucket) const;
 
     Http::AwsHttpClient *m_http;

@@ -1,11 +1,10 @@
 #include "core/http/aws_http_client.h"
 
 #include "core/sigv4/sigv4_canonical_request.h"
+#include "http_test_server.h"
 
 #include <QNetworkReply>
 #include <QRandomGenerator>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 
 using namespace RoleDrop;
@@ -19,57 +18,12 @@ using Pairs = QList<std::pair<QString, QString>>;
 class RequestCaptureServer final
 {
 public:
-    struct Captured
-    {
-        QByteArray method;
-        QByteArray target;   // the request-target, byte for byte
-        QList<std::pair<QByteArray, QByteArray>> headers;
-        QByteArray header(const QByteArray &name) const
-        {
-            for (const auto &[key, value] : headers) {
-                if (key.compare(name, Qt::CaseInsensitive) == 0)
-                    return value;
-            }
-            return {};
-        }
-    };
-
-    RequestCaptureServer()
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                auto buffer = std::make_shared<QByteArray>();
-                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
-                    *buffer += socket->readAll();
-                    const qsizetype end = buffer->indexOf("\r\n\r\n");
-                    if (end < 0)
-                        return;
-                    const QList<QByteArray> lines = buffer->left(end).split('\n');
-                    Captured request;
-                    const QList<QByteArray> first = lines.first().trimmed().split(' ');
-                    request.method = first.value(0);
-                    request.target = first.value(1);
-                    for (qsizetype i = 1; i < lines.size(); ++i) {
-                        const qsizetype colon = lines.at(i).indexOf(':');
-                        if (colon > 0)
-                            request.headers.append({lines.at(i).left(colon).trimmed(), lines.at(i).mid(colon + 1).trimmed()});
-                    }
-                    m_captured.append(request);
-                    socket->write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                    socket->disconnectFromHost();
-                });
-                QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            }
-        });
-    }
-
-    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
-    QUrl baseUrl() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
-    const QList<Captured> &captured() const { return m_captured; }
+    bool listen() { return m_server.listen(); }
+    QUrl baseUrl() const { return m_server.baseUrl(); }
+    const QList<Test::HttpTestServer::Request> &captured() const { return m_server.requests(); }
 
 private:
-    QTcpServer m_server;
-    QList<Captured> m_captured;
+    Test::HttpTestServer m_server;
 };
 
 AwsCredentials testKeys()
