@@ -1,7 +1,8 @@
 #!/bin/bash
-# Starts the STS TEST DOUBLE (sts_test_double.py) in the background on a free 127.0.0.1 port, waits until
-# it answers, and appends ROLEDROP_TEST_STS_DOUBLE_* lines (endpoint, the world's keys, ARNs, MFA seed) to
-# DIR/env. Its files live in DIR/sts-double/ (pid, port, log). Stop it with sts-double-stop.sh DIR.
+# Starts the STS + S3 TEST DOUBLE (sts_test_double.py) in the background on a free 127.0.0.1 port, waits until
+# it answers, and appends ROLEDROP_TEST_STS_DOUBLE_* lines (endpoint, the world's keys, ARNs, MFA seed) and
+# ROLEDROP_TEST_S3_DOUBLE_* lines (the same endpoint, its bucket, region, minimum part size) to DIR/env. Its
+# files live in DIR/sts-double/ (pid, port, log, data/ = the S3 objects). Stop it with sts-double-stop.sh DIR.
 #
 # Usage: sts-double-start.sh DIR      (STS_DOUBLE_WORLD=file.json picks another world)
 set -euo pipefail
@@ -17,9 +18,10 @@ if [ -f "$S/pid" ] && kill -0 "$(cat "$S/pid")" 2>/dev/null; then
   exit 1
 fi
 rm -rf "$S"
-mkdir -p "$S"
+mkdir -p "$S/data"
 
-"$PY" "$HERE/sts_test_double.py" --world "$WORLD" --port-file "$S/port" </dev/null >"$S/stdout" 2>"$S/log" &
+"$PY" "$HERE/sts_test_double.py" --world "$WORLD" --port-file "$S/port" --data-dir "$S/data" \
+  </dev/null >"$S/stdout" 2>"$S/log" &
 echo $! >"$S/pid"
 
 fail() {
@@ -37,9 +39,9 @@ done
 ENDPOINT=http://127.0.0.1:$(cat "$S/port")
 
 touch "$D/env"
-sed -i -E '/^export ROLEDROP_TEST_STS_DOUBLE_/d; /^# Written by tests\/servers\/sts-double-start.sh/d' "$D/env"
+sed -i -E '/^export ROLEDROP_TEST_(STS|S3)_DOUBLE_/d; /^# Written by tests\/servers\/sts-double-start.sh/d' "$D/env"
 {
-  echo "# Written by tests/servers/sts-double-start.sh: the STS TEST DOUBLE and its fixed test-only world."
+  echo "# Written by tests/servers/sts-double-start.sh: the STS + S3 TEST DOUBLE and its fixed test-only world."
   "$PY" "$HERE/sts_test_double.py" --world "$WORLD" --print-env "$ENDPOINT"
 } >>"$D/env"
-echo "READY sts-test-double endpoint=$ENDPOINT pid=$(cat "$S/pid")"
+echo "READY sts-test-double (STS + S3) endpoint=$ENDPOINT pid=$(cat "$S/pid")"

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Stops the STS test double that sts-double-start.sh started for DIR (only if the recorded pid is still that
-# double), removes DIR/sts-double and its lines from DIR/env.
+# Stops the STS + S3 test double that sts-double-start.sh started for DIR (only if the recorded pid is still
+# that double), removes DIR/sts-double (with the S3 objects) and its lines from DIR/env.
 #
 # Usage: sts-double-stop.sh DIR
 set -uo pipefail
@@ -18,5 +18,5 @@ if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
 fi
 rm -rf "$S"
-[ -f "$D/env" ] && sed -i -E '/^export ROLEDROP_TEST_STS_DOUBLE_/d; /^# Written by tests\/servers\/sts-double-start.sh/d' "$D/env"
+[ -f "$D/env" ] && sed -i -E '/^export ROLEDROP_TEST_(STS|S3)_DOUBLE_/d; /^# Written by tests\/servers\/sts-double-start.sh/d' "$D/env"
 echo "stopped sts-test-double"
