@@ -13,7 +13,7 @@ PACKAGES=(
   gnome-keyring dbus dbus-x11 libsecret-tools                       # a real Secret Service for QtKeychain
   xvfb xauth                                                        # widgets under a virtual X server
   ceph-mon ceph-osd radosgw ceph-common uuid-runtime jq curl        # the Ceph RGW test server
-  python3 python3-botocore awscli                                   # STS test double, world checks
+  python3 python3-botocore python3-crcmod awscli                    # STS + S3 test double (CRCs), world checks
 )
 # Node may come from elsewhere than Debian (NodeSource ships npm inside its nodejs): only fill the gaps.
 command -v node >/dev/null || PACKAGES+=(nodejs)

@@ -47,6 +47,9 @@ Test-only admin endpoints (no authentication; the server listens on loopback onl
   POST   /__test__/reset-clock              back to the real time
   POST   /__test__/min-duration?seconds=N   AssumeRole then accepts DurationSeconds down to N (default 900),
   DELETE /__test__/min-duration             e.g. a 30-second role session; DELETE goes back to 900
+  POST   /__test__/session-lifetime?seconds=N  every session issued from now on lasts at most N seconds, whatever
+  DELETE /__test__/session-lifetime         DurationSeconds asked (a client that keeps to STS's 900 s minimum
+                                            still gets a short session, to renew mid-transfer); DELETE: no cap
   POST   /__test__/min-part-size?bytes=N    smallest part (but the last) CompleteMultipartUpload accepts;
   DELETE /__test__/min-part-size            DELETE goes back to the world's (default 5 MiB)
   GET    /__test__/log?since=SEQ            every STS and S3 request answered (seq, action such as
@@ -372,6 +375,7 @@ class StsTestDouble:
         self.sessions = {}
         self.clock_offset = 0
         self.min_duration = DEFAULT_MIN_DURATION_SECONDS
+        self.session_lifetime_cap = None  # /__test__/session-lifetime: at most this many seconds per session
         self.lock = threading.Lock()
         self.knobs = TestKnobs()
 
@@ -497,6 +501,8 @@ class StsTestDouble:
         return True
 
     def issue(self, user, role, session_name, duration, mfa):
+        if self.session_lifetime_cap is not None:
+            duration = min(duration, self.session_lifetime_cap)
         session = Session(user, role, session_name, int(self.now()) + duration, mfa)
         with self.lock:
             self.sessions[session.access_key_id] = session
@@ -2451,6 +2457,11 @@ class Handler(BaseHTTPRequestHandler):
                 if not 1 <= seconds <= 43200:
                     raise ValueError("seconds must be 1..43200")
                 double.min_duration = seconds
+            elif path == "/__test__/session-lifetime" and command in ("POST", "DELETE"):
+                seconds = int(query["seconds"]) if command == "POST" else None
+                if seconds is not None and not 1 <= seconds <= 129600:
+                    raise ValueError("seconds must be 1..129600")
+                double.session_lifetime_cap = seconds
             elif path == "/__test__/min-part-size" and command in ("POST", "DELETE"):
                 size = int(query["bytes"]) if command == "POST" else double.world.min_part_size
                 if size < 0:
@@ -2460,6 +2471,7 @@ class Handler(BaseHTTPRequestHandler):
                 with double.lock:
                     double.clock_offset = 0
                 double.min_duration = DEFAULT_MIN_DURATION_SECONDS
+                double.session_lifetime_cap = None
                 s3.min_part_size = double.world.min_part_size
                 knobs.clear_rules()
             elif path == "/__test__/log" and command == "GET":
@@ -2489,6 +2501,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply_json(400, {"error": "bad test request: %s" % e})
         self.reply_json(200, {"test_double": True, "sts": True, "s3": True, "clock_offset": double.clock_offset,
                               "double_now": iso8601(double.now()), "min_duration_seconds": double.min_duration,
+                              "session_lifetime_cap": double.session_lifetime_cap,
                               "min_part_size": s3.min_part_size, "buckets": sorted(double.world.buckets),
                               "fail_rules": len(knobs.rules), "log_seq": knobs.seq,
                               "fast_crc": {c.name: c.fast is not None for c in (CRC32, CRC32C, CRC64NVME)}})
