@@ -1,6 +1,7 @@
 #include "app/cli_options.h"
 
 #include <QCommandLineParser>
+#include <QRegularExpression>
 #include <QTextStream>
 
 namespace RoleDrop::Cli {
@@ -8,7 +9,8 @@ namespace RoleDrop::Cli {
 namespace {
 const QStringList commands{QStringLiteral("whoami"), QStringLiteral("assume"), QStringLiteral("ls"),
                            QStringLiteral("upload"), QStringLiteral("download"), QStringLiteral("presign"),
-                           QStringLiteral("profiles"), QStringLiteral("profile-add"), QStringLiteral("profile-remove")};
+                           QStringLiteral("profiles"), QStringLiteral("profile-add"), QStringLiteral("profile-remove"),
+                           QStringLiteral("uploads")};
 }
 
 QString usageText()
@@ -27,6 +29,9 @@ QString usageText()
         "  profiles                        list RoleDrop's profiles and those in ~/.aws\n"
         "  profile-add NAME --access-key-id ID   add a profile; the secret is read from stdin into the keychain\n"
         "  profile-remove NAME             remove a profile and its keychain secret\n"
+        "  uploads s3://bucket/[prefix]    unfinished multipart uploads: age, size, whether RoleDrop can resume\n"
+        "                                  them (run the same upload again); --abort-older-than AGE (e.g. 24h, 7d)\n"
+        "                                  aborts those older, freeing their parts\n"
         "\n"
         "Options:\n"
         "  --profile NAME        base identity (RoleDrop profile, else ~/.aws profile)\n"
@@ -35,6 +40,7 @@ QString usageText()
         "  --region REGION       --endpoint-url URL   --path-style\n"
         "  --recursive           (ls) list everything under the prefix, not just one level\n"
         "  --parallel N          transfers (and parts) in flight\n"
+        "  --overwrite           (download) replace files that exist already; --skip-existing leaves them\n"
         "  --quiet               no progress bar\n"
         "  --demo                use the demo's profiles (those of a running `roledrop --demo`), not your own\n"
         "Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.\n");
@@ -64,9 +70,11 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
                              accessKeyId = valued("access-key-id");
     const QCommandLineOption pathStyle(QStringLiteral("path-style")), recursive(QStringLiteral("recursive")),
         exportFormat(QStringLiteral("export")), put(QStringLiteral("put")), quiet(QStringLiteral("quiet")),
-        demo(QStringLiteral("demo"));
+        demo(QStringLiteral("demo")), overwrite(QStringLiteral("overwrite")), skipExisting(QStringLiteral("skip-existing"));
+    const QCommandLineOption abortOlderThan = valued("abort-older-than");
     parser.addOptions({help, version, profile, role, externalId, mfaSerial, mfaCode, duration, sessionName, policy, region,
-                       endpoint, expires, parallel, accessKeyId, pathStyle, recursive, exportFormat, put, quiet, demo});
+                       endpoint, expires, parallel, accessKeyId, pathStyle, recursive, exportFormat, put, quiet, demo,
+                       overwrite, skipExisting, abortOlderThan});
 
     QTextStream err(stderr);
     QTextStream out(stdout);
@@ -110,6 +118,26 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     options.put = parser.isSet(put);
     options.quiet = parser.isSet(quiet);
     options.demo = parser.isSet(demo);
+    options.overwrite = parser.isSet(overwrite);
+    options.skipExisting = parser.isSet(skipExisting);
+    if (options.overwrite && options.skipExisting) {
+        err << "roledrop: --overwrite and --skip-existing exclude each other\n";
+        *exitCode = 2;
+        return std::nullopt;
+    }
+    if (parser.isSet(abortOlderThan)) {
+        // "90m", "24h", "7d", or seconds.
+        static const QRegularExpression age(QStringLiteral("^(\\d+)([smhd]?)$"));
+        const auto match = age.match(parser.value(abortOlderThan).trimmed());
+        if (!match.hasMatch()) {
+            err << "roledrop: --abort-older-than needs an age such as 90m, 24h or 7d, got '" << parser.value(abortOlderThan) << "'\n";
+            *exitCode = 2;
+            return std::nullopt;
+        }
+        const qint64 unit = match.captured(2) == QLatin1String("m") ? 60 : match.captured(2) == QLatin1String("h") ? 3600
+                                                                         : match.captured(2) == QLatin1String("d") ? 86400 : 1;
+        options.abortOlderThanSeconds = match.captured(1).toLongLong() * unit;
+    }
 
     auto number = [&](const QCommandLineOption &option, int fallback, int *target) {
         if (!parser.isSet(option))

@@ -10,7 +10,7 @@ namespace RoleDrop::Cli {
 // The command line, parsed: a subcommand, its arguments, and the options shared by all of them.
 struct Options
 {
-    QString command;           // whoami, assume, ls, upload, download, presign, profiles, profile-add, profile-remove
+    QString command;           // whoami, assume, ls, upload, download, presign, profiles, profile-add, profile-remove, uploads
     QStringList arguments;     // the subcommand's positional arguments
     QString profile;
     QString roleArn;
@@ -32,6 +32,9 @@ struct Options
     QString mfaSerialForProfile;
     bool quiet = false;
     bool demo = false;         // the demo's own profiles and keychain entries, not the user's
+    bool overwrite = false;    // download: replace existing files
+    bool skipExisting = false; // download: leave existing files
+    qint64 abortOlderThanSeconds = -1;  // uploads: abort unfinished uploads older than this
 };
 
 // Parses argv. On --help/--version or a usage error, returns nullopt after printing (exitCode says which).

@@ -2,6 +2,7 @@
 
 #include "app/await_result.h"
 #include "app/demo_sandbox.h"
+#include "app/termination_signals.h"
 #include "app/terminal_progress.h"
 #include "core/auth/environment_credentials.h"
 #include "core/s3/object_listing.h"
@@ -15,6 +16,8 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
+#include <QScopeGuard>
 #include <QTextStream>
 #include <QTimer>
 
@@ -41,6 +44,28 @@ QTextStream &err()
 QString isoUtc(const QDateTime &time)
 {
     return time.toUTC().toString(Qt::ISODate);
+}
+
+// An object key as a terminal may show it: control characters (an escape sequence in a key could rewrite the
+// screen) are printed as \xHH, a backslash as \\.
+QString printable(const QString &text)
+{
+    QString shown;
+    shown.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\\'))
+            shown += QStringLiteral("\\\\");
+        else if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            shown += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        else
+            shown += c;
+    }
+    return shown;
+}
+
+QString sizeText(qint64 bytes)
+{
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
 }
 
 // Reads one line from stdin without echoing it when stdin is a terminal (secrets are never shown).
@@ -95,6 +120,15 @@ int Runner::usage(const QString &message)
 
 int Runner::run()
 {
+    // Ctrl-C (or a kill) stops the transfers and waits, bounded, for their multipart uploads to be aborted:
+    // nothing is left billed on the server. A second Ctrl-C ends at once.
+    App::handleTerminationSignals([this](int signal) {
+        if (m_interruptedBy == 0)
+            err() << "\nroledrop: stopping: cancelling the transfers and aborting their unfinished uploads (Ctrl-C again to quit at once)\n";
+        err().flush();
+        m_interruptedBy = signal;
+        m_session->transfers().cancelAll();
+    });
     const QString &command = m_options.command;
     if (command == QLatin1String("profiles"))
         return profiles();
@@ -118,6 +152,8 @@ int Runner::run()
         return download();
     if (command == QLatin1String("presign"))
         return presign();
+    if (command == QLatin1String("uploads"))
+        return uploads();
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 
@@ -219,7 +255,7 @@ int Runner::list()
         if (!buckets)
             return fail(buckets.error());
         for (const S3::BucketInfo &bucket : buckets->buckets)
-            out() << bucket.creationDate.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " " << bucket.name << "\n";
+            out() << bucket.creationDate.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " " << printable(bucket.name) << "\n";
         return 0;
     }
     const auto uri = S3::parseS3Uri(m_options.arguments.first());
@@ -234,11 +270,11 @@ int Runner::list()
     auto listed = awaitResult<Done>([&](QObject *context, auto done) {
         S3::listEachPage(s3, request, context, [&](const S3::ListObjectsPage &page) {
             for (const QString &prefix : page.commonPrefixes)
-                out() << QString(30, QLatin1Char(' ')) << " PRE " << prefix.mid(request.prefix.size()) << "\n";
+                out() << QString(30, QLatin1Char(' ')) << " PRE " << printable(prefix.mid(request.prefix.size())) << "\n";
             for (const S3::ObjectInfo &object : page.objects) {
                 const QString name = recursive ? object.key : object.key.mid(request.prefix.size());
                 out() << object.lastModified.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " "
-                      << QStringLiteral("%1").arg(object.size, 15) << " " << name << "\n";
+                      << QStringLiteral("%1").arg(object.size, 15) << " " << printable(name) << "\n";
             }
         }, done);
     });
@@ -264,13 +300,40 @@ int Runner::runQueue()
             err().flush();
         }
     });
+    QObject::connect(&queue, &Transfers::TransferQueue::transferFinished, &guard, [&](Transfers::Transfer *transfer) {
+        if (transfer->state() == Transfers::TransferState::Paused) {
+            ++failures;
+            progress.finish();
+            err() << "roledrop: paused: " << transfer->result().error.userMessage() << " Run the same command again to go on.\n";
+            err().flush();
+        }
+    });
     if (!queue.isIdle()) {
         QEventLoop loop;
         QObject::connect(&queue, &Transfers::TransferQueue::idle, &loop, &QEventLoop::quit);
         loop.exec();
     }
     progress.finish();
+    if (m_interruptedBy != 0)
+        awaitCleanups();
     return failures;
+}
+
+void Runner::awaitCleanups()
+{
+    if (m_session->pendingCleanups() == 0)
+        return;
+    err() << "roledrop: waiting for " << m_session->pendingCleanups() << " unfinished upload(s) to be aborted on the server...\n";
+    err().flush();
+    QEventLoop loop;
+    int left = 0;
+    m_session->waitForCleanups(15000, &loop, [&](int stillPending) {
+        left = stillPending;
+        loop.quit();
+    });
+    loop.exec();
+    if (left > 0)
+        err() << "roledrop: " << left << " upload(s) could not be aborted in time; 'roledrop uploads s3://BUCKET/' lists them\n";
 }
 
 int Runner::upload()
@@ -303,11 +366,19 @@ int Runner::upload()
     if (m_options.parallel > 0)
         uploadOptions.maxPartsInFlight = m_options.parallel;
     m_session->transfers().setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
-    m_session->enqueueUploads(target->bucket, plan, uploadOptions);
+    const auto transfers = m_session->enqueueUploads(target->bucket, plan, uploadOptions);
+    for (const Transfers::Transfer *transfer : transfers) {
+        const auto *upload = qobject_cast<const Transfers::UploadTransfer *>(transfer);
+        if (upload && !upload->record().uploadId.isEmpty() && !m_options.quiet)
+            err() << "roledrop: going on with the interrupted upload of " << upload->localPath() << " (" << upload->record().parts.size()
+                  << " parts, " << sizeText(upload->record().bytesDone()) << " sent before)\n";
+    }
     const int failures = runQueue() + int(scan.problems.size());
+    if (m_interruptedBy != 0)
+        return 128 + m_interruptedBy;
     if (failures == 0 && !m_options.quiet) {
         for (const Transfers::Transfer *transfer : m_session->transfers().transfers())
-            out() << "upload: " << transfer->localPath() << " to " << transfer->remote().toString() << "\n";
+            out() << "upload: " << transfer->localPath() << " to " << printable(transfer->remote().toString()) << "\n";
     }
     return failures == 0 ? 0 : 1;
 }
@@ -340,17 +411,34 @@ int Runner::download()
     if (!plan)
         return fail(plan.error());
     for (const auto &[key, refusal] : plan->refused)
-        err() << "roledrop: " << refusal.userMessage() << "\n";
+        err() << "roledrop: " << printable(refusal.userMessage()) << "\n";
     for (const auto &[key, kept] : plan->collisions)
-        err() << "roledrop: not downloaded: s3://" << source->bucket << "/" << key << " would land on the same local file as s3://"
-              << source->bucket << "/" << kept << "\n";
+        err() << "roledrop: not downloaded: s3://" << source->bucket << "/" << printable(key) << " would land on the same local file as s3://"
+              << source->bucket << "/" << printable(kept) << "\n";
+    // A file that is there already is never replaced without being asked: --overwrite or --skip-existing.
+    Transfers::DownloadPlan chosen = plan.value();
+    int existing = 0;
+    chosen.items.removeIf([&](const Transfers::DownloadItem &item) {
+        if (!item.existsLocally)
+            return false;
+        ++existing;
+        if (!m_options.overwrite && !m_options.skipExisting)
+            err() << "roledrop: " << item.localPath << " exists already\n";
+        return !m_options.overwrite;
+    });
+    if (existing > 0 && !m_options.overwrite && !m_options.skipExisting)
+        return fail(AwsError::local(AwsErrorKind::LocalFile,
+                                    QStringLiteral("%1 file(s) exist already in %2: nothing was downloaded. Use --overwrite to replace "
+                                                   "them or --skip-existing to leave them").arg(existing).arg(folder)));
     m_session->transfers().setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
-    m_session->enqueueDownloads(source->bucket, plan.value());
+    m_session->enqueueDownloads(source->bucket, chosen);
     const int failures = runQueue() + int(plan->refused.size() + plan->collisions.size());
+    if (m_interruptedBy != 0)
+        return 128 + m_interruptedBy;
     if (!m_options.quiet) {
         for (const Transfers::Transfer *transfer : m_session->transfers().transfers()) {
             if (transfer->state() == Transfers::TransferState::Succeeded)
-                out() << "download: " << transfer->remote().toString() << " to " << transfer->localPath() << "\n";
+                out() << "download: " << printable(transfer->remote().toString()) << " to " << transfer->localPath() << "\n";
         }
     }
     return failures == 0 ? 0 : 1;
@@ -408,7 +496,8 @@ int Runner::profileAdd()
         return fail(valid.error());
     if (m_session->profiles().contains(valid->name))
         return fail(AwsError::validation(QStringLiteral("A profile named '%1' exists already (profile-remove it first)").arg(valid->name)));
-    const QString secret = readSecretLine(QStringLiteral("Secret access key for %1: ").arg(profile.accessKeyId));
+    QString secret = readSecretLine(QStringLiteral("Secret access key for %1: ").arg(profile.accessKeyId));
+    const auto forgetSecret = qScopeGuard([&secret] { wipeSecret(secret); });
     if (secret.isEmpty())
         return fail(AwsError::validation(QStringLiteral("No secret access key given on stdin")));
     auto added = awaitResult<Auth::Profile>([&](QObject *context, auto done) {
@@ -427,6 +516,49 @@ int Runner::profileRemove()
     const QString name = m_options.arguments.first();
     auto removed = awaitResult<Done>([&](QObject *context, auto done) { m_session->profiles().remove(name, context, done); });
     return removed ? 0 : fail(removed.error());
+}
+
+int Runner::uploads()
+{
+    if (m_options.arguments.size() != 1)
+        return usage(QStringLiteral("uploads needs s3://bucket/[prefix]"));
+    const auto uri = S3::parseS3Uri(m_options.arguments.first());
+    if (!uri)
+        return fail(uri.error());
+    auto found = awaitResult<QList<Sessions::UnfinishedUpload>>([&](QObject *context, auto done) {
+        m_session->listUnfinishedUploads(uri->bucket, uri->key, context, done);
+    });
+    if (!found)
+        return fail(found.error());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    int aborted = 0;
+    int failures = 0;
+    for (const Sessions::UnfinishedUpload &entry : found.value()) {
+        const qint64 age = entry.upload.initiated.isValid() ? entry.upload.initiated.secsTo(now) : -1;
+        const QString ageText = age < 0 ? QStringLiteral("?") : age >= 86400 ? QStringLiteral("%1d").arg(age / 86400)
+                              : age >= 3600 ? QStringLiteral("%1h").arg(age / 3600) : QStringLiteral("%1m").arg(age / 60);
+        out() << entry.upload.initiated.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " " << QStringLiteral("%1").arg(ageText, 5)
+              << " " << QStringLiteral("%1").arg(entry.bytesOnServer < 0 ? QStringLiteral("?") : sizeText(entry.bytesOnServer), 10) << " "
+              << printable(entry.upload.key);
+        if (entry.record)
+            out() << "  (resume: roledrop upload " << entry.record->localPath << " s3://" << uri->bucket << "/" << printable(entry.upload.key) << ")";
+        out() << "\n";
+        if (m_options.abortOlderThanSeconds >= 0 && age >= m_options.abortOlderThanSeconds) {
+            auto done = awaitResult<Done>([&](QObject *context, auto handler) {
+                m_session->abortUnfinishedUpload(uri->bucket, entry.upload.key, entry.upload.uploadId, context, handler);
+            });
+            if (done) {
+                ++aborted;
+            } else {
+                ++failures;
+                err() << "roledrop: " << done.error().userMessage() << "\n";
+            }
+        }
+    }
+    out().flush();
+    if (m_options.abortOlderThanSeconds >= 0)
+        err() << "roledrop: aborted " << aborted << " unfinished upload(s)\n";
+    return failures == 0 ? 0 : 1;
 }
 
 } // namespace RoleDrop::Cli

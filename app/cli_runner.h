@@ -40,16 +40,20 @@ private:
     int profiles();
     int profileAdd();
     int profileRemove();
+    int uploads();
 
     int fail(const AwsError &error);
     int usage(const QString &message);
     // Runs the session's queue to the end with a progress bar; returns how many failed (after printing why).
     int runQueue();
+    // After an interruption: waits (bounded) for the aborts of the cancelled multipart uploads.
+    void awaitCleanups();
 
     Options m_options;
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<Sessions::Session> m_session;
     QString m_notice;
+    int m_interruptedBy = 0;  // the signal that asked to stop
 };
 
 } // namespace RoleDrop::Cli

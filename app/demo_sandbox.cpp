@@ -20,6 +20,15 @@ Outcome<QString> runScript(const QString &script, const QString &dir)
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
+    // A clean environment: none of the user's AWS_* settings (keys, profile, endpoint) reaches the servers.
+    const QProcessEnvironment inherited = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment clean;
+    for (const char *name : {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TMPDIR", "XDG_RUNTIME_DIR"}) {
+        const QString variable = QString::fromLatin1(name);
+        if (inherited.contains(variable))
+            clean.insert(variable, inherited.value(variable));
+    }
+    process.setProcessEnvironment(clean);
     process.start(QStringLiteral("bash"), {serversDir() + QLatin1Char('/') + script, dir});
     if (!process.waitForFinished(180000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
         return AwsError::local(AwsErrorKind::LocalFile,

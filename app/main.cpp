@@ -1,7 +1,8 @@
 #include "app/cli_options.h"
 #include "app/cli_runner.h"
 #include "app/demo_sandbox.h"
-#include "app/quit_on_signal.h"
+#include "app/process_hardening.h"
+#include "app/termination_signals.h"
 #include "core/session/session.h"
 #include "ui/main_window.h"
 
@@ -68,7 +69,7 @@ int runWindow(int argc, char **argv)
     QApplication app(argc, argv);
     setIdentity(app);
     app.setDesktopFileName(QStringLiteral("roledrop"));
-    RoleDrop::App::quitOnTerminationSignals();
+    RoleDrop::App::handleTerminationSignals([](int) { QCoreApplication::quit(); });
     RoleDrop::App::DemoSandbox sandbox;
     std::optional<RoleDrop::App::DemoSandbox::Info> demo;
     if (app.arguments().contains(QStringLiteral("--demo"))) {
@@ -98,6 +99,7 @@ int runWindow(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    RoleDrop::App::hardenProcess();
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);

@@ -15,6 +15,7 @@ void deleteLaterDeleter(IdentitySession *session)
 
 constexpr int firstRetrySeconds = 15;
 constexpr int maxRetrySeconds = 300;
+constexpr int maxOnDemandRetries = 3;    // for a request already refused as stale: 15 s, 30 s, 60 s
 
 } // namespace
 
@@ -91,7 +92,7 @@ void IdentitySession::renewNow(std::function<void(bool renewed)> done)
         m_waiters.push_back(std::move(done));
     if (!m_sts) {
         // Nothing to renew: answer later, as every result is.
-        QMetaObject::invokeMethod(this, [this] { finishRenewal(false); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this] { finishRenewal(false, true); }, Qt::QueuedConnection);
         return;
     }
     if (m_renewing)
@@ -104,6 +105,12 @@ void IdentitySession::renewNow(std::function<void(bool renewed)> done)
         return;
     }
     assume(QString());
+}
+
+void IdentitySession::refreshCredentials(std::function<void(bool renewed)> done)
+{
+    m_finalWaiters.push_back(std::move(done));
+    renewNow();
 }
 
 void IdentitySession::provideMfaCode(const QString &code)
@@ -125,7 +132,7 @@ void IdentitySession::declineMfaCode()
     error.resource = m_request.roleArn;
     error.identity = m_parent ? m_parent->nameForErrors() : QString();
     emit renewalFailed(error, false);
-    finishRenewal(false);
+    finishRenewal(false, true);
 }
 
 void IdentitySession::assume(const QString &mfaCode)
@@ -136,47 +143,59 @@ void IdentitySession::assume(const QString &mfaCode)
     auto validated = Sts::validateAssumeRole(request, parentIsRole);
     if (!validated) {
         emit renewalFailed(validated.error(), false);
-        return finishRenewal(false);
+        return finishRenewal(false, true);
     }
     m_call = m_sts->assumeRole(m_parent, validated.value(), this, [this](Outcome<Sts::AssumeRoleResult> result) {
         if (!result)
             return scheduleRetry(result.error());
         m_failedAttempts = 0;
+        m_onDemandRetries = 0;
         m_credentials = result->credentials;
         m_identity.accessKeyId = result->credentials.accessKeyId;
         m_identity.expiration = result->credentials.expiration;
         m_identity.arn = result->assumedRoleUser.arn;
         schedule();
         emit renewed(m_identity);
-        finishRenewal(true);
+        finishRenewal(true, true);
     });
 }
 
 void IdentitySession::scheduleRetry(const AwsError &error)
 {
     // Transient trouble (a network blip, a throttled STS) should not end a session that has time left: try
-    // again with backoff, at the latest halfway to the end. A refusal (the trust policy changed, the MFA code
-    // was wrong) will not get better by waiting.
+    // again with backoff, at the latest halfway to the end. When a request already needs the new keys (a
+    // transfer waits), a few more tries are made even past the end. A refusal (the trust policy changed, the
+    // MFA code was wrong) will not get better by waiting.
     ++m_failedAttempts;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 left = m_credentials.expiration.isValid() ? now.secsTo(m_credentials.expiration) : 0;
     const bool transient = error.isRetryable() || error.kind == AwsErrorKind::Network || error.kind == AwsErrorKind::Timeout;
     const qint64 backoff = std::min<qint64>(qint64(firstRetrySeconds) << std::min(m_failedAttempts - 1, 5), maxRetrySeconds);
-    const qint64 delay = std::min(backoff, left / 2);
+    qint64 delay = std::min(backoff, left / 2);
+    const bool someoneWaits = !m_finalWaiters.empty();
+    if (someoneWaits && delay < 1 && m_onDemandRetries < maxOnDemandRetries) {
+        ++m_onDemandRetries;
+        delay = qint64(firstRetrySeconds) << (m_onDemandRetries - 1);
+    }
     const bool willRetry = transient && m_request.serialNumber.isEmpty() && delay >= 1;
     emit renewalFailed(error, willRetry);
     if (willRetry) {
         m_timer.start(int(delay * 1000));
         m_dueAt = now.addSecs(delay);
     }
-    finishRenewal(false);
+    finishRenewal(false, !willRetry);
 }
 
-void IdentitySession::finishRenewal(bool renewed)
+void IdentitySession::finishRenewal(bool renewed, bool final)
 {
     m_renewing = false;
     const auto waiters = std::exchange(m_waiters, {});
     for (const auto &waiter : waiters)
+        waiter(renewed);
+    if (!final)
+        return;
+    const auto finalWaiters = std::exchange(m_finalWaiters, {});
+    for (const auto &waiter : finalWaiters)
         waiter(renewed);
 }
 

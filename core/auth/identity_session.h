@@ -55,6 +55,10 @@ public:
     QString nameForErrors() const override { return m_identity.nameForErrors(); }
     QString displayName() const override { return m_identity.displayName; }
     QString color() const override { return m_identity.color; }
+    bool canRefresh() const override { return m_sts.has_value(); }
+    // Renews now for a request the server refused as stale, trying again with backoff (also past the
+    // session's end, since its parent's keys are what renewal needs); done(false) once it gives up.
+    void refreshCredentials(std::function<void(bool renewed)> done) override;
 
     // Renew this long before expiry (default 5 minutes; a fifth of the lifetime for short sessions).
     void setRenewalMargin(int seconds);
@@ -78,7 +82,8 @@ private:
     void schedule();
     void scheduleRetry(const AwsError &error);
     void assume(const QString &mfaCode);
-    void finishRenewal(bool renewed);
+    // One renewal attempt is over; `final`: no further attempt is scheduled.
+    void finishRenewal(bool renewed, bool final);
 
     Identity m_identity;
     AwsCredentials m_credentials;
@@ -89,10 +94,12 @@ private:
     QDateTime m_dueAt;
     int m_marginSeconds = 300;
     int m_failedAttempts = 0;
+    int m_onDemandRetries = 0;            // retries made for refreshCredentials() since the last success
     bool m_renewing = false;
     bool m_waitingForMfa = false;
     QPointer<Http::AwsCall> m_call;
-    std::vector<std::function<void(bool)>> m_waiters;
+    std::vector<std::function<void(bool)>> m_waiters;         // renewNow(): the attempt's outcome
+    std::vector<std::function<void(bool)>> m_finalWaiters;    // refreshCredentials(): the eventual outcome
 };
 
 } // namespace RoleDrop::Auth

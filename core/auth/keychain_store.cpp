@@ -1,5 +1,7 @@
 #include "core/auth/keychain_store.h"
 
+#include "core/common/aws_credentials.h"
+
 #include <qt6keychain/keychain.h>
 
 #include <QTimer>
@@ -21,7 +23,26 @@ AwsError keychainError(AwsErrorKind kind, const QString &message, const QString 
 
 KeychainStore::KeychainStore(const QString &service, QObject *parent) : QObject(parent), m_service(service) {}
 
-KeychainStore::~KeychainStore() = default;
+KeychainStore::~KeychainStore()
+{
+    forgetAllCached();
+}
+
+void KeychainStore::forgetCached(const QString &profile)
+{
+    auto cached = m_cache.find(profile);
+    if (cached == m_cache.end())
+        return;
+    wipeSecret(*cached);
+    m_cache.erase(cached);
+}
+
+void KeychainStore::forgetAllCached()
+{
+    for (QString &secret : m_cache)
+        wipeSecret(secret);
+    m_cache.clear();
+}
 
 QString KeychainStore::verb(Operation operation)
 {
@@ -82,6 +103,7 @@ void KeychainStore::writeSecret(const QString &profile, const QString &secret, Q
     startJob(
         job, Operation::Write, profile,
         [this, profile, secret, done](QKeychain::Job *) {
+            forgetCached(profile);
             m_cache.insert(profile, secret);
             done(true);
         },
@@ -95,7 +117,7 @@ void KeychainStore::removeSecret(const QString &profile, QObject *context, DoneC
         done(AwsError::validation(QStringLiteral("No profile name given to remove a secret key of")));
         return;
     }
-    m_cache.remove(profile);
+    forgetCached(profile);
     auto *job = new QKeychain::DeletePasswordJob(m_service, this);
     startJob(
         job, Operation::Remove, profile, [done](QKeychain::Job *) { done(true); },

@@ -40,8 +40,8 @@ public:
     void removeSecret(const QString &profile, QObject *context, DoneCallback done);
 
     bool isCached(const QString &profile) const { return m_cache.contains(profile); }
-    void forgetCached(const QString &profile) { m_cache.remove(profile); }
-    void forgetAllCached() { m_cache.clear(); }
+    void forgetCached(const QString &profile);
+    void forgetAllCached();
 
     // A locked keyring may wait for a password prompt nobody sees: give up after this long.
     void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }

@@ -1,14 +1,24 @@
 #include "core/common/crypto.h"
 
+#include "core/common/aws_credentials.h"
+
 #include <QFile>
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
 #include <algorithm>
 
 namespace RoleDrop {
+
+void wipeSecret(QString &secret)
+{
+    // isDetached(): the only holder, so data() hands out the buffer itself, not a fresh copy to wipe.
+    if (!secret.isEmpty() && secret.isDetached())
+        OPENSSL_cleanse(secret.data(), size_t(secret.size()) * sizeof(QChar));
+}
 
 namespace {
 

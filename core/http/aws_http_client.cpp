@@ -2,6 +2,7 @@
 
 #include "core/common/crypto.h"
 #include "core/common/http_date.h"
+#include "core/http/error_response_parser.h"
 #include "core/sigv4/sigv4_signer.h"
 #include "core/sigv4/sigv4_signing_key.h"
 #include "core/sigv4/uri_encoding.h"
@@ -10,6 +11,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QTimer>
 
 namespace RoleDrop::Http {
 
@@ -97,7 +99,7 @@ Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials,
     }
     for (const auto &[name, value] : added)
         qrequest.setRawHeader(name, value);
-    qrequest.setTransferTimeout(request.transferTimeoutMs);
+    qrequest.setTransferTimeout(request.transferTimeoutMs > 0 ? request.transferTimeoutMs : m_policy.stallTimeoutMs);
     qrequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     std::unique_ptr<QIODevice> body;
     if (request.openBody) {
@@ -172,6 +174,10 @@ struct AwsHttpClient::Exchange
     ResponseHandler done;
     AwsHttpStreaming streaming;
     bool skewRetried = false;
+    int attempts = 0;           // made so far
+    QString signedWithKeyId;    // the access key of the last attempt
+    bool refreshed = false;     // the caller's identity was renewed for this exchange (once at most)
+    bool handedOnData = false;  // a streamed body's bytes reached the reader: no transparent retry any more
 
     QPointer<QNetworkReply> reply;
     AwsHttpResponse response;  // status and headers once seen; the body unless it is streamed
@@ -209,7 +215,10 @@ void AwsHttpClient::attempt(const std::shared_ptr<Exchange> &exchange)
         return ex.deliver(AwsError::local(AwsErrorKind::Cancelled, QStringLiteral("Cancelled")));
     if (!ex.caller)
         return ex.deliver(AwsError::validation(QStringLiteral("No identity to sign the request with: open a profile first")));
-    const auto started = start(ex.caller->credentials(), ex.request);
+    ++ex.attempts;
+    const AwsCredentials credentials = ex.caller->credentials();
+    ex.signedWithKeyId = credentials.accessKeyId;
+    const auto started = start(credentials, ex.request);
     if (!started)
         return ex.deliver(started.error());
     QNetworkReply *reply = started.value();
@@ -243,7 +252,10 @@ void AwsHttpClient::attempt(const std::shared_ptr<Exchange> &exchange)
         }
         if (ex.streamingBody) {
             const QByteArray chunk = reply->readAll();
-            if (!chunk.isEmpty() && (ex.stopped = ex.streaming.onData(chunk)))
+            if (chunk.isEmpty())
+                return;
+            ex.handedOnData = true;
+            if ((ex.stopped = ex.streaming.onData(chunk)))
                 reply->abort();
             return;
         }
@@ -284,13 +296,66 @@ void AwsHttpClient::finishAttempt(const std::shared_ptr<Exchange> &exchange, QNe
         for (const auto &pair : reply->rawHeaderPairs())
             ex.response.headers.append({pair.first, pair.second});
     }
-    if (ex.response.status == 0 || (ex.streamingBody && reply->error() != QNetworkReply::NoError))
-        return ex.deliver(transportError(reply));
+    if (ex.response.status == 0 || (ex.streamingBody && reply->error() != QNetworkReply::NoError)) {
+        const AwsError failure = transportError(reply);
+        // A reader that got bytes already resumes by itself (e.g. a range from where it stopped).
+        if (!ex.handedOnData && retry(exchange, retryReasonFor(reply->error()), reply->error() == QNetworkReply::TimeoutError))
+            return;
+        return ex.deliver(failure);
+    }
     if (!ex.streamingBody && learnClockOffset(ex.response) && !ex.skewRetried) {
         ex.skewRetried = true;
         return attempt(exchange);
     }
+    const int status = ex.response.status;
+    const bool errorIn200 = status / 100 == 2 && ex.request.mayAnswerErrorIn200 && isErrorDocument(ex.response.body);
+    if (status / 100 == 2 && !errorIn200) {
+        m_quota.onSuccess(ex.attempts > 1);
+        return ex.deliver(std::move(ex.response));
+    }
+    const AwsError failure = parseErrorResponse(errorIn200 ? 500 : status, ex.response.body);
+    const RetryReason reason = retryReasonFor(failure);
+    if (reason == RetryReason::StaleCredentials) {
+        // Renewed meanwhile (by its schedule, or for another request): just sign again with the new keys.
+        if (!ex.refreshed && ex.caller->credentials().accessKeyId != ex.signedWithKeyId) {
+            ex.refreshed = true;
+            return attempt(exchange);
+        }
+        if (!ex.refreshed && ex.caller->canRefresh()) {
+            ex.refreshed = true;
+            // Renewed as the identity this request belongs to, then signed again with the new keys.
+            ex.caller->refreshCredentials([this, exchange](bool renewed) {
+                if (renewed || exchange->call->isCancelled())
+                    return attempt(exchange);
+                exchange->deliver(std::move(exchange->response));
+            });
+            return;
+        }
+    } else if (retry(exchange, reason, failure.kind == AwsErrorKind::Timeout)) {
+        return;
+    }
     ex.deliver(std::move(ex.response));
+}
+
+bool AwsHttpClient::retry(const std::shared_ptr<Exchange> &exchange, RetryReason reason, bool timeout)
+{
+    Exchange &ex = *exchange;
+    if (reason == RetryReason::None || reason == RetryReason::StaleCredentials || ex.attempts >= m_policy.maxAttempts
+        || !m_quota.acquire(reason, timeout))
+        return false;
+    // Full jitter, so that many requests failing together do not come back together.
+    auto *wait = new QTimer(ex.call);
+    wait->setSingleShot(true);
+    connect(wait, &QTimer::timeout, ex.call, [this, exchange, wait] {
+        wait->deleteLater();
+        attempt(exchange);
+    });
+    ex.call->addOnCancel([wait = QPointer<QTimer>(wait)] {
+        if (wait)
+            wait->start(0);  // a cancel need not wait out the backoff
+    });
+    wait->start(m_policy.backoffMs(ex.attempts));
+    return true;
 }
 
 } // namespace RoleDrop::Http

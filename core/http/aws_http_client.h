@@ -4,6 +4,7 @@
 #include "core/common/outcome.h"
 #include "core/http/aws_call.h"
 #include "core/http/credential_source.h"
+#include "core/http/retry_policy.h"
 
 #include <QByteArray>
 #include <QList>
@@ -43,7 +44,8 @@ struct AwsHttpRequest
     QByteArray payloadHash;                               // hex SHA-256 of the body, or UNSIGNED-PAYLOAD
     QString service;                                      // "s3" or "sts"
     QString region;
-    int transferTimeoutMs = 60000;                        // inactivity limit, not a total limit
+    int transferTimeoutMs = 0;                            // inactivity limit (0: the retry policy's stall limit)
+    bool mayAnswerErrorIn200 = false;                     // S3 may answer 200 with an <Error> (CompleteMultipartUpload)
 };
 
 struct AwsHttpResponse
@@ -66,9 +68,13 @@ struct AwsHttpStreaming
 };
 
 // Signs (SigV4) and sends requests through one QNetworkAccessManager. Never blocks: results arrive through
-// callbacks on the owning thread. Every attempt is signed afresh with the caller's current credentials and
-// its body opened again. Learns the clock offset from the server when a request is refused for clock skew,
-// and sends such a request once more with the corrected clock.
+// callbacks on the owning thread. The one retry layer under every call (STS, listings, PUTs, parts, ranges,
+// multipart steps): a failed attempt is tried again by the retry policy (retry_policy.h) - 5xx, throttling,
+// timeouts, resets, stalls, a 200 with an error document where S3 sends one - after a backoff, and a stale
+// token first renews the caller's identity. Every attempt is signed afresh with the caller's current
+// credentials and its body opened again from the start. A streamed answer is retried only before its first
+// byte was handed on; after that its reader resumes from where it got. Learns the clock offset from the server
+// when a request is refused for clock skew, and sends such a request once more with the corrected clock.
 //
 // send() is the plumbing under the S3 and STS clients, which apply the async contract of
 // core/common/async_result.h to their operations; its own handler may run inside the call.
@@ -104,17 +110,25 @@ public:
     void setClockOffsetMs(qint64 offset) { m_clockOffsetMs = offset; }
     QDateTime now() const;
 
+    void setRetryPolicy(const RetryPolicy &policy) { m_policy = policy; }
+    const RetryPolicy &retryPolicy() const { return m_policy; }
+    int retryTokensLeft() const { return m_quota.available(); }
+
     static constexpr qint64 maxBodyBytes = 64LL * 1024 * 1024;
 
 private:
     struct Exchange;
     void attempt(const std::shared_ptr<Exchange> &exchange);
     void finishAttempt(const std::shared_ptr<Exchange> &exchange, QNetworkReply *reply);
+    // Tries the exchange again if its policy, the quota and the reason allow; false when it is over.
+    bool retry(const std::shared_ptr<Exchange> &exchange, RetryReason reason, bool timeout);
     bool learnClockOffset(const AwsHttpResponse &response);
 
     QNetworkAccessManager *m_network;
     std::shared_ptr<SigV4::SigningKeyCache> m_keyCache;
     std::atomic<qint64> m_clockOffsetMs{0};
+    RetryPolicy m_policy = RetryPolicy::fromEnvironment();
+    RetryQuota m_quota;
 };
 
 } // namespace RoleDrop::Http

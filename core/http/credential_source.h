@@ -4,6 +4,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace RoleDrop::Http {
@@ -25,9 +26,16 @@ public:
     virtual QString displayName() const = 0;
     // The identity's band colour ("#rrggbb"), empty for a base identity.
     virtual QString color() const { return {}; }
+
+    // Whether refreshCredentials() can get this identity new credentials (a role session can: it assumes
+    // its role again). A request refused for a stale token asks for them, then is sent again.
+    virtual bool canRefresh() const { return false; }
+    // Renews now, trying again with backoff for a while if that fails; `done(true)` once there are new
+    // credentials, `done(false)` when it gave up. `done` runs later, on the source's thread.
+    virtual void refreshCredentials(std::function<void(bool renewed)> done) { done(false); }
 };
 
-using CredentialSourcePtr = std::shared_ptr<const CredentialSource>;
+using CredentialSourcePtr = std::shared_ptr<CredentialSource>;
 
 // A key pair that never changes: long-term keys, or a caller's credentials handed to one STS call.
 CredentialSourcePtr fixedCredentials(const AwsCredentials &credentials, const QString &name = QString());

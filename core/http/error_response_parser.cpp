@@ -1,5 +1,7 @@
 #include "core/http/error_response_parser.h"
 
+#include "core/common/xml_reading.h"
+
 #include <QStringList>
 #include <QXmlStreamReader>
 
@@ -111,6 +113,12 @@ AwsError parseErrorDocumentInSuccess(int httpStatus, const QByteArray &body, con
                                    .arg(documentName));
     }
     return error;
+}
+
+bool isErrorDocument(const QByteArray &body)
+{
+    XmlResponseReader xml(body, QStringLiteral("answer"));
+    return xml.readRoot() && xml.rootIsErrorDocument();
 }
 
 } // namespace RoleDrop::Http

@@ -20,4 +20,7 @@ AwsError parseErrorResponse(int httpStatus, const QByteArray &body);
 // the document does not even have a code.
 AwsError parseErrorDocumentInSuccess(int httpStatus, const QByteArray &body, const QString &documentName);
 
+// Whether a 2xx body is in fact an error document (its root element is <Error> or <ErrorResponse>).
+bool isErrorDocument(const QByteArray &body);
+
 } // namespace RoleDrop::Http

@@ -8,6 +8,7 @@
 #include <QCryptographicHash>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QSet>
 #include <QNetworkReply>
 
 namespace RoleDrop::S3 {
@@ -111,14 +112,11 @@ void S3Client::send(Http::AwsCall *call, Http::AwsHttpRequest request, const QSt
         if (!bucket.isEmpty() && isRegionName(bucketRegion) && bucketRegion != request.region && (status == 301 || status == 400)) {
             self->m_regions->insert(bucket, bucketRegion);
             const QString key = request.path.mid(Http::s3Address(self->m_endpoint, bucket).pathPrefix.size() + 1);
-            Http::AwsHttpRequest redirected = self->objectRequest(request.method, bucket, key);
-            redirected.query = request.query;
-            redirected.headers = request.headers;
-            redirected.body = request.body;
-            redirected.openBody = request.openBody;
-            redirected.bodySize = request.bodySize;
-            redirected.payloadHash = request.payloadHash;
-            redirected.transferTimeoutMs = request.transferTimeoutMs;
+            const Http::AwsHttpRequest target = self->objectRequest(request.method, bucket, key);
+            Http::AwsHttpRequest redirected = request;  // the same request, for the bucket's region
+            redirected.baseUrl = target.baseUrl;
+            redirected.path = target.path;
+            redirected.region = target.region;
             self->send(call, redirected, action, resource, std::move(done), streaming);
             return;
         }
@@ -321,7 +319,6 @@ Http::AwsCall *S3Client::putObject(const PutObjectRequest &r, QObject *context, 
     request.openBody = r.openBody;
     request.bodySize = r.length;
     request.payloadHash = r.payloadHash;
-    request.transferTimeoutMs = 120000;
     Http::AwsHttpStreaming streaming;
     streaming.onUploadProgress = whileAlive<qint64, qint64>(context, std::move(onSent));
     const QString resource = s3ResourceName(r.bucket, r.key);
@@ -348,7 +345,6 @@ Http::AwsCall *S3Client::getObject(const GetObjectRequest &r, QObject *context, 
     done = deliverTo(context, std::move(done));
     Http::AwsCall *call = m_http->newCall(context);
     Http::AwsHttpRequest request = objectRequest("GET", r.bucket, r.key);
-    request.transferTimeoutMs = 120000;
     if (r.length >= 0)
         request.headers.append({"range", "bytes=" + QByteArray::number(r.offset) + '-' + QByteArray::number(r.offset + r.length - 1)});
     if (!r.ifMatch.isEmpty())
@@ -365,6 +361,7 @@ Http::AwsCall *S3Client::getObject(const GetObjectRequest &r, QObject *context, 
         ObjectStreamHead head;
         head.status = response.status;
         head.eTag = response.header("etag");
+        head.encryption = response.header("x-amz-server-side-encryption");
         const QByteArray length = response.header("content-length");
         head.length = length.isEmpty() ? -1 : length.toLongLong();
         if (response.status == 206) {
@@ -427,6 +424,7 @@ Http::AwsCall *S3Client::completeMultipartUpload(const QString &bucket, const QS
     request.headers = {{"content-type", "application/xml"}};
     // Assembling a large object can take a while before the server says anything.
     request.transferTimeoutMs = 10 * 60 * 1000;
+    request.mayAnswerErrorIn200 = true;
     send(call, request, QStringLiteral("s3:PutObject"), s3ResourceName(bucket, key),
          [done, self = shared_from_this(), resource = s3ResourceName(bucket, key)](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
@@ -445,6 +443,98 @@ Http::AwsCall *S3Client::abortMultipartUpload(const QString &bucket, const QStri
     request.query = {{QStringLiteral("uploadId"), uploadId}};
     send(call, request, QStringLiteral("s3:AbortMultipartUpload"), s3ResourceName(bucket, key),
          [done](Outcome<Http::AwsHttpResponse> response) { response ? done(Done{}) : done(response.error()); });
+    return call;
+}
+
+Http::AwsCall *S3Client::listParts(const QString &bucket, const QString &key, const QString &uploadId, QObject *context,
+                                   Handler<QList<UploadedPart>> done) const
+{
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
+    struct Walk
+    {
+        QList<UploadedPart> parts;
+        std::function<void(int)> next;
+    };
+    auto walk = std::make_shared<Walk>();
+    const QString resource = s3ResourceName(bucket, key);
+    walk->next = [self = shared_from_this(), call, bucket, key, uploadId, resource, done,
+                  weak = std::weak_ptr<Walk>(walk)](int marker) {
+        Http::AwsHttpRequest request = self->objectRequest("GET", bucket, key);
+        request.query = {{QStringLiteral("uploadId"), uploadId}, {QStringLiteral("max-parts"), QStringLiteral("1000")}};
+        if (marker > 0)
+            request.query.append({QStringLiteral("part-number-marker"), QString::number(marker)});
+        self->send(call, request, QStringLiteral("s3:ListMultipartUploadParts"), resource,
+                   [self, marker, resource, done, weak](Outcome<Http::AwsHttpResponse> response) {
+                       const auto walk = weak.lock();
+                       if (!walk)
+                           return;
+                       if (!response)
+                           return done(response.error());
+                       const auto page = self->named(parseListPartsResponse(response->body), QStringLiteral("s3:ListMultipartUploadParts"), resource);
+                       if (!page)
+                           return done(page.error());
+                       walk->parts += page->parts;
+                       // The marker must move on: a server repeating it would make this endless.
+                       if (page->isTruncated && page->nextPartNumberMarker > marker)
+                           return walk->next(page->nextPartNumberMarker);
+                       done(walk->parts);
+                   });
+    };
+    QObject::connect(call, &Http::AwsCall::finished, call, [walk] { walk->next = nullptr; });
+    call->retain();
+    walk->next(0);
+    call->release();
+    return call;
+}
+
+Http::AwsCall *S3Client::listMultipartUploads(const QString &bucket, const QString &prefix, QObject *context,
+                                              Handler<QList<MultipartUploadInfo>> done) const
+{
+    done = deliverTo(context, std::move(done));
+    Http::AwsCall *call = m_http->newCall(context);
+    struct Walk
+    {
+        QList<MultipartUploadInfo> uploads;
+        QSet<QString> seenMarkers;
+        std::function<void(QString, QString)> next;
+    };
+    auto walk = std::make_shared<Walk>();
+    const QString resource = s3ResourceName(bucket, prefix);
+    walk->next = [self = shared_from_this(), call, bucket, prefix, resource, done,
+                  weak = std::weak_ptr<Walk>(walk)](const QString &keyMarker, const QString &idMarker) {
+        Http::AwsHttpRequest request = self->objectRequest("GET", bucket, QString());
+        request.query = {{QStringLiteral("uploads"), QString()}, {QStringLiteral("encoding-type"), QStringLiteral("url")}};
+        if (!prefix.isEmpty())
+            request.query.append({QStringLiteral("prefix"), prefix});
+        if (!keyMarker.isEmpty())
+            request.query.append({QStringLiteral("key-marker"), keyMarker});
+        if (!idMarker.isEmpty())
+            request.query.append({QStringLiteral("upload-id-marker"), idMarker});
+        self->send(call, request, QStringLiteral("s3:ListBucketMultipartUploads"), resource,
+                   [self, resource, done, weak](Outcome<Http::AwsHttpResponse> response) {
+                       const auto walk = weak.lock();
+                       if (!walk)
+                           return;
+                       if (!response)
+                           return done(response.error());
+                       const auto page = self->named(parseListMultipartUploadsResponse(response->body),
+                                                     QStringLiteral("s3:ListBucketMultipartUploads"), resource);
+                       if (!page)
+                           return done(page.error());
+                       walk->uploads += page->uploads;
+                       const QString marker = page->nextKeyMarker + QLatin1Char('\n') + page->nextUploadIdMarker;
+                       if (page->isTruncated && !walk->seenMarkers.contains(marker)) {
+                           walk->seenMarkers.insert(marker);
+                           return walk->next(page->nextKeyMarker, page->nextUploadIdMarker);
+                       }
+                       done(walk->uploads);
+                   });
+    };
+    QObject::connect(call, &Http::AwsCall::finished, call, [walk] { walk->next = nullptr; });
+    call->retain();
+    walk->next(QString(), QString());
+    call->release();
     return call;
 }
 

@@ -62,6 +62,7 @@ struct ObjectStreamHead
     qint64 rangeStart = 0;    // the first byte this answer carries
     qint64 length = -1;       // how many bytes this answer carries; -1 when not said
     QByteArray eTag;
+    QByteArray encryption;    // x-amz-server-side-encryption (with aws:kms the ETag is no MD5 of the bytes)
 };
 
 // Bucket regions learned from redirects, shared by the S3 clients of one endpoint.
@@ -120,6 +121,12 @@ public:
                                            Handler<CompleteMultipartResult> done) const;
     Http::AwsCall *abortMultipartUpload(const QString &bucket, const QString &key, const QString &uploadId,
                                         QObject *context, Handler<Done> done) const;
+    // Every part an unfinished upload holds (all pages).
+    Http::AwsCall *listParts(const QString &bucket, const QString &key, const QString &uploadId, QObject *context,
+                             Handler<QList<UploadedPart>> done) const;
+    // Every unfinished multipart upload under `prefix` (all pages).
+    Http::AwsCall *listMultipartUploads(const QString &bucket, const QString &prefix, QObject *context,
+                                        Handler<QList<MultipartUploadInfo>> done) const;
 
     // A presigned URL (GET or PUT) valid for `expiresSeconds` (1 s to 7 days), made with the current credentials.
     Outcome<QUrl> presign(const QByteArray &method, const QString &bucket, const QString &key, int expiresSeconds) const;

@@ -1,9 +1,10 @@
 #include "core/s3/s3_response_parser.h"
 
-#include "core/http/error_response_parser.h"
 #include "core/common/xml_reading.h"
+#include "core/http/error_response_parser.h"
 
 #include <QStringDecoder>
+#include <QUrl>
 
 #include <limits>
 
@@ -360,6 +361,101 @@ void readCompleteMultipart(XmlResponseReader &xml, CompleteMultipartResult &resu
     // (and sends the real one only on a repeated completion); HeadObject has it.
 }
 
+void readPart(XmlResponseReader &xml, ListPartsPage &page)
+{
+    UploadedPart part;
+    bool seenNumber = false, seenETag = false, seenSize = false;
+    while (xml.readNextChild()) {
+        if (xml.isNamed(u"PartNumber")) {
+            if (xml.once(seenNumber))
+                part.number = xml.readNonNegativeInt(QStringLiteral("PartNumber")).value_or(0);
+        } else if (xml.isNamed(u"ETag")) {
+            if (xml.once(seenETag))
+                part.eTag = xml.readText();
+        } else if (xml.isNamed(u"Size")) {
+            if (xml.once(seenSize))
+                part.size = xml.readNonNegativeInt64(QStringLiteral("Size")).value_or(0);
+        } else {
+            xml.skipElement();  // LastModified, checksums
+        }
+    }
+    if (!xml.hasError() && (part.number < 1 || part.number > 10000 || !seenETag))
+        xml.fail(QStringLiteral("a <Part> without a part number (1-10000) or an ETag"));
+    else if (!xml.hasError())
+        page.parts.append(part);
+}
+
+void readListParts(XmlResponseReader &xml, ListPartsPage &page)
+{
+    bool seenTruncated = false;
+    while (xml.readNextChild()) {
+        if (xml.isNamed(u"Part")) {
+            readPart(xml, page);
+        } else if (xml.isNamed(u"IsTruncated")) {
+            if (xml.once(seenTruncated))
+                page.isTruncated = xml.readBool(QStringLiteral("IsTruncated")).value_or(false);
+        } else if (xml.isNamed(u"NextPartNumberMarker")) {
+            page.nextPartNumberMarker = xml.readNonNegativeInt(QStringLiteral("NextPartNumberMarker")).value_or(0);
+        } else {
+            xml.skipElement();
+        }
+    }
+    if (!xml.hasError() && page.isTruncated && page.nextPartNumberMarker <= 0)
+        xml.fail(QStringLiteral("IsTruncated is true but NextPartNumberMarker is missing"));
+}
+
+void readUpload(XmlResponseReader &xml, ListMultipartUploadsPage &page)
+{
+    MultipartUploadInfo upload;
+    bool seenKey = false, seenId = false, seenInitiated = false;
+    while (xml.readNextChild()) {
+        if (xml.isNamed(u"Key")) {
+            if (xml.once(seenKey))
+                upload.key = xml.readText(XmlResponseReader::Whitespace::Keep);
+        } else if (xml.isNamed(u"UploadId")) {
+            if (xml.once(seenId))
+                upload.uploadId = xml.readText();
+        } else if (xml.isNamed(u"Initiated")) {
+            if (xml.once(seenInitiated))
+                upload.initiated = xml.readTimestamp(QStringLiteral("Initiated"));
+        } else {
+            xml.skipElement();  // Initiator, Owner, StorageClass
+        }
+    }
+    if (!xml.hasError() && (upload.key.isEmpty() || upload.uploadId.isEmpty()))
+        xml.fail(QStringLiteral("an <Upload> without a Key or an UploadId"));
+    else if (!xml.hasError())
+        page.uploads.append(upload);
+}
+
+void readListMultipartUploads(XmlResponseReader &xml, ListMultipartUploadsPage &page)
+{
+    bool seenTruncated = false, urlEncoded = false;
+    while (xml.readNextChild()) {
+        if (xml.isNamed(u"Upload")) {
+            readUpload(xml, page);
+        } else if (xml.isNamed(u"IsTruncated")) {
+            if (xml.once(seenTruncated))
+                page.isTruncated = xml.readBool(QStringLiteral("IsTruncated")).value_or(false);
+        } else if (xml.isNamed(u"NextKeyMarker")) {
+            page.nextKeyMarker = xml.readText(XmlResponseReader::Whitespace::Keep);
+        } else if (xml.isNamed(u"NextUploadIdMarker")) {
+            page.nextUploadIdMarker = xml.readText();
+        } else if (xml.isNamed(u"EncodingType")) {
+            urlEncoded = xml.readText() == QLatin1String("url");
+        } else {
+            xml.skipElement();
+        }
+    }
+    if (!xml.hasError() && page.isTruncated && page.nextKeyMarker.isEmpty() && page.nextUploadIdMarker.isEmpty())
+        xml.fail(QStringLiteral("IsTruncated is true but the next markers are missing"));
+    if (urlEncoded) {
+        for (MultipartUploadInfo &upload : page.uploads)
+            upload.key = QUrl::fromPercentEncoding(upload.key.toUtf8().replace('+', ' '));
+        page.nextKeyMarker = QUrl::fromPercentEncoding(page.nextKeyMarker.toUtf8().replace('+', ' '));
+    }
+}
+
 void readDeleted(XmlResponseReader &xml, DeleteObjectsResult &result)
 {
     bool seenKey = false;
@@ -464,6 +560,17 @@ Outcome<DeleteObjectsResult> parseDeleteObjectsResponse(const QByteArray &body)
 {
     return parseS3Response<DeleteObjectsResult>(body, QStringLiteral("DeleteObjects"), u"DeleteResult",
                                                 readDeleteResult);
+}
+
+Outcome<ListPartsPage> parseListPartsResponse(const QByteArray &body)
+{
+    return parseS3Response<ListPartsPage>(body, QStringLiteral("ListParts"), u"ListPartsResult", readListParts);
+}
+
+Outcome<ListMultipartUploadsPage> parseListMultipartUploadsResponse(const QByteArray &body)
+{
+    return parseS3Response<ListMultipartUploadsPage>(body, QStringLiteral("ListMultipartUploads"),
+                                                     u"ListMultipartUploadsResult", readListMultipartUploads);
 }
 
 } // namespace RoleDrop::S3

@@ -21,5 +21,8 @@ Outcome<ListObjectsPage> parseListObjectsV2Response(const QByteArray &body, bool
 Outcome<InitiateMultipartResult> parseInitiateMultipartResponse(const QByteArray &body);
 Outcome<CompleteMultipartResult> parseCompleteMultipartResponse(const QByteArray &body);
 Outcome<DeleteObjectsResult> parseDeleteObjectsResponse(const QByteArray &body);
+Outcome<ListPartsPage> parseListPartsResponse(const QByteArray &body);
+// Keys are decoded when the answer says <EncodingType>url</EncodingType>.
+Outcome<ListMultipartUploadsPage> parseListMultipartUploadsResponse(const QByteArray &body);
 
 } // namespace RoleDrop::S3

@@ -65,6 +65,35 @@ struct CompleteMultipartResult
     QString eTag;
 };
 
+// One page of ListParts: the parts an unfinished multipart upload holds.
+struct UploadedPart
+{
+    int number = 0;
+    QString eTag;     // quotes included
+    qint64 size = 0;
+};
+struct ListPartsPage
+{
+    QList<UploadedPart> parts;
+    bool isTruncated = false;
+    int nextPartNumberMarker = 0;
+};
+
+// One page of ListMultipartUploads: uploads started and neither completed nor aborted.
+struct MultipartUploadInfo
+{
+    QString key;
+    QString uploadId;
+    QDateTime initiated;
+};
+struct ListMultipartUploadsPage
+{
+    QList<MultipartUploadInfo> uploads;
+    bool isTruncated = false;
+    QString nextKeyMarker;
+    QString nextUploadIdMarker;
+};
+
 struct DeleteObjectsResult
 {
     QStringList deleted;

@@ -7,6 +7,8 @@
 #include <QFuture>
 #include <QPromise>
 #include <QSettings>
+#include <QStandardPaths>
+#include <QTimer>
 #include <QThreadPool>
 
 namespace RoleDrop::Sessions {
@@ -26,13 +28,27 @@ bool isUnsupportedAction(const AwsError &error)
 
 } // namespace
 
-Session::Session(QSettings &settings, const QString &keychainService, QObject *parent)
+namespace {
+
+QString dataFolderFor(const QString &keychainService, const QString &given)
+{
+    if (!given.isEmpty())
+        return given;
+    // The data location of the application, then a folder per keychain service: the demo's uploads
+    // ("RoleDrop-demo") are not the user's ("RoleDrop").
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/RoleDrop/") + keychainService;
+}
+
+} // namespace
+
+Session::Session(QSettings &settings, const QString &keychainService, QObject *parent, const QString &dataFolder)
     : QObject(parent),
       m_settings(settings),
       m_profileStore(settings),
       m_keychain(keychainService),
       m_roleHistory(settings),
       m_profileManager(std::make_unique<ProfileManager>(m_profileStore, m_keychain, m_roleHistory)),
+      m_journal(dataFolderFor(keychainService, dataFolder) + QStringLiteral("/unfinished-uploads")),
       m_regions(std::make_shared<S3::BucketRegions>())
 {
     connect(&m_credentials, &Auth::CredentialProvider::identityChanged, this, &Session::onIdentityChanged);
@@ -257,17 +273,158 @@ void Session::checkUpload(const QStringList &localPaths, const QString &bucket, 
     });
 }
 
+// Every transfer goes through here on its way into the queue: its aborts are watched until they are done.
+void Session::adopt(Transfers::Transfer *transfer)
+{
+    if (auto *upload = qobject_cast<Transfers::UploadTransfer *>(transfer)) {
+        upload->setJournal(&m_journal);
+        connect(upload, &Transfers::UploadTransfer::cleanupStarted, this, [this](Http::AwsCall *call) {
+            m_cleanups.removeAll(nullptr);
+            if (call)
+                m_cleanups.append(call);
+        });
+    }
+    m_transfers.enqueue(transfer);
+}
+
 QList<Transfers::Transfer *> Session::enqueueUploads(const QString &bucket, const Transfers::UploadPlan &plan,
                                                      const Transfers::UploadOptions &options)
 {
     QList<Transfers::Transfer *> transfers;
     if (!m_s3)
         return transfers;
-    for (const Transfers::UploadItem &item : plan.items)
-        transfers.append(new Transfers::UploadTransfer(m_s3, item.localPath, S3::S3Uri{bucket, item.key}, options));
+    const QString endpoint = Transfers::journalEndpointName(m_endpoint);
+    for (const Transfers::UploadItem &item : plan.items) {
+        auto *upload = new Transfers::UploadTransfer(m_s3, item.localPath, S3::S3Uri{bucket, item.key}, options);
+        // The same file to the same place, stopped earlier: its sent parts are taken up again.
+        if (const auto record = m_journal.find(endpoint, bucket, item.key, item.localPath))
+            upload->resumeFrom(*record);
+        transfers.append(upload);
+    }
     for (Transfers::Transfer *transfer : std::as_const(transfers))
-        m_transfers.enqueue(transfer);
+        adopt(transfer);
     return transfers;
+}
+
+QList<Transfers::Transfer *> Session::resumeUploads(const QList<Transfers::UploadRecord> &records)
+{
+    QList<Transfers::Transfer *> transfers;
+    if (!m_s3)
+        return transfers;
+    const QString endpoint = Transfers::journalEndpointName(m_endpoint);
+    for (const Transfers::UploadRecord &record : records) {
+        if (record.endpoint != endpoint)
+            continue;
+        Transfers::UploadOptions options;
+        options.partSize = record.partSize;
+        options.contentType = record.contentType;
+        auto *upload = new Transfers::UploadTransfer(m_s3, record.localPath, S3::S3Uri{record.bucket, record.key}, options);
+        upload->resumeFrom(record);
+        transfers.append(upload);
+        adopt(upload);
+    }
+    return transfers;
+}
+
+Http::AwsCall *Session::listUnfinishedUploads(const QString &bucket, const QString &prefix, QObject *context,
+                                              ResultHandler<QList<UnfinishedUpload>> done)
+{
+    done = deliverTo(context, std::move(done));
+    if (!m_s3) {
+        done(AwsError::validation(tr("Open a profile first")));
+        return nullptr;
+    }
+    const auto client = m_s3;
+    const QString endpoint = Transfers::journalEndpointName(m_endpoint);
+    return client->listMultipartUploads(bucket, prefix, this, [this, client, bucket, endpoint, done](Outcome<QList<S3::MultipartUploadInfo>> uploads) {
+        if (!uploads)
+            return done(uploads.error());
+        auto found = std::make_shared<QList<UnfinishedUpload>>();
+        const QList<Transfers::UploadRecord> records = m_journal.records();
+        for (const S3::MultipartUploadInfo &upload : uploads.value()) {
+            UnfinishedUpload entry;
+            entry.upload = upload;
+            for (const Transfers::UploadRecord &record : records) {
+                if (record.endpoint == endpoint && record.bucket == bucket && record.uploadId == upload.uploadId)
+                    entry.record = record;
+            }
+            found->append(entry);
+        }
+        if (found->isEmpty())
+            return done(*found);
+        // The size of each: the sum of its parts (one ListParts each; a failure leaves the size unknown).
+        auto left = std::make_shared<int>(int(found->size()));
+        for (int i = 0; i < found->size(); ++i) {
+            const S3::MultipartUploadInfo upload = found->at(i).upload;
+            client->listParts(bucket, upload.key, upload.uploadId, this, [found, left, i, done](Outcome<QList<S3::UploadedPart>> parts) {
+                if (parts) {
+                    qint64 bytes = 0;
+                    for (const S3::UploadedPart &part : parts.value())
+                        bytes += part.size;
+                    (*found)[i].bytesOnServer = bytes;
+                }
+                if (--*left == 0)
+                    done(*found);
+            });
+        }
+    });
+}
+
+Http::AwsCall *Session::abortUnfinishedUpload(const QString &bucket, const QString &key, const QString &uploadId,
+                                              QObject *context, ResultHandler<Done> done)
+{
+    done = deliverTo(context, std::move(done));
+    if (!m_s3) {
+        done(AwsError::validation(tr("Open a profile first")));
+        return nullptr;
+    }
+    const QString endpoint = Transfers::journalEndpointName(m_endpoint);
+    return m_s3->abortMultipartUpload(bucket, key, uploadId, this, [this, endpoint, bucket, uploadId, done](Outcome<Done> aborted) {
+        // Gone from the server (or gone already): the journal forgets it too.
+        if (aborted || aborted.error().kind == AwsErrorKind::NoSuchUpload) {
+            for (const Transfers::UploadRecord &record : m_journal.records()) {
+                if (record.endpoint == endpoint && record.bucket == bucket && record.uploadId == uploadId)
+                    m_journal.remove(record.id);
+            }
+        }
+        done(aborted);
+    });
+}
+
+int Session::pendingCleanups() const
+{
+    int pending = 0;
+    for (const auto &call : m_cleanups)
+        pending += call ? 1 : 0;
+    return pending;
+}
+
+void Session::waitForCleanups(int timeoutMs, QObject *context, std::function<void(int left)> done)
+{
+    auto *timer = new QTimer(context);
+    timer->setSingleShot(true);
+    auto *poll = new QTimer(context);
+    poll->setInterval(50);
+    const auto finish = [this, timer, poll, done] {
+        poll->deleteLater();
+        timer->deleteLater();
+        done(pendingCleanups());
+    };
+    connect(timer, &QTimer::timeout, context, [poll, finish] {
+        if (poll->isActive()) {
+            poll->stop();
+            finish();
+        }
+    });
+    connect(poll, &QTimer::timeout, context, [this, poll, timer, finish] {
+        if (pendingCleanups() == 0) {
+            poll->stop();
+            timer->stop();
+            finish();
+        }
+    });
+    poll->start();
+    timer->start(timeoutMs);
 }
 
 Http::AwsCall *Session::planDownload(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
@@ -295,7 +452,7 @@ QList<Transfers::Transfer *> Session::enqueueDownloads(const QString &bucket, co
     for (const Transfers::DownloadItem &item : plan.items)
         transfers.append(new Transfers::DownloadTransfer(m_s3, S3::S3Uri{bucket, item.key}, item.localPath, options));
     for (Transfers::Transfer *transfer : std::as_const(transfers))
-        m_transfers.enqueue(transfer);
+        adopt(transfer);
     return transfers;
 }
 
@@ -308,13 +465,11 @@ bool Session::retry(Transfers::Transfer *transfer, RetryAs as)
 
 void Session::retryFailed(RetryAs as)
 {
-    if (as == RetryAs::CurrentIdentity && m_s3) {
-        for (Transfers::Transfer *transfer : m_transfers.transfers()) {
-            if (transfer->state() == Transfers::TransferState::Failed)
-                transfer->rebind(m_s3);
-        }
+    const QList<Transfers::Transfer *> all = m_transfers.transfers();
+    for (Transfers::Transfer *transfer : all) {
+        if (transfer->state() == Transfers::TransferState::Failed || transfer->state() == Transfers::TransferState::Paused)
+            retry(transfer, as);
     }
-    m_transfers.retryFailed();
 }
 
 } // namespace RoleDrop::Sessions

@@ -15,10 +15,12 @@
 #include "core/transfer/download_transfer.h"
 #include "core/transfer/existing_objects.h"
 #include "core/transfer/transfer_queue.h"
+#include "core/transfer/upload_journal.h"
 #include "core/transfer/upload_plan.h"
 #include "core/transfer/upload_transfer.h"
 
 #include <QObject>
+#include <QPointer>
 
 #include <functional>
 #include <memory>
@@ -65,6 +67,14 @@ struct UploadCheck
 // Which identity a failed transfer runs as when it is tried again.
 enum class RetryAs { QueuedIdentity, CurrentIdentity };
 
+// A multipart upload the server holds unfinished, and what RoleDrop knows of it.
+struct UnfinishedUpload
+{
+    S3::MultipartUploadInfo upload;
+    qint64 bytesOnServer = -1;                      // the sum of its parts' sizes (-1: not asked)
+    std::optional<Transfers::UploadRecord> record;  // RoleDrop's journal of it, when it started it here
+};
+
 // The one composition root of core/, which the window and the command line both stand on: a rule written
 // here serves both. It owns the HTTP client, the stores (settings, keychain, role history), the active
 // identity and the transfer queue, and offers operations rather than its parts: open a profile, switch
@@ -77,9 +87,10 @@ class Session final : public QObject
     Q_DISABLE_COPY_MOVE(Session)
 public:
     // `settings` holds profiles and role history (never a secret); `keychainService` names the keychain
-    // entries (tests and the demo use their own).
+    // entries (tests and the demo use their own) and the data folder kept for it (the journal of unfinished
+    // uploads), under the user's data location unless `dataFolder` names another.
     explicit Session(QSettings &settings, const QString &keychainService = QStringLiteral("RoleDrop"),
-                     QObject *parent = nullptr);
+                     QObject *parent = nullptr, const QString &dataFolder = QString());
     ~Session() override;
 
     ProfileManager &profiles() { return *m_profileManager; }
@@ -144,9 +155,27 @@ public:
                                 ResultHandler<Transfers::DownloadPlan> done);
     QList<Transfers::Transfer *> enqueueDownloads(const QString &bucket, const Transfers::DownloadPlan &plan,
                                                   const Transfers::DownloadOptions &options = {});
-    // A failed or cancelled transfer, again: as the identity it was queued under, or as the active one.
+    // A failed, cancelled or paused transfer, again: as the identity it was queued under, or as the active one.
     bool retry(Transfers::Transfer *transfer, RetryAs as);
     void retryFailed(RetryAs as);
+
+    // --- unfinished uploads (a crash, a kill, a pause left them)
+    // The journal's uploads: enqueueUploads() resumes one when the same file goes to the same place again.
+    QList<Transfers::UploadRecord> journaledUploads() const { return m_journal.records(); }
+    // Resumes journaled uploads as the active identity, at the active endpoint (those of another endpoint are
+    // left for when it is open again).
+    QList<Transfers::Transfer *> resumeUploads(const QList<Transfers::UploadRecord> &records);
+    // What the server holds unfinished under `prefix`, with the journal's knowledge and each upload's size.
+    Http::AwsCall *listUnfinishedUploads(const QString &bucket, const QString &prefix, QObject *context,
+                                         ResultHandler<QList<UnfinishedUpload>> done);
+    // Aborts one (its parts are freed on the server) and forgets its journal.
+    Http::AwsCall *abortUnfinishedUpload(const QString &bucket, const QString &key, const QString &uploadId,
+                                         QObject *context, ResultHandler<Done> done);
+
+    // Aborts of multipart uploads still on their way (after a cancel or a failure): a process about to end
+    // waits for them (bounded), so that no parts are left billed on the server.
+    int pendingCleanups() const;
+    void waitForCleanups(int timeoutMs, QObject *context, std::function<void(int left)> done);
 
 signals:
     void profileOpened(const QString &profileName);
@@ -163,6 +192,7 @@ signals:
 
 private:
     void onIdentityChanged();
+    void adopt(Transfers::Transfer *transfer);
     void assumeSteps(QList<Sts::AssumeRoleRequest> steps, std::function<QString(const QString &)> askMfaCode,
                      OpenedProfile opened, quint64 generation, ResultHandler<OpenedProfile> done);
 
@@ -173,7 +203,9 @@ private:
     std::unique_ptr<ProfileManager> m_profileManager;
     Http::AwsHttpClient m_http;
     Auth::CredentialProvider m_credentials;
+    Transfers::UploadJournal m_journal;
     Transfers::TransferQueue m_transfers;
+    QList<QPointer<Http::AwsCall>> m_cleanups;
     Http::EndpointConfig m_endpoint;
     std::shared_ptr<S3::BucketRegions> m_regions;
     std::shared_ptr<const S3::S3Client> m_s3;

@@ -1,13 +1,30 @@
 #include "core/transfer/download_transfer.h"
 
 #include "core/http/aws_call.h"
+#include "core/http/retry_policy.h"
 #include "core/s3/s3_client.h"
+#include "core/transfer/payload_hasher.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QSaveFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+#include <filesystem>
 
 namespace RoleDrop::Transfers {
+
+namespace {
+
+// An ETag that is the MD5 of the object's bytes: 32 hex digits (a multipart object's has "-N").
+bool isPlainMd5(const QByteArray &eTag)
+{
+    static const QRegularExpression pattern(QStringLiteral("^\"?[0-9a-fA-F]{32}\"?$"));
+    return pattern.match(QString::fromLatin1(eTag)).hasMatch();
+}
+
+} // namespace
 
 DownloadTransfer::DownloadTransfer(std::shared_ptr<const S3::S3Client> client, const S3::S3Uri &source,
                                    const QString &localPath, DownloadOptions options, QObject *parent)
@@ -38,28 +55,114 @@ void DownloadTransfer::run()
 {
     ++m_generation;
     m_streams.clear();
+    m_missing.clear();
     m_objectSize = -1;
-    m_nextOffset = 0;
     m_eTag.clear();
+    m_encryption.clear();
     m_received = 0;
+    m_resumedBytes = 0;
+    m_planned = false;
     if (!QDir().mkpath(QFileInfo(localPath()).absolutePath())) {
         fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot create the folder %1").arg(QFileInfo(localPath()).absolutePath())));
         return;
     }
-    m_file = std::make_unique<QSaveFile>(localPath());
-    if (!m_file->open(QIODevice::WriteOnly)) {
-        fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write %1: %2").arg(localPath(), m_file->errorString())));
-        return;
+    // What an earlier run of this download left (a crash, a kill, a pause) is taken up again.
+    if (loadMap() && openPartFile(true)) {
+        setTotal(m_objectSize);
+        m_resumedBytes = m_received;
+        setProgress(m_received);
+        if (m_missing.isEmpty())
+            return finishFile();
+        return pumpRanges();
     }
+    discardPartFiles();
+    if (!openPartFile(false))
+        return;
     startStream(0, m_options.rangeBytes, true);
 }
 
-void DownloadTransfer::startStream(qint64 offset, qint64 length, bool first)
+bool DownloadTransfer::openPartFile(bool keepWhatIsThere)
+{
+    m_part.close();
+    m_part.setFileName(partPathFor(localPath()));
+    const QIODevice::OpenMode mode = keepWhatIsThere ? QIODevice::ReadWrite : (QIODevice::ReadWrite | QIODevice::Truncate);
+    if (!m_part.open(mode)) {
+        fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write %1: %2").arg(m_part.fileName(), m_part.errorString())));
+        return false;
+    }
+    m_part.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return true;
+}
+
+// The map of an earlier run: its header (the object's version and size) and the ranges it finished.
+bool DownloadTransfer::loadMap()
+{
+    QFile map(mapPathFor(localPath()));
+    if (!QFileInfo::exists(partPathFor(localPath())) || !map.open(QIODevice::ReadOnly) || map.size() > 64 * 1024 * 1024)
+        return false;
+    const QList<QByteArray> lines = map.readAll().split('\n');
+    const QJsonObject header = QJsonDocument::fromJson(lines.value(0)).object();
+    if (header.value(QStringLiteral("bucket")).toString() != remote().bucket || header.value(QStringLiteral("key")).toString() != remote().key)
+        return false;
+    m_eTag = header.value(QStringLiteral("eTag")).toString().toLatin1();
+    m_encryption = header.value(QStringLiteral("encryption")).toString().toLatin1();
+    m_objectSize = header.value(QStringLiteral("size")).toString().toLongLong();
+    if (m_eTag.isEmpty() || m_objectSize <= 0)
+        return false;
+    QList<Range> done;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QList<QByteArray> fields = lines.at(i).split(' ');
+        if (fields.size() != 2)
+            continue;  // a torn last line
+        const Range range{fields.at(0).toLongLong(), fields.at(1).toLongLong()};
+        if (range.offset >= 0 && range.length > 0 && range.offset + range.length <= m_objectSize)
+            done.append(range);
+    }
+    std::sort(done.begin(), done.end(), [](const Range &a, const Range &b) { return a.offset < b.offset; });
+    // The gaps between finished ranges are what is left, cut into ranges of the usual size.
+    qint64 next = 0;
+    const auto addGap = [this](qint64 from, qint64 to) {
+        for (qint64 offset = from; offset < to; offset += m_options.rangeBytes)
+            m_missing.append({offset, std::min(m_options.rangeBytes, to - offset)});
+    };
+    for (const Range &range : std::as_const(done)) {
+        if (range.offset > next)
+            addGap(next, range.offset);
+        const qint64 end = range.offset + range.length;
+        if (end > next) {
+            m_received += end - std::max(next, range.offset);
+            next = end;
+        }
+    }
+    addGap(next, m_objectSize);
+    m_planned = true;
+    return true;
+}
+
+void DownloadTransfer::noteRangeDone(qint64 offset, qint64 length)
+{
+    QFile map(mapPathFor(localPath()));
+    if (!map.open(QIODevice::WriteOnly | QIODevice::Append))
+        return;  // without the note that range is only fetched again after a crash
+    if (map.size() == 0) {
+        map.write(QJsonDocument(QJsonObject{{QStringLiteral("bucket"), remote().bucket}, {QStringLiteral("key"), remote().key},
+                                            {QStringLiteral("eTag"), QString::fromLatin1(m_eTag)},
+                                            {QStringLiteral("encryption"), QString::fromLatin1(m_encryption)},
+                                            {QStringLiteral("size"), QString::number(m_objectSize)}})
+                      .toJson(QJsonDocument::Compact)
+                  + '\n');
+        map.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+    map.write(QByteArray::number(offset) + ' ' + QByteArray::number(length) + '\n');
+}
+
+void DownloadTransfer::startStream(qint64 offset, qint64 length, bool first, int attempt)
 {
     auto stream = std::make_unique<Stream>();
     stream->offset = offset;
     stream->length = length;
     stream->first = first;
+    stream->attempt = attempt;
     Stream *raw = stream.get();
     m_streams.push_back(std::move(stream));
     S3::GetObjectRequest request;
@@ -79,6 +182,13 @@ void DownloadTransfer::startStream(qint64 offset, qint64 length, bool first)
         });
 }
 
+void DownloadTransfer::discardPartFiles()
+{
+    m_part.close();
+    QFile::remove(partPathFor(localPath()));
+    QFile::remove(mapPathFor(localPath()));
+}
+
 void DownloadTransfer::abortWork()
 {
     ++m_generation;
@@ -87,10 +197,10 @@ void DownloadTransfer::abortWork()
             stream->call->cancel();
     }
     m_streams.clear();
-    if (m_file) {
-        m_file->cancelWriting();
-        m_file.reset();  // QSaveFile removes its temporary file
-    }
+    if (state() != TransferState::Paused)
+        discardPartFiles();  // a failed or cancelled download leaves nothing behind
+    else
+        m_part.close();
 }
 
 // The first answer decides the plan: 206 names the object's size (more ranges follow), 200 means the
@@ -101,20 +211,23 @@ std::optional<AwsError> DownloadTransfer::onHead(Stream *stream, const S3::Objec
         return error(AwsErrorKind::Cancelled, QStringLiteral("Cancelled"));
     if (stream->first) {
         m_eTag = head.eTag;
+        m_encryption = head.encryption;
         if (head.status == 206 && head.rangeStart != 0)
             return error(AwsErrorKind::MalformedResponse, QStringLiteral("The server answered another range than the first bytes"));
         if (head.status == 206) {
             m_objectSize = head.objectSize;
             setTotal(m_objectSize);
             stream->length = std::min(stream->length, m_objectSize);
-            m_nextOffset = stream->length;
+            for (qint64 offset = stream->length; offset < m_objectSize; offset += m_options.rangeBytes)
+                m_missing.append({offset, std::min(m_options.rangeBytes, m_objectSize - offset)});
+            m_planned = true;
             pumpRanges();
         } else {
             stream->length = -1;
             m_objectSize = head.objectSize;  // -1 when sent without a length: whatever comes whole
             if (m_objectSize > 0)
                 setTotal(m_objectSize);
-            m_nextOffset = std::max<qint64>(0, m_objectSize);
+            m_planned = true;
         }
         return std::nullopt;
     }
@@ -128,12 +241,12 @@ std::optional<AwsError> DownloadTransfer::onHead(Stream *stream, const S3::Objec
 
 std::optional<AwsError> DownloadTransfer::onData(Stream *stream, const QByteArray &chunk)
 {
-    if (state() != TransferState::Running || !m_file)
+    if (state() != TransferState::Running || !m_part.isOpen())
         return error(AwsErrorKind::Cancelled, QStringLiteral("Cancelled"));
     if (stream->length >= 0 && stream->written + chunk.size() > stream->length)
         return error(AwsErrorKind::MalformedResponse, QStringLiteral("The server sent more bytes than the range asked for"));
-    if (!m_file->seek(stream->offset + stream->written) || m_file->write(chunk) != chunk.size())
-        return AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write %1: %2").arg(localPath(), m_file->errorString()));
+    if (!m_part.seek(stream->offset + stream->written) || m_part.write(chunk) != chunk.size())
+        return AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write %1: %2").arg(m_part.fileName(), m_part.errorString()));
     stream->written += chunk.size();
     m_received += chunk.size();
     setProgress(m_received);
@@ -150,8 +263,39 @@ void DownloadTransfer::onStreamDone(Stream *stream, const Outcome<Done> &result)
             startStream(0, -1, true);
             return;
         }
-        if (failure.httpStatus == 412)
+        if (failure.httpStatus == 412) {
+            // Another version than the part file holds: a resumed download starts over, a running one says so.
+            if (m_resumedBytes > 0 && !stream->first) {
+                discardPartFiles();
+                m_resumedBytes = 0;
+                return run();
+            }
             return fail(error(AwsErrorKind::Network, QStringLiteral("The object changed while it was being downloaded; try again")));
+        }
+        // A range cut short after some bytes came: ask again for the rest of it (the bytes already written stay).
+        const Http::RetryReason reason = Http::retryReasonFor(failure);
+        const bool resumable = stream->length > 0 && stream->written > 0 && stream->written < stream->length;
+        if (resumable && (reason == Http::RetryReason::Transient || reason == Http::RetryReason::Throttled)
+            && stream->attempt < m_options.maxAttemptsPerRange) {
+            const qint64 offset = stream->offset + stream->written;
+            const qint64 length = stream->length - stream->written;
+            const int attempt = stream->attempt + 1;
+            noteRangeDone(stream->offset, stream->written);
+            removeStream(stream);
+            startStream(offset, length, false, attempt);
+            return;
+        }
+        if (reason == Http::RetryReason::StaleCredentials) {
+            // The identity could not be renewed: stop every range, keep the part file for a retry.
+            ++m_generation;
+            for (const auto &other : m_streams) {
+                if (other->call)
+                    other->call->cancel();
+            }
+            m_streams.clear();
+            m_part.close();
+            return pause(failure);
+        }
         return fail(failure);
     }
     const qint64 expected = stream->length >= 0 ? stream->length : m_objectSize;
@@ -159,25 +303,57 @@ void DownloadTransfer::onStreamDone(Stream *stream, const Outcome<Done> &result)
         return fail(error(AwsErrorKind::Network, QStringLiteral("The download was cut short after %1 of %2 bytes").arg(stream->written).arg(expected)));
     if (stream->first && stream->length < 0)
         m_objectSize = stream->written;  // what came whole is the object (also when sent without a length)
+    else
+        noteRangeDone(stream->offset, stream->written);
     removeStream(stream);
     pumpRanges();
-    if (!m_streams.empty() || m_nextOffset < m_objectSize)
+    if (!m_streams.empty() || !m_missing.isEmpty())
         return;
-    if (!m_file->commit())
-        return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot save %1: %2").arg(localPath(), m_file->errorString())));
-    m_file.reset();
-    succeed(QString::fromLatin1(m_eTag));
+    finishFile();
 }
 
 void DownloadTransfer::pumpRanges()
 {
-    while (state() == TransferState::Running && int(m_streams.size()) < m_options.maxRangesInFlight && m_objectSize >= 0
-           && m_nextOffset < m_objectSize) {
-        const qint64 length = std::min(m_options.rangeBytes, m_objectSize - m_nextOffset);
-        const qint64 offset = m_nextOffset;
-        m_nextOffset += length;
-        startStream(offset, length, false);
+    while (state() == TransferState::Running && int(m_streams.size()) < m_options.maxRangesInFlight && !m_missing.isEmpty()) {
+        const Range next = m_missing.takeFirst();
+        startStream(next.offset, next.length, false);
     }
+}
+
+// Every byte is there: checked, then put in place under the real name in one rename.
+void DownloadTransfer::finishFile()
+{
+    m_part.flush();
+    const qint64 size = m_part.size();
+    m_part.close();
+    if (m_objectSize >= 0 && size != m_objectSize)
+        return fail(error(AwsErrorKind::MalformedResponse, QStringLiteral("The file has %1 bytes, the object %2").arg(size).arg(m_objectSize)));
+    const quint64 generation = m_generation;
+    const auto putInPlace = [this] {
+        std::error_code failed;
+        std::filesystem::rename(std::filesystem::path(partPathFor(localPath()).toStdString()),
+                                std::filesystem::path(localPath().toStdString()), failed);
+        if (failed)
+            return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot save %1: %2").arg(localPath(), QString::fromStdString(failed.message()))));
+        QFile::remove(mapPathFor(localPath()));
+        succeed(QString::fromLatin1(m_eTag));
+    };
+    // An object stored in one piece (without KMS) has the MD5 of its bytes as ETag: the whole file is checked.
+    if (!isPlainMd5(m_eTag) || m_encryption == "aws:kms" || m_encryption == "aws:kms:dsse")
+        return putInPlace();
+    md5OfFileAsync(partPathFor(localPath()), this, [this, generation, putInPlace](Outcome<QByteArray> md5) {
+        if (generation != m_generation || state() != TransferState::Running)
+            return;
+        if (!md5)
+            return fail(md5.error());
+        QByteArray expected = m_eTag;
+        expected.replace('"', "");
+        if (md5.value().compare(expected, Qt::CaseInsensitive) != 0)
+            return fail(error(AwsErrorKind::MalformedResponse,
+                              QStringLiteral("The downloaded bytes do not match the object's checksum (MD5 %1, ETag %2)")
+                                  .arg(QString::fromLatin1(md5.value()), QString::fromLatin1(expected))));
+        putInPlace();
+    });
 }
 
 void DownloadTransfer::removeStream(Stream *stream)

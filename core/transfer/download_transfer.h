@@ -3,12 +3,11 @@
 #include "core/s3/s3_client.h"
 #include "core/transfer/transfer.h"
 
+#include <QFile>
 #include <QPointer>
 
 #include <memory>
 #include <vector>
-
-class QSaveFile;
 
 namespace RoleDrop::Http {
 class AwsCall;
@@ -20,23 +19,35 @@ struct DownloadOptions
 {
     qint64 rangeBytes = 8LL * 1024 * 1024;  // one ranged GET; a smaller object comes in one
     int maxRangesInFlight = 4;              // parallel GETs of one big object (the server streams each)
+    int maxAttemptsPerRange = 4;            // a range cut short is asked for again from where it stopped
 };
 
 // Downloads one object to a file. The first GET asks for the first range; its answer tells the size, and a
-// bigger object's other ranges then come in parallel, each written at its offset. All ranges after the
-// first must match the first one's ETag (If-Match), so an object replaced meanwhile is never stitched
-// together from two versions. Bytes go to a temporary file beside the target as they arrive (each read
-// buffer is bounded) and the target appears only when every byte is there: a failed or cancelled download
-// leaves nothing behind and never a half-written file under the real name.
+// bigger object's other ranges then come in parallel, each written at its offset. Every answer must be the
+// range asked for, and every range after the first must match the first one's ETag (If-Match), so an object
+// replaced meanwhile is never stitched together from two versions. A range cut short is asked for again from
+// its last byte (the HTTP layer retries what failed before any byte came).
+//
+// Bytes go to "<file>.roledrop.part" beside the target, and each finished range is noted in
+// "<file>.roledrop.part.map" (one small write, no fsync): after a crash or a kill, the same download finds
+// them and fetches only the missing ranges, if the object is still the same version. The part file is checked
+// (size, and the MD5 where the ETag is one) and renamed over the target only when every byte is there; a
+// failed or cancelled download removes it, a paused one keeps it.
 class DownloadTransfer final : public Transfer
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DownloadTransfer)
 public:
-    // `localPath` must already be the checked destination (see localPathForKey).
+    // `localPath` must already be the checked destination (see localPathForKey); an existing file there is
+    // replaced (the caller asked the user first).
     DownloadTransfer(std::shared_ptr<const S3::S3Client> client, const S3::S3Uri &source, const QString &localPath,
                      DownloadOptions options = {}, QObject *parent = nullptr);
     ~DownloadTransfer() override;
+
+    static QString partPathFor(const QString &localPath) { return localPath + QStringLiteral(".roledrop.part"); }
+    static QString mapPathFor(const QString &localPath) { return partPathFor(localPath) + QStringLiteral(".map"); }
+    // Bytes a resume found already there (0 when it started from nothing).
+    qint64 resumedBytes() const { return m_resumedBytes; }
 
 protected:
     void run() override;
@@ -50,24 +61,38 @@ private:
         qint64 offset = 0;
         qint64 length = -1;
         qint64 written = 0;
+        int attempt = 1;
         bool first = false;
     };
+    struct Range
+    {
+        qint64 offset = 0;
+        qint64 length = 0;
+    };
 
-    void startStream(qint64 offset, qint64 length, bool first);
+    bool openPartFile(bool keepWhatIsThere);
+    bool loadMap();
+    void noteRangeDone(qint64 offset, qint64 length);
+    void startStream(qint64 offset, qint64 length, bool first, int attempt = 1);
     std::optional<AwsError> onHead(Stream *stream, const S3::ObjectStreamHead &head);
     std::optional<AwsError> onData(Stream *stream, const QByteArray &chunk);
     void onStreamDone(Stream *stream, const Outcome<Done> &result);
     void pumpRanges();
     void removeStream(Stream *stream);
+    void finishFile();
+    void discardPartFiles();
     AwsError error(AwsErrorKind kind, const QString &message) const;
 
     DownloadOptions m_options;
-    std::unique_ptr<QSaveFile> m_file;
+    QFile m_part;
     std::vector<std::unique_ptr<Stream>> m_streams;
-    qint64 m_objectSize = -1;   // known from the first answer
-    qint64 m_nextOffset = 0;    // where the next range starts
+    QList<Range> m_missing;     // ranges still to ask for, in order
+    qint64 m_objectSize = -1;   // known from the first answer (or the map of a resumed download)
     QByteArray m_eTag;
+    QByteArray m_encryption;
     qint64 m_received = 0;
+    qint64 m_resumedBytes = 0;
+    bool m_planned = false;     // the ranges are laid out (the object's size is known)
     quint64 m_generation = 0;   // bumps on every (re)start and abort, so stale callbacks are ignored
 };
 

@@ -14,4 +14,7 @@ namespace RoleDrop::Transfers {
 void hashFileRangeAsync(const QString &path, qint64 offset, qint64 length, QObject *context,
                         std::function<void(Outcome<QByteArray>)> done);
 
+// MD5 (hex) of a whole file, the same way: what S3's ETag is for an object stored in one piece.
+void md5OfFileAsync(const QString &path, QObject *context, std::function<void(Outcome<QByteArray>)> done);
+
 } // namespace RoleDrop::Transfers

@@ -48,18 +48,22 @@ void Transfer::start()
         return;
     m_state = TransferState::Running;
     m_result = TransferResult{};
-    m_bytesDone = 0;
+    if (!m_resuming)
+        m_bytesDone = 0;
     m_clock.start();
     emit started();
     run();
+    m_resuming = false;
 }
 
 bool Transfer::requeue()
 {
-    if (m_state != TransferState::Failed && m_state != TransferState::Cancelled)
+    if (m_state != TransferState::Failed && m_state != TransferState::Cancelled && m_state != TransferState::Paused)
         return false;
+    m_resuming = m_state == TransferState::Paused;
     m_state = TransferState::Queued;
-    m_bytesDone = 0;
+    if (!m_resuming)
+        m_bytesDone = 0;
     m_result = TransferResult{};
     emit progress(m_bytesDone, m_bytesTotal);
     return true;
@@ -69,7 +73,8 @@ void Transfer::cancel()
 {
     if (isFinished())
         return;
-    if (m_state == TransferState::Running)
+    // A paused transfer still holds work on the server (a multipart upload) or on disk: cleaned up too.
+    if (m_state == TransferState::Running || m_state == TransferState::Paused || m_resuming)
         abortWork();
     AwsError error = AwsError::local(AwsErrorKind::Cancelled, QStringLiteral("Cancelled"));
     error.resource = m_remote.toString();
@@ -105,6 +110,13 @@ void Transfer::fail(const AwsError &error)
         return;
     abortWork();
     finishWith(TransferState::Failed, error, QString());
+}
+
+void Transfer::pause(const AwsError &reason)
+{
+    if (m_state != TransferState::Running)
+        return;
+    finishWith(TransferState::Paused, reason, QString());
 }
 
 void Transfer::finishWith(TransferState state, const AwsError &error, const QString &eTag)

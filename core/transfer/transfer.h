@@ -15,7 +15,10 @@ class S3Client;
 namespace RoleDrop::Transfers {
 
 enum class TransferDirection { Upload, Download };
-enum class TransferState { Queued, Running, Succeeded, Failed, Cancelled };
+// Paused: stopped with its work kept (a multipart upload's parts, a download's part file), e.g. because its
+// identity could not be renewed; a retry continues from there. Cancelled and Failed clean up on the server
+// and on disk.
+enum class TransferState { Queued, Running, Succeeded, Failed, Cancelled, Paused };
 
 struct TransferResult
 {
@@ -29,8 +32,9 @@ struct TransferResult
 // One file going up or down, as the identity and at the endpoint of the S3 client it was made with: that
 // client is kept to the end, retries included, so switching role elsewhere never changes a running or queued
 // transfer. Progress is reported as bytes done / total; cancel() stops the network work and cleans up on the
-// server (aborts a multipart upload) and on disk (no partial file left). A failed or cancelled transfer can
-// be started again (retry), as the same identity or, rebound, as another.
+// server (aborts a multipart upload) and on disk (no partial file left). A failed, cancelled or paused
+// transfer can be started again (retry), as the same identity or, rebound, as another; a paused one goes on
+// from where it stopped.
 class Transfer : public QObject
 {
     Q_OBJECT
@@ -53,11 +57,14 @@ public:
     const TransferResult &result() const { return m_result; }
     // Average bytes per second since the (last) start.
     double bytesPerSecond() const;
+    // Succeeded, Failed or Cancelled: nothing more will happen without a retry. (Paused is not finished.)
     bool isFinished() const;
+    // Not running and not waiting to run: finished, or paused.
+    bool isIdle() const { return isFinished() || m_state == TransferState::Paused; }
 
     void start();
     void cancel();
-    // A failed or cancelled transfer goes back to Queued, so a queue can start it again in its turn.
+    // A failed, cancelled or paused transfer goes back to Queued, so a queue can start it again in its turn.
     bool requeue();
     // A transfer that is not running may be given another identity (or endpoint) before it starts again.
     bool rebind(std::shared_ptr<const S3::S3Client> client);
@@ -75,6 +82,10 @@ protected:
     void setProgress(qint64 done);
     void succeed(const QString &eTag = QString());
     void fail(const AwsError &error);
+    // Stops with the work kept, for a reason the user can fix (see TransferState::Paused).
+    void pause(const AwsError &reason);
+    // Whether run() continues kept work (after a pause) rather than starting over.
+    bool isResuming() const { return m_resuming; }
 
 private:
     void finishWith(TransferState state, const AwsError &error, const QString &eTag);
@@ -88,6 +99,7 @@ private:
     qint64 m_bytesTotal = 0;
     QElapsedTimer m_clock;
     TransferResult m_result;
+    bool m_resuming = false;
 };
 
 } // namespace RoleDrop::Transfers

@@ -1,15 +1,26 @@
 #include "core/transfer/upload_transfer.h"
 
+#include "core/http/aws_call.h"
+#include "core/http/retry_policy.h"
+#include "core/s3/s3_client.h"
 #include "core/transfer/file_range_device.h"
 #include "core/transfer/payload_hasher.h"
-#include "core/s3/s3_client.h"
-
-#include "core/http/aws_call.h"
 
 #include <QFileInfo>
 #include <QMimeDatabase>
 
 namespace RoleDrop::Transfers {
+
+namespace {
+
+QString withoutQuotes(QString eTag)
+{
+    if (eTag.size() >= 2 && eTag.startsWith(QLatin1Char('"')) && eTag.endsWith(QLatin1Char('"')))
+        eTag = eTag.mid(1, eTag.size() - 2);
+    return eTag;
+}
+
+} // namespace
 
 UploadTransfer::UploadTransfer(std::shared_ptr<const S3::S3Client> client, const QString &localPath,
                                const S3::S3Uri &target, UploadOptions options, QObject *parent)
@@ -19,15 +30,20 @@ UploadTransfer::UploadTransfer(std::shared_ptr<const S3::S3Client> client, const
     setTotal(QFileInfo(localPath).size());
 }
 
+void UploadTransfer::resumeFrom(const UploadRecord &record)
+{
+    m_record = record;
+    m_resumeRequested = true;
+    if (!record.contentType.isEmpty())
+        m_contentType = record.contentType;
+}
+
 void UploadTransfer::run()
 {
     ++m_generation;
-    m_uploadId.clear();
     m_waiting.clear();
     m_inFlight = 0;
-    m_partEtags.clear();
     m_partBytesSent.clear();
-    m_completedBytes = 0;
 
     const QFileInfo info(localPath());
     if (!info.isFile() || !info.isReadable()) {
@@ -35,10 +51,36 @@ void UploadTransfer::run()
         return;
     }
     setTotal(info.size());
+    if ((isResuming() || m_resumeRequested) && !m_record.uploadId.isEmpty()) {
+        m_resumeRequested = false;
+        return resumeMultipart();
+    }
+    m_record = UploadRecord{};
+    m_record.size = info.size();
+    m_record.modified = info.lastModified().toUTC();
+    m_partEtags.clear();
+    m_completedBytes = 0;
     if (info.size() <= m_options.multipartThreshold)
         startSinglePut(info.size());
     else
         startMultipart(info.size());
+}
+
+bool UploadTransfer::fileUnchanged() const
+{
+    const QFileInfo now(localPath());
+    return now.exists() && now.size() == m_record.size && now.lastModified().toUTC() == m_record.modified;
+}
+
+AwsError UploadTransfer::changedError() const
+{
+    AwsError error = AwsError::local(AwsErrorKind::LocalFile,
+                                     QStringLiteral("%1 changed while it was being uploaded: the upload was stopped so that no mix of "
+                                                    "two versions is stored; upload it again once it is written")
+                                         .arg(localPath()));
+    error.action = QStringLiteral("s3:PutObject");
+    error.resource = remote().toString();
+    return error;
 }
 
 void UploadTransfer::abortWork()
@@ -49,12 +91,23 @@ void UploadTransfer::abortWork()
         if (call)
             call->cancel();
     }
-    if (!m_uploadId.isEmpty()) {
-        // Leaving parts behind costs the user storage: abort, and don't wait for the answer (the HTTP client
-        // outlives this transfer and carries it).
-        client()->abortMultipartUpload(remote().bucket, remote().key, m_uploadId, client()->http(), [](Outcome<Done>) {});
-        m_uploadId.clear();
+    if (!m_record.uploadId.isEmpty()) {
+        // Leaving parts behind costs the user storage: abort. The HTTP client outlives this transfer and carries
+        // the request (with its retries) to its end; whoever watches cleanups may wait for it.
+        Http::AwsCall *abort = client()->abortMultipartUpload(remote().bucket, remote().key, m_record.uploadId,
+                                                              client()->http(), [](Outcome<Done>) {});
+        emit cleanupStarted(abort);
+        if (m_journal)
+            m_journal->remove(m_record.id);
     }
+    m_record = UploadRecord{};
+}
+
+void UploadTransfer::track(Http::AwsCall *call)
+{
+    m_calls.removeAll(nullptr);  // calls delete themselves when done
+    if (call)
+        m_calls.append(call);
 }
 
 void UploadTransfer::startSinglePut(qint64 size)
@@ -66,7 +119,7 @@ void UploadTransfer::startSinglePut(qint64 size)
         if (!hash)
             return fail(hash.error());
         putRange({1, 0, size}, hash.value(), false, [=, this](qint64 sent) { setProgress(sent); },
-                 [=, this](Outcome<QString> etag) { etag ? succeed(etag.value()) : fail(etag.error()); });
+                 [=, this](Outcome<QString> etag) { etag ? succeed(etag.value()) : partFailed(etag.error()); });
     });
 }
 
@@ -85,7 +138,7 @@ void UploadTransfer::putRange(const PartRange &range, const QByteArray &payloadH
     request.length = range.length;
     request.payloadHash = payloadHash;
     if (asPart) {
-        request.uploadId = m_uploadId;
+        request.uploadId = m_record.uploadId;
         request.partNumber = range.number;
     } else {
         request.contentType = m_contentType;
@@ -100,35 +153,135 @@ void UploadTransfer::putRange(const PartRange &range, const QByteArray &payloadH
     }));
 }
 
-void UploadTransfer::track(Http::AwsCall *call)
-{
-    m_calls.removeAll(nullptr);  // calls delete themselves when done
-    if (call)
-        m_calls.append(call);
-}
-
 void UploadTransfer::startMultipart(qint64 size)
 {
     auto plan = planMultipart(size, m_options.partSize);
     if (!plan)
         return fail(plan.error());
-    m_waiting = plan.value();
+    m_plan = plan.value();
+    m_waiting = m_plan;
     const quint64 generation = m_generation;
     track(client()->createMultipartUpload(remote().bucket, remote().key, m_contentType, this,
                                           [=, this](Outcome<S3::InitiateMultipartResult> created) {
         if (!isCurrent(generation))
             return;
         if (!created)
-            return fail(created.error());
-        m_uploadId = created->uploadId;
+            return partFailed(created.error());
+        m_record.bucket = remote().bucket;
+        m_record.key = remote().key;
+        m_record.endpoint = journalEndpointName(client()->endpoint());
+        m_record.identity = identityName();
+        m_record.uploadId = created->uploadId;
+        m_record.localPath = localPath();
+        m_record.partSize = m_plan.first().length;
+        m_record.contentType = m_contentType;
+        m_record.started = QDateTime::currentDateTimeUtc();
+        if (m_journal)
+            m_journal->begin(m_record);
         pumpParts();
     }));
+}
+
+// A multipart upload stopped earlier (a crash, a kill, a pause): what the server holds and what the journal
+// says must agree, and the file must still be the one whose parts were sent; then only the rest is sent.
+void UploadTransfer::resumeMultipart()
+{
+    if (!fileUnchanged())
+        return startOver(QStringLiteral("the file changed since the upload stopped"));
+    auto plan = planMultipart(m_record.size, m_record.partSize);
+    if (!plan || plan->first().length != m_record.partSize)
+        return startOver(QStringLiteral("its parts cannot be laid out as before"));
+    m_plan = plan.value();
+    const quint64 generation = m_generation;
+    track(client()->listParts(remote().bucket, remote().key, m_record.uploadId, this,
+                              [=, this](Outcome<QList<S3::UploadedPart>> parts) {
+        if (!isCurrent(generation))
+            return;
+        if (!parts) {
+            if (parts.error().kind == AwsErrorKind::NoSuchUpload)
+                return startOver(QStringLiteral("the unfinished upload is no longer on the server"));
+            return pause(parts.error());  // nothing is lost by waiting: try again later
+        }
+        QHash<int, std::pair<QString, qint64>> server;
+        for (const S3::UploadedPart &part : parts.value())
+            server.insert(part.number, {withoutQuotes(part.eTag), part.size});
+        continueWithParts(server);
+    }));
+}
+
+void UploadTransfer::continueWithParts(const QHash<int, std::pair<QString, qint64>> &serverParts)
+{
+    // The parts both the journal and the server hold, each checked against the file's bytes one after the other.
+    auto candidates = std::make_shared<QList<JournalPart>>();
+    for (const JournalPart &part : std::as_const(m_record.parts)) {
+        const auto held = serverParts.constFind(part.number);
+        if (held != serverParts.cend() && held->first == withoutQuotes(part.eTag) && held->second == part.length)
+            candidates->append(part);
+    }
+    m_record.parts.clear();
+    m_partEtags.clear();
+    m_completedBytes = 0;
+    const quint64 generation = m_generation;
+    auto verifyNext = std::make_shared<std::function<void()>>();
+    *verifyNext = [this, generation, candidates, weak = std::weak_ptr<std::function<void()>>(verifyNext)] {
+        if (!isCurrent(generation))
+            return;
+        if (candidates->isEmpty()) {
+            QSet<int> done;
+            for (const JournalPart &part : std::as_const(m_record.parts))
+                done.insert(part.number);
+            for (const PartRange &part : std::as_const(m_plan)) {
+                if (!done.contains(part.number))
+                    m_waiting.append(part);
+            }
+            reportProgress();
+            return pumpParts();
+        }
+        const JournalPart part = candidates->takeFirst();
+        hashFileRangeAsync(localPath(), part.offset, part.length, this, [this, generation, part, weak](Outcome<QByteArray> hash) {
+            if (!isCurrent(generation))
+                return;
+            if (!hash)
+                return fail(hash.error());
+            if (hash.value() != part.sha256)
+                return startOver(QStringLiteral("the bytes of part %1 differ from what was sent").arg(part.number));
+            m_record.parts.append(part);
+            m_partEtags.insert(part.number, part.eTag);
+            m_completedBytes += part.length;
+            if (const auto next = weak.lock())
+                (*next)();
+        });
+    };
+    // The chain holds itself until it has run through: one strong reference, dropped at the end.
+    auto keeper = std::make_shared<std::shared_ptr<std::function<void()>>>(verifyNext);
+    connect(this, &Transfer::finished, this, [keeper] { keeper->reset(); }, Qt::SingleShotConnection);
+    (*verifyNext)();
+}
+
+void UploadTransfer::startOver(const QString &why)
+{
+    Q_UNUSED(why)  // the old upload is aborted and the file sent whole: nothing half-checked is completed
+    const qint64 size = QFileInfo(localPath()).size();
+    abortWork();
+    ++m_generation;
+    const QFileInfo info(localPath());
+    m_record.size = info.size();
+    m_record.modified = info.lastModified().toUTC();
+    m_partEtags.clear();
+    m_completedBytes = 0;
+    setTotal(size);
+    if (size <= m_options.multipartThreshold)
+        startSinglePut(size);
+    else
+        startMultipart(size);
 }
 
 void UploadTransfer::pumpParts()
 {
     const quint64 generation = m_generation;
     while (m_inFlight < std::max(1, m_options.maxPartsInFlight) && !m_waiting.isEmpty()) {
+        if (!fileUnchanged())
+            return fail(changedError());
         const PartRange part = m_waiting.takeFirst();
         ++m_inFlight;
         hashFileRangeAsync(localPath(), part.offset, part.length, this, [=, this](Outcome<QByteArray> hash) {
@@ -136,16 +289,15 @@ void UploadTransfer::pumpParts()
                 return;
             if (!hash)
                 return fail(hash.error());
-            sendPart(part, hash.value(), 1);
+            sendPart(part, hash.value());
         });
     }
     if (m_inFlight == 0 && m_waiting.isEmpty())
         completeMultipart();
 }
 
-void UploadTransfer::sendPart(const PartRange &part, const QByteArray &payloadHash, int attempt)
+void UploadTransfer::sendPart(const PartRange &part, const QByteArray &payloadHash)
 {
-    m_partHashes.insert(part.number, payloadHash);  // kept for a retry: the file is not read twice for it
     putRange(part, payloadHash, true,
              [=, this](qint64 sent) {
                  m_partBytesSent[part.number] = sent;
@@ -154,8 +306,12 @@ void UploadTransfer::sendPart(const PartRange &part, const QByteArray &payloadHa
              [=, this](Outcome<QString> etag) {
                  m_partBytesSent.remove(part.number);
                  if (!etag)
-                     return partFailed(part, etag.error(), attempt);
+                     return partFailed(etag.error());
                  m_partEtags.insert(part.number, etag.value());
+                 const JournalPart done{part.number, part.offset, part.length, etag.value(), payloadHash};
+                 m_record.parts.append(done);
+                 if (m_journal)
+                     m_journal->addPart(m_record.id, done);
                  m_completedBytes += part.length;
                  --m_inFlight;
                  reportProgress();
@@ -163,26 +319,45 @@ void UploadTransfer::sendPart(const PartRange &part, const QByteArray &payloadHa
              });
 }
 
-void UploadTransfer::partFailed(const PartRange &part, const AwsError &error, int attempt)
+void UploadTransfer::partFailed(const AwsError &error)
 {
-    if (!error.isRetryable() || attempt >= m_options.maxAttemptsPerPart)
-        return fail(error);
-    sendPart(part, m_partHashes.value(part.number), attempt + 1);
+    // The HTTP layer has retried and, for a stale token, renewed the identity already: a stale token now means
+    // the role session could not be renewed. Keep the parts and wait for the user, rather than throw them away.
+    if (Http::retryReasonFor(error) == Http::RetryReason::StaleCredentials && !m_record.uploadId.isEmpty()) {
+        ++m_generation;
+        const auto calls = std::exchange(m_calls, {});
+        for (const auto &call : calls) {
+            if (call)
+                call->cancel();
+        }
+        AwsError reason = error;
+        reason.message = QStringLiteral("The session of %1 ended and could not be renewed; the upload is paused with %2 of %3 parts "
+                                        "sent. Sign in again (or switch to the role again), then retry to go on.")
+                             .arg(identityName())
+                             .arg(m_record.parts.size())
+                             .arg(m_plan.size());
+        return pause(reason);
+    }
+    fail(error);
 }
 
 void UploadTransfer::completeMultipart()
 {
+    if (!fileUnchanged())
+        return fail(changedError());
     QList<std::pair<int, QString>> parts;
     for (auto it = m_partEtags.cbegin(); it != m_partEtags.cend(); ++it)
         parts.append({it.key(), it.value()});
     const quint64 generation = m_generation;
-    track(client()->completeMultipartUpload(remote().bucket, remote().key, m_uploadId, parts, this,
+    track(client()->completeMultipartUpload(remote().bucket, remote().key, m_record.uploadId, parts, this,
                                             [=, this](Outcome<S3::CompleteMultipartResult> completed) {
         if (!isCurrent(generation))
             return;
         if (!completed)
-            return fail(completed.error());
-        m_uploadId.clear();  // the object exists now: nothing to abort
+            return partFailed(completed.error());
+        if (m_journal)
+            m_journal->remove(m_record.id);
+        m_record = UploadRecord{};  // the object exists now: nothing to abort
         succeed(completed->eTag);
     }));
 }

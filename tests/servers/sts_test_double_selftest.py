@@ -151,6 +151,11 @@ def s3_client(key, secret, token=None, region="us-east-1"):
                                  aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token)
 
 
+def wrong_secret(secret):
+    """The secret with its first character changed (to one it surely is not: a fixed "x" would be right now and then)."""
+    return ("y" if secret[0] == "x" else "x") + secret[1:]
+
+
 def s3_of(creds):
     return s3_client(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
 
@@ -382,7 +387,7 @@ def s3_checks():
                     s3_client("AKIAUNKNOWN000000000", "x" * 40).list_buckets)
     expect_s3_error("S3: wrong secret -> 403 SignatureDoesNotMatch", 403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided. Check your key "
-                    "and signing method.", s3_client(creds["AccessKeyId"], "x" + creds["SecretAccessKey"][1:],
+                    "and signing method.", s3_client(creds["AccessKeyId"], wrong_secret(creds["SecretAccessKey"]),
                                                      creds["SessionToken"]).list_buckets)
     expect_s3_error("S3: tampered session token -> 400 InvalidToken", 400, "InvalidToken",
                     "The provided token is malformed or otherwise invalid.",

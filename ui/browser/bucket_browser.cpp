@@ -8,6 +8,7 @@
 #include "ui/browser/breadcrumb_bar.h"
 #include "ui/browser/bucket_list_model.h"
 #include "ui/human_units.h"
+#include "ui/sensitive_clipboard.h"
 #include "ui/browser/object_filter_proxy.h"
 #include "ui/browser/object_list_model.h"
 #include "ui/browser/object_properties_dialog.h"
@@ -505,7 +506,7 @@ void BucketBrowser::presignSelected(qint64 expiresSeconds)
     if (!presigned)
         return showError(presigned.error());
     // "Copy presigned URL" copies at once, as the menu says; the dialog then shows until when it really works.
-    QApplication::clipboard()->setText(presigned->url.toString(QUrl::FullyEncoded));
+    copySensitiveText(presigned->url.toString(QUrl::FullyEncoded));
     auto *dialog = new PresignDialog(QStringLiteral("s3://%1/%2").arg(m_bucket, key), presigned.value(), expiresSeconds, this);
     dialog->open();
 }

@@ -1,6 +1,7 @@
 #include "ui/browser/presign_dialog.h"
 
 #include "ui/human_units.h"
+#include "ui/sensitive_clipboard.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -51,7 +52,7 @@ PresignDialog::PresignDialog(const QString &s3Uri, const Sessions::PresignedUrl 
     copy->setIcon(QIcon::fromTheme(QStringLiteral("edit-copy")));
     copy->setDefault(true);
     connect(copy, &QPushButton::clicked, this, [url, copy] {
-        QApplication::clipboard()->setText(url.toString(QUrl::FullyEncoded));
+        copySensitiveText(url.toString(QUrl::FullyEncoded));
         copy->setText(tr("Copied"));
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

@@ -1,4 +1,4 @@
-#include "app/quit_on_signal.h"
+#include "app/termination_signals.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -10,25 +10,32 @@
 namespace RoleDrop::App {
 
 namespace {
-int signalPipe[2] = {-1, -1};
 
-void onSignal(int)
+int signalPipe[2] = {-1, -1};
+volatile std::sig_atomic_t signalsSeen = 0;
+
+void onSignal(int signal)
 {
-    const char byte = 1;
+    if (signalsSeen++ > 0)
+        ::_exit(128 + signal);  // asked twice: no more waiting
+    const char byte = char(signal);
     [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
 }
+
 } // namespace
 
-void quitOnTerminationSignals()
+void handleTerminationSignals(std::function<void(int signal)> handler)
 {
     if (signalPipe[0] >= 0 || ::pipe2(signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
         return;
     auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, QCoreApplication::instance());
-    QObject::connect(notifier, &QSocketNotifier::activated, QCoreApplication::instance(), [] {
-        char byte;
-        while (::read(signalPipe[0], &byte, 1) > 0) {
-        }
-        QCoreApplication::quit();
+    QObject::connect(notifier, &QSocketNotifier::activated, QCoreApplication::instance(), [handler] {
+        char byte = 0;
+        int signal = 0;
+        while (::read(signalPipe[0], &byte, 1) > 0)
+            signal = byte;
+        if (signal != 0)
+            handler(signal);
     });
     struct sigaction action = {};
     action.sa_handler = onSignal;
