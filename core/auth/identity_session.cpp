@@ -15,7 +15,9 @@ void deleteLaterDeleter(IdentitySession *session)
 
 constexpr int firstRetrySeconds = 15;
 constexpr int maxRetrySeconds = 300;
-constexpr int maxOnDemandRetries = 3;    // for a request already refused as stale: 15 s, 30 s, 60 s
+// For requests already refused as stale (a transfer waits on them), retries come sooner: 2 s, 4 s, 8 s.
+constexpr int maxOnDemandRetries = 3;
+constexpr int firstOnDemandRetrySeconds = 2;
 
 } // namespace
 
@@ -109,6 +111,8 @@ void IdentitySession::renewNow(std::function<void(bool renewed)> done)
 
 void IdentitySession::refreshCredentials(std::function<void(bool renewed)> done)
 {
+    if (m_finalWaiters.empty() && !m_renewing && !m_timer.isActive())
+        m_onDemandRetries = 0;  // a new need (e.g. the user retried a paused transfer): a new round of tries
     m_finalWaiters.push_back(std::move(done));
     renewNow();
 }
@@ -173,9 +177,11 @@ void IdentitySession::scheduleRetry(const AwsError &error)
     const qint64 backoff = std::min<qint64>(qint64(firstRetrySeconds) << std::min(m_failedAttempts - 1, 5), maxRetrySeconds);
     qint64 delay = std::min(backoff, left / 2);
     const bool someoneWaits = !m_finalWaiters.empty();
-    if (someoneWaits && delay < 1 && m_onDemandRetries < maxOnDemandRetries) {
+    if (someoneWaits && m_onDemandRetries < maxOnDemandRetries) {
         ++m_onDemandRetries;
-        delay = qint64(firstRetrySeconds) << (m_onDemandRetries - 1);
+        delay = qint64(firstOnDemandRetrySeconds) << (m_onDemandRetries - 1);
+    } else if (someoneWaits) {
+        delay = 0;  // they have waited long enough: let them know
     }
     const bool willRetry = transient && m_request.serialNumber.isEmpty() && delay >= 1;
     emit renewalFailed(error, willRetry);

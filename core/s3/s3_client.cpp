@@ -91,11 +91,45 @@ AwsError S3Client::annotate(AwsError error, const QString &action, const QString
     return error;
 }
 
-void S3Client::send(Http::AwsCall *call, Http::AwsHttpRequest request, const QString &action, const QString &resource,
-                    Handler<Http::AwsHttpResponse> done, Http::AwsHttpStreaming streaming) const
+std::optional<QUrl> S3Client::trustedRedirect(const QByteArray &location, const QUrl &from) const
 {
+    const QUrl target = QUrl::fromEncoded(location, QUrl::StrictMode);
+    if (!target.isValid() || target.scheme() != from.scheme() || target.host().isEmpty())
+        return std::nullopt;
+    const bool sameHost = target.host().compare(from.host(), Qt::CaseInsensitive) == 0;
+    const auto isAws = [](const QString &host) { return host.endsWith(QLatin1String(".amazonaws.com"), Qt::CaseInsensitive); };
+    // A signed request goes to no other service than the one it was made for (the keys sign for the host).
+    if (!sameHost && !(isAws(target.host()) && isAws(from.host())))
+        return std::nullopt;
+    QUrl base;
+    base.setScheme(target.scheme());
+    base.setHost(target.host());
+    base.setPort(target.port());
+    return base;
+}
+
+void S3Client::send(Http::AwsCall *call, Http::AwsHttpRequest request, const QString &action, const QString &resource,
+                    Handler<Http::AwsHttpResponse> done, Http::AwsHttpStreaming streaming, int redirects) const
+{
+    constexpr int maxRedirects = 3;
     const QString bucket = resource.startsWith(QLatin1String("s3://")) ? resource.mid(5).section(QLatin1Char('/'), 0, 0) : QString();
     auto self = shared_from_this();  // alive while its requests are
+    // A streamed body to AWS goes to the bucket's own region the first time: learned with a HEAD before, so
+    // that gigabytes are not sent to be told "elsewhere" (custom endpoints are one region).
+    if (redirects == 0 && request.openBody && !bucket.isEmpty() && !m_endpoint.customEndpoint.isValid() && !m_regions->contains(bucket)) {
+        Http::AwsHttpRequest head = objectRequest("HEAD", bucket, QString());
+        m_http->send(call, m_caller, head, [=](Outcome<Http::AwsHttpResponse> answer) mutable {
+            const QString region = answer ? QString::fromLatin1(answer->header("x-amz-bucket-region")) : QString();
+            self->m_regions->insert(bucket, isRegionName(region) ? region : self->regionFor(bucket));
+            const QString key = request.path.mid(Http::s3Address(self->m_endpoint, bucket).pathPrefix.size() + 1);
+            const Http::AwsHttpRequest target = self->objectRequest(request.method, bucket, key);
+            request.baseUrl = target.baseUrl;
+            request.path = target.path;
+            request.region = target.region;
+            self->send(call, request, action, resource, std::move(done), streaming, 1);
+        });
+        return;
+    }
     m_http->send(call, m_caller, request, [=](Outcome<Http::AwsHttpResponse> response) mutable {
         if (!response) {
             done(self->annotate(response.error(), action, resource));
@@ -107,9 +141,10 @@ void S3Client::send(Http::AwsCall *call, Http::AwsHttpRequest request, const QSt
             return;
         }
         // A bucket in another region answers 301 (or 400 on a signature for the wrong region) and names its
-        // region: remember it and resend once, as the SDKs do.
+        // region: remember it and resend, as the SDKs do.
         const QString bucketRegion = QString::fromLatin1(response->header("x-amz-bucket-region"));
-        if (!bucket.isEmpty() && isRegionName(bucketRegion) && bucketRegion != request.region && (status == 301 || status == 400)) {
+        if (redirects < maxRedirects && !bucket.isEmpty() && isRegionName(bucketRegion) && bucketRegion != request.region
+            && (status == 301 || status == 400)) {
             self->m_regions->insert(bucket, bucketRegion);
             const QString key = request.path.mid(Http::s3Address(self->m_endpoint, bucket).pathPrefix.size() + 1);
             const Http::AwsHttpRequest target = self->objectRequest(request.method, bucket, key);
@@ -117,8 +152,17 @@ void S3Client::send(Http::AwsCall *call, Http::AwsHttpRequest request, const QSt
             redirected.baseUrl = target.baseUrl;
             redirected.path = target.path;
             redirected.region = target.region;
-            self->send(call, redirected, action, resource, std::move(done), streaming);
+            self->send(call, redirected, action, resource, std::move(done), streaming, redirects + 1);
             return;
+        }
+        // 307: "try that host for now" (a new bucket's DNS not yet everywhere): the same request, signed for it.
+        if (redirects < maxRedirects && status == 307) {
+            if (const auto base = self->trustedRedirect(response->header("location"), request.baseUrl)) {
+                Http::AwsHttpRequest redirected = request;
+                redirected.baseUrl = *base;
+                self->send(call, redirected, action, resource, std::move(done), streaming, redirects + 1);
+                return;
+            }
         }
         done(self->annotate(Http::parseErrorResponse(status, response->body), action, resource));
     }, streaming);

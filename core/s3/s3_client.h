@@ -136,7 +136,9 @@ private:
     // Sends as this client's identity and maps any non-2xx answer to an AwsError for `action` on `resource`
     // (following a region redirect once). The one way every operation here talks to S3.
     void send(Http::AwsCall *call, Http::AwsHttpRequest request, const QString &action, const QString &resource,
-              Handler<Http::AwsHttpResponse> done, Http::AwsHttpStreaming streaming = {}) const;
+              Handler<Http::AwsHttpResponse> done, Http::AwsHttpStreaming streaming = {}, int redirects = 0) const;
+    // A 307's Location, when it is the same service: the host itself, or another host of amazonaws.com.
+    std::optional<QUrl> trustedRedirect(const QByteArray &location, const QUrl &from) const;
     AwsError annotate(AwsError error, const QString &action, const QString &resource) const;
     // A parsed answer, its error (an answer that could not be read) naming the caller, action and resource.
     template <class T>
