@@ -9,6 +9,7 @@
 #include "ui/identity/switch_role_dialog.h"
 #include "ui/transfers/transfer_controller.h"
 #include "ui/transfers/transfer_queue_view.h"
+#include "ui/transfers/unfinished_uploads_dialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,6 +20,7 @@
 #include <QMenuBar>
 #include <QSettings>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -80,6 +82,7 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
         if (m_session->activeProfileSource() == QLatin1String("keychain"))
             m_settings.setValue(QStringLiteral("session/lastProfile"), name);
         m_browser->showBuckets();
+        offerInterruptedUploads();
     });
     installMfaPrompt(session, this);
 
@@ -93,6 +96,9 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(QIcon::fromTheme(QStringLiteral("document-send")), tr("Unfinished &Uploads…"), this, &MainWindow::openUnfinishedUploads)
+        ->setToolTip(tr("Uploads the server holds unfinished in the open bucket: resume or abort them"));
+    file->addSeparator();
     QAction *quit = file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -148,16 +154,77 @@ void MainWindow::restoreLastProfile()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (m_session->transfers().pendingCount() > 0
-        && QMessageBox::question(this, tr("Transfers in progress"),
-                                 tr("%n transfer(s) are still running. Quit and cancel them?", nullptr, m_session->transfers().pendingCount()))
-               != QMessageBox::Yes) {
-        event->ignore();
+    if (m_closing) {
+        // The cleanup waited for below is over (or ran out of time): now the window goes.
+        saveLayout();
+        event->accept();
         return;
     }
+    if (m_session->transfers().pendingCount() > 0) {
+        QMessageBox box(QMessageBox::Question, tr("Transfers in progress"),
+                        tr("%n transfer(s) are still running. Quit and cancel them?", nullptr, m_session->transfers().pendingCount()),
+                        QMessageBox::NoButton, this);
+        box.setInformativeText(tr("Unfinished uploads are aborted on the server, so no parts are left billed."));
+        QPushButton *keep = box.addButton(tr("&Keep Running"), QMessageBox::RejectRole);
+        box.addButton(tr("&Quit and Cancel"), QMessageBox::DestructiveRole);
+        box.setDefaultButton(keep);
+        box.exec();
+        if (box.clickedButton() == keep) {
+            event->ignore();
+            return;
+        }
+    }
     m_session->transfers().cancelAll();
-    saveLayout();
-    event->accept();
+    if (m_session->pendingCleanups() == 0) {
+        saveLayout();
+        event->accept();
+        return;
+    }
+    // Aborts of multipart uploads are on their way: wait for them (bounded), saying so, then close.
+    event->ignore();
+    m_closing = true;
+    setEnabled(false);
+    statusBar()->showMessage(tr("Aborting %n unfinished upload(s) on the server before quitting…", nullptr, m_session->pendingCleanups()));
+    m_session->waitForCleanups(15000, this, [this](int left) {
+        if (left > 0)
+            qWarning("%d multipart upload(s) could not be aborted before quitting", left);
+        close();
+    });
+}
+
+void MainWindow::offerInterruptedUploads()
+{
+    // The journal's uploads to this profile's server, offered once per run (not on every role switch).
+    const QString endpoint = Transfers::journalEndpointName(m_session->endpoint());
+    QList<Transfers::UploadRecord> records;
+    for (const Transfers::UploadRecord &record : m_session->journaledUploads()) {
+        if (record.endpoint == endpoint && !m_offeredUploads.contains(record.id) && !isRunning(record))
+            records.append(record);
+    }
+    if (records.isEmpty())
+        return;
+    for (const Transfers::UploadRecord &record : std::as_const(records))
+        m_offeredUploads.insert(record.id);
+    UnfinishedUploadsDialog::interrupted(m_session, records, this)->open();
+}
+
+bool MainWindow::isRunning(const Transfers::UploadRecord &record) const
+{
+    for (const Transfers::Transfer *transfer : m_session->transfers().transfers()) {
+        const auto *upload = qobject_cast<const Transfers::UploadTransfer *>(transfer);
+        if (upload && upload->record().uploadId == record.uploadId && !transfer->isFinished())
+            return true;
+    }
+    return false;
+}
+
+void MainWindow::openUnfinishedUploads()
+{
+    if (!m_session->hasIdentity())
+        return showError(AwsError::validation(tr("Open a profile first: unfinished uploads are listed per bucket")));
+    if (m_browser->currentBucket().isEmpty())
+        return showError(AwsError::validation(tr("Open a bucket first: unfinished uploads are listed per bucket")));
+    UnfinishedUploadsDialog::forBucket(m_session, m_browser->currentBucket(), this)->open();
 }
 
 void MainWindow::showIdentity(const Auth::Identity &identity)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QSet>
 
 class QDockWidget;
 class QLabel;
@@ -12,6 +13,9 @@ struct AwsError;
 }
 namespace RoleDrop::Auth {
 struct Identity;
+}
+namespace RoleDrop::Transfers {
+struct UploadRecord;
 }
 
 namespace RoleDrop::Sessions {
@@ -54,6 +58,9 @@ private:
     void showIdentity(const RoleDrop::Auth::Identity &identity);
     void showError(const RoleDrop::AwsError &error);
     void openSwitchRoleDialog();
+    void openUnfinishedUploads();
+    void offerInterruptedUploads();
+    bool isRunning(const Transfers::UploadRecord &record) const;
 
     Sessions::Session *m_session;
     QSettings &m_settings;
@@ -67,6 +74,8 @@ private:
     QLabel *m_regionLabel = nullptr;
     QLabel *m_endpointLabel = nullptr;
     QLabel *m_errorLabel = nullptr;
+    QSet<QString> m_offeredUploads;  // journal ids offered this run
+    bool m_closing = false;          // quitting, once pending aborts are done
 };
 
 } // namespace RoleDrop::Ui

@@ -4,6 +4,7 @@
 
 #include <QFileInfo>
 #include <QHash>
+#include <QSet>
 
 namespace RoleDrop::Transfers {
 
@@ -29,6 +30,32 @@ DownloadPlan planDownload(const QStringList &keys, const QString &stripPrefix, c
         plan.items.append({key, path.value(), QFileInfo::exists(path.value())});
     }
     return plan;
+}
+
+void applyDownloadChoices(DownloadPlan &plan, const QHash<int, ConflictChoice> &choices)
+{
+    QSet<QString> taken;
+    for (const DownloadItem &item : std::as_const(plan.items))
+        taken.insert(item.localPath);
+    QList<DownloadItem> kept;
+    for (int i = 0; i < plan.items.size(); ++i) {
+        DownloadItem item = plan.items.at(i);
+        const auto choice = choices.constFind(i);
+        if (choice != choices.cend() && *choice == ConflictChoice::Skip)
+            continue;
+        if (choice != choices.cend() && *choice == ConflictChoice::KeepBoth) {
+            QString free = keepBothKey(item.localPath, taken);
+            while (QFileInfo::exists(free)) {
+                taken.insert(free);
+                free = keepBothKey(item.localPath, taken);
+            }
+            taken.insert(free);
+            item.localPath = free;
+            item.existsLocally = false;
+        }
+        kept.append(item);
+    }
+    plan.items = kept;
 }
 
 } // namespace RoleDrop::Transfers

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "core/common/aws_error.h"
+#include "core/transfer/upload_plan.h"
+
+#include <QHash>
 
 #include <QList>
 #include <QString>
@@ -29,5 +32,9 @@ struct DownloadPlan
 // that would leave the folder are refused (localPathForKey); keys that land on one local path ("a//b" and
 // "a/b", "a/./b") keep the first and report the others instead of racing to write one file.
 DownloadPlan planDownload(const QStringList &keys, const QString &stripPrefix, const QString &folder);
+
+// Applies the user's answers for items whose file exists already (item index -> choice): Skip drops the item,
+// KeepBoth gives it a free name beside it ("report (1).pdf", neither on disk nor planned), Overwrite keeps it.
+void applyDownloadChoices(DownloadPlan &plan, const QHash<int, ConflictChoice> &choices);
 
 } // namespace RoleDrop::Transfers

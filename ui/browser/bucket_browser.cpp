@@ -19,6 +19,7 @@
 #include <QDir>
 #include <QDrag>
 #include <QDragMoveEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFrame>
@@ -125,6 +126,7 @@ BucketBrowser::BucketBrowser(Sessions::Session *session, QWidget *parent)
 {
     m_bucketProxy->setSourceModel(m_buckets);
     m_objectProxy->setSourceModel(m_objects);
+    removeStaleStagingFolders();
     buildUi();
     buildShortcuts();
 
@@ -142,6 +144,8 @@ BucketBrowser::~BucketBrowser()
     ++m_generation;
     if (m_bucketCall)
         m_bucketCall->cancel();
+    for (const QString &folder : std::as_const(m_stagingFolders))
+        QDir(folder).removeRecursively();
 }
 
 void BucketBrowser::buildUi()
@@ -380,7 +384,10 @@ BucketBrowser::Selection BucketBrowser::selection() const
     const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
     for (const QModelIndex &row : rows) {
         const QString key = row.data(ObjectListModel::KeyRole).toString();
-        (row.data(ObjectListModel::IsFolderRole).toBool() ? result.folders : result.keys).append(key);
+        const bool folder = row.data(ObjectListModel::IsFolderRole).toBool();
+        (folder ? result.folders : result.keys).append(key);
+        if (!folder)
+            result.bytes += row.siblingAtColumn(ObjectListModel::SizeColumn).data(ObjectListModel::SortRole).toLongLong();
     }
     return result;
 }
@@ -607,31 +614,47 @@ QMimeData *BucketBrowser::startDragOut()
     const Selection chosen = selection();
     if (chosen.isEmpty())
         return nullptr;
+    // A file manager copies what is there when the mouse is released: the objects download during the drag
+    // and appear under their names only when complete (renamed into place), so a drop too early finds nothing
+    // rather than half a file. That is only worth it for a few small files.
+    if (!chosen.folders.isEmpty() || chosen.bytes > maxDragOutBytes) {
+        showInfo(tr("Dragging out works for files up to %1 in all. For folders and large objects use Download to… "
+                    "(right-click), which shows their progress in the transfer queue.").arg(humanSize(maxDragOutBytes)));
+        return nullptr;
+    }
+    // Readable by this user only, and removed when the browser goes.
     const QString staging = QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation))
                                 .filePath(QStringLiteral("roledrop-drag-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
-    if (!QDir().mkpath(staging)) {
+    if (!QDir().mkpath(staging)
+        || !QFile::setPermissions(staging, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner)) {
         showError(AwsError::local(AwsErrorKind::LocalFile, tr("Cannot create the staging folder %1").arg(staging)));
         return nullptr;
     }
+    m_stagingFolders.append(staging);
     QList<QUrl> urls;
     QStringList uris;
-    for (const QString &key : chosen.keys + chosen.folders) {
-        QString name = key;
-        if (name.endsWith(QLatin1Char('/')))
-            name.chop(1);  // a folder is dragged as a directory
-        const auto path = Transfers::localPathForKey(staging, name, m_prefix);
-        if (path)
+    for (const QString &key : chosen.keys) {
+        if (const auto path = Transfers::localPathForKey(staging, key, m_prefix))
             urls.append(QUrl::fromLocalFile(path.value()));
         uris.append(QStringLiteral("s3://%1/%2").arg(m_bucket, key));
     }
-    for (const QString &folder : chosen.folders)
-        if (const auto path = Transfers::localPathForKey(staging, folder.chopped(1), m_prefix))
-            QDir().mkpath(path.value());
-    emit downloadRequested(m_bucket, chosen.keys, chosen.folders, m_prefix, staging);
+    emit downloadRequested(m_bucket, chosen.keys, {}, m_prefix, staging);
     auto *mime = new QMimeData;
     mime->setUrls(urls);
     mime->setText(uris.join(QLatin1Char('\n')));
     return mime;
+}
+
+void BucketBrowser::removeStaleStagingFolders()
+{
+    // Left by a run that ended without cleaning up (a crash): older than a day, nobody drags from them now.
+    QDir temp(QStandardPaths::writableLocation(QStandardPaths::TempLocation));
+    const QFileInfoList stale = temp.entryInfoList({QStringLiteral("roledrop-drag-*")}, QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QFileInfo &folder : stale) {
+        if (folder.isDir() && !folder.isSymLink() && folder.lastModified().secsTo(QDateTime::currentDateTime()) > 86400
+            && folder.ownerId() == QFileInfo(temp.path()).ownerId())
+            QDir(folder.absoluteFilePath()).removeRecursively();
+    }
 }
 
 void BucketBrowser::showError(const AwsError &error)

@@ -39,11 +39,12 @@ class ObjectListModel;
 //
 // Drag in: local files/folders (text/uri-list) dropped on the list emit uploadRequested() for the current
 // folder, or for the folder row they were dropped on.
-// Drag out: a drag of selected objects carries text/uri-list entries pointing into a fresh staging folder
-// under the temp dir, and downloadRequested() is emitted for that folder as the drag starts, so the
-// transfer controller is already filling it while the user moves the mouse. A file manager that copies on
-// drop gets what has arrived by then; "Download to…" is the dependable path for large objects and is in
-// the context menu. The drag also carries the s3:// URIs as text/plain, for terminals and editors.
+// Drag out: a drag of a few small selected files (maxDragOutBytes in all) carries text/uri-list entries
+// pointing into a fresh staging folder (this user's only, removed with the browser), and downloadRequested()
+// is emitted for that folder as the drag starts, so the files are coming while the user moves the mouse. Each
+// appears under its name only when complete, so a drop too early copies nothing rather than half a file.
+// "Download to…" is the path for folders and large objects. The drag also carries the s3:// URIs as
+// text/plain, for terminals and editors.
 //
 // Every request is asynchronous; a response for a location the user has left is ignored (generation
 // counter, and the listing call is cancelled). Errors show in a banner above the list, not in popups.
@@ -52,6 +53,8 @@ class BucketBrowser final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BucketBrowser)
 public:
+    static constexpr qint64 maxDragOutBytes = 64LL * 1024 * 1024;
+
     explicit BucketBrowser(Sessions::Session *session, QWidget *parent = nullptr);
     ~BucketBrowser() override;
 
@@ -100,6 +103,7 @@ private:
     {
         QStringList keys;
         QStringList folders;
+        qint64 bytes = 0;  // of the keys (folders' contents are not known without listing)
         bool isEmpty() const { return keys.isEmpty() && folders.isEmpty(); }
         int count() const { return int(keys.size() + folders.size()); }
     };
@@ -117,6 +121,7 @@ private:
     Selection selection() const;
     void askPresignCustom();
     bool currentGeneration(quint64 generation) const { return generation == m_generation; }
+    static void removeStaleStagingFolders();
 
     Sessions::Session *m_session;
     BreadcrumbBar *m_crumbs = nullptr;
@@ -134,6 +139,7 @@ private:
     QString m_prefix;
     quint64 m_generation = 0;
     bool m_loadingBuckets = false;
+    QStringList m_stagingFolders;  // drag-out downloads of this run, removed with the browser
 };
 
 } // namespace RoleDrop::Ui

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/transfer/transfer.h"
 #include "core/transfer/upload_plan.h"
 
 #include <QDateTime>
@@ -11,9 +12,10 @@ class QPushButton;
 
 namespace RoleDrop::Ui {
 
-// What the user needs to decide about one upload whose key already exists.
+// What the user needs to decide about one upload whose key already exists, or one download whose file does.
 struct ConflictInfo
 {
+    Transfers::TransferDirection direction = Transfers::TransferDirection::Upload;
     QString bucket;
     QString key;
     QString localPath;
@@ -24,7 +26,7 @@ struct ConflictInfo
     int remaining = 0;          // conflicts after this one, for "apply to all"
 };
 
-// Asks overwrite / skip / keep both for one existing object, with "apply to all" when more follow.
+// Asks overwrite / skip / keep both for one existing object (or local file), with "apply to all" when more follow.
 // Used window-modal through open(), so the GUI keeps running while it waits.
 class ConflictDialog final : public QDialog
 {
@@ -51,6 +53,7 @@ private:
     QPushButton *m_skip = nullptr;
     QPushButton *m_keepBoth = nullptr;
     QCheckBox *m_applyToAll = nullptr;
+    bool m_download = false;
 };
 
 } // namespace RoleDrop::Ui

@@ -35,6 +35,7 @@ void ProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     switch (state) {
     case Transfers::TransferState::Failed:
     case Transfers::TransferState::Cancelled:
+    case Transfers::TransferState::Paused:
         bar.text = TransferListModel::stateText(int(state));
         bar.palette.setColor(QPalette::Highlight, option.palette.color(QPalette::Disabled, QPalette::Highlight));
         break;

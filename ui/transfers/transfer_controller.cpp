@@ -41,11 +41,17 @@ struct TransferController::PendingUpload
 {
     QString bucket;
     Sessions::UploadCheck check;
-    QList<int> conflicts;
-    int nextConflict = 0;
-    QHash<int, Transfers::ConflictChoice> choices;
-    std::optional<Transfers::ConflictChoice> forAll;
     QElapsedTimer clock;
+};
+
+struct TransferController::Questions
+{
+    QList<std::pair<int, ConflictInfo>> conflicts;
+    int next = 0;
+    Choices choices;
+    std::optional<Transfers::ConflictChoice> forAll;
+    std::function<QString(int)> keepBothName;
+    std::function<void(const Choices &)> done;
 };
 
 TransferController::TransferController(Sessions::Session *session, QWidget *dialogParent, QObject *parent)
@@ -84,57 +90,68 @@ void TransferController::upload(const QStringList &localPaths, const QString &bu
             return;
         }
         const QSet<QString> existing(pending->check.existing.keyBegin(), pending->check.existing.keyEnd());
-        pending->conflicts = Transfers::conflictingItems(pending->check.plan, existing);
-        askNextConflict(pending);
+        QList<std::pair<int, ConflictInfo>> conflicts;
+        for (const int index : Transfers::conflictingItems(pending->check.plan, existing)) {
+            const Transfers::UploadItem &item = pending->check.plan.items.at(index);
+            const Transfers::RemoteFacts remote = pending->check.existing.value(item.key);
+            ConflictInfo info;
+            info.bucket = pending->bucket;
+            info.key = item.key;
+            info.localPath = item.localPath;
+            info.localSize = item.size;
+            info.localModified = QFileInfo(item.localPath).lastModified();
+            info.remoteSize = remote.size;
+            info.remoteModified = remote.modified;
+            conflicts.append({index, info});
+        }
+        QSet<QString> taken(existing);
+        for (const Transfers::UploadItem &planned : std::as_const(pending->check.plan.items))
+            taken.insert(planned.key);
+        askConflicts(conflicts, [pending, taken](int index) { return Transfers::keepBothKey(pending->check.plan.items.at(index).key, taken); },
+                     [this, pending](const Choices &choices) { enqueueUploads(pending, choices); });
     });
 }
 
-void TransferController::askNextConflict(const std::shared_ptr<PendingUpload> &pending)
+void TransferController::askConflicts(QList<std::pair<int, ConflictInfo>> conflicts, std::function<QString(int)> keepBothName,
+                                      std::function<void(const Choices &)> done)
 {
-    while (pending->nextConflict < pending->conflicts.size() && pending->forAll) {
-        pending->choices.insert(pending->conflicts.at(pending->nextConflict), *pending->forAll);
-        ++pending->nextConflict;
-    }
-    if (pending->nextConflict >= pending->conflicts.size()) {
-        enqueueUploads(pending);
-        return;
-    }
-    const int index = pending->conflicts.at(pending->nextConflict);
-    const Transfers::UploadItem &item = pending->check.plan.items.at(index);
-    const QFileInfo local(item.localPath);
-    const Transfers::RemoteFacts remote = pending->check.existing.value(item.key);
-    ConflictInfo info;
-    info.bucket = pending->bucket;
-    info.key = item.key;
-    info.localPath = item.localPath;
-    info.localSize = item.size;
-    info.localModified = local.lastModified();
-    info.remoteSize = remote.size;
-    info.remoteModified = remote.modified;
-    info.remaining = int(pending->conflicts.size()) - pending->nextConflict - 1;
+    auto questions = std::make_shared<Questions>();
+    questions->conflicts = std::move(conflicts);
+    questions->keepBothName = std::move(keepBothName);
+    questions->done = std::move(done);
+    askNext(questions);
+}
 
+void TransferController::askNext(const std::shared_ptr<Questions> &questions)
+{
+    Questions &q = *questions;
+    while (q.next < q.conflicts.size() && q.forAll) {
+        q.choices.insert(q.conflicts.at(q.next).first, *q.forAll);
+        ++q.next;
+    }
+    if (q.next >= q.conflicts.size())
+        return q.done(q.choices);
+    const int index = q.conflicts.at(q.next).first;
+    ConflictInfo info = q.conflicts.at(q.next).second;
+    info.remaining = int(q.conflicts.size()) - q.next - 1;
     auto *dialog = new ConflictDialog(info, m_dialogParent);
-    QSet<QString> taken(pending->check.existing.keyBegin(), pending->check.existing.keyEnd());
-    for (const Transfers::UploadItem &planned : std::as_const(pending->check.plan.items))
-        taken.insert(planned.key);
-    dialog->setKeepBothName(Transfers::keepBothKey(item.key, taken));
+    dialog->setKeepBothName(q.keepBothName(index));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::finished, this, [this, pending, dialog, index] {
-        pending->choices.insert(index, dialog->choice());
+    connect(dialog, &QDialog::finished, this, [this, questions, dialog, index] {
+        questions->choices.insert(index, dialog->choice());
         if (dialog->applyToAll())
-            pending->forAll = dialog->choice();
-        ++pending->nextConflict;
+            questions->forAll = dialog->choice();
+        ++questions->next;
         // Next question from the event loop, after this dialog has gone.
-        QTimer::singleShot(0, this, [this, pending] { askNextConflict(pending); });
+        QTimer::singleShot(0, this, [this, questions] { askNext(questions); });
     });
     dialog->open();
 }
 
-void TransferController::enqueueUploads(const std::shared_ptr<PendingUpload> &pending)
+void TransferController::enqueueUploads(const std::shared_ptr<PendingUpload> &pending, const Choices &choices)
 {
     Transfers::UploadPlan &plan = pending->check.plan;
-    Transfers::applyConflictChoices(plan, pending->choices,
-                                    QSet<QString>(pending->check.existing.keyBegin(), pending->check.existing.keyEnd()));
+    Transfers::applyConflictChoices(plan, choices, QSet<QString>(pending->check.existing.keyBegin(), pending->check.existing.keyEnd()));
     if (plan.items.isEmpty()) {
         emit batchFinished(0, 0);
         return;
@@ -150,18 +167,50 @@ void TransferController::enqueueUploads(const std::shared_ptr<PendingUpload> &pe
 void TransferController::download(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
                                   const QString &stripPrefix, const QString &folder)
 {
+    QElapsedTimer clock;
+    clock.start();
     m_session->planDownload(bucket, keys, folderPrefixes, stripPrefix, folder, this,
-                            [this, bucket](Outcome<Transfers::DownloadPlan> plan) {
+                            [this, bucket, clock](Outcome<Transfers::DownloadPlan> plan) {
         if (!plan) {
             emit errorOccurred(plan.error());
             emit batchFinished(0, 0);
             return;
         }
-        enqueueDownloads(bucket, plan.value());
+        resolveDownloadConflicts(bucket, plan.value(), clock);
     });
 }
 
-void TransferController::enqueueDownloads(const QString &bucket, const Transfers::DownloadPlan &plan)
+// A file that is there already is never replaced without asking: overwrite, skip or keep both.
+void TransferController::resolveDownloadConflicts(const QString &bucket, Transfers::DownloadPlan plan, const QElapsedTimer &clock)
+{
+    QList<std::pair<int, ConflictInfo>> conflicts;
+    for (int i = 0; i < plan.items.size(); ++i) {
+        const Transfers::DownloadItem &item = plan.items.at(i);
+        if (!item.existsLocally)
+            continue;
+        const QFileInfo local(item.localPath);
+        ConflictInfo info;
+        info.direction = Transfers::TransferDirection::Download;
+        info.bucket = bucket;
+        info.key = item.key;
+        info.localPath = item.localPath;
+        info.localSize = local.size();
+        info.localModified = local.lastModified();
+        conflicts.append({i, info});
+    }
+    auto shared = std::make_shared<Transfers::DownloadPlan>(std::move(plan));
+    askConflicts(conflicts, [shared](int index) {
+        Transfers::DownloadPlan preview;
+        preview.items = {shared->items.at(index)};
+        Transfers::applyDownloadChoices(preview, {{0, Transfers::ConflictChoice::KeepBoth}});
+        return preview.items.isEmpty() ? QString() : preview.items.first().localPath;
+    }, [this, bucket, shared, clock](const Choices &choices) {
+        Transfers::applyDownloadChoices(*shared, choices);
+        enqueueDownloads(bucket, *shared, clock);
+    });
+}
+
+void TransferController::enqueueDownloads(const QString &bucket, const Transfers::DownloadPlan &plan, const QElapsedTimer &clock)
 {
     if (!plan.refused.isEmpty()) {
         AwsError error = plan.refused.first().second;
@@ -185,7 +234,7 @@ void TransferController::enqueueDownloads(const QString &bucket, const Transfers
     auto batch = std::make_shared<Batch>();
     batch->direction = Transfers::TransferDirection::Download;
     batch->bucket = bucket;
-    batch->clock.start();
+    batch->clock = clock;
     track(m_session->enqueueDownloads(bucket, plan), batch);
 }
 

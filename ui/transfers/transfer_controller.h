@@ -3,12 +3,14 @@
 #include "core/common/aws_error.h"
 #include "core/transfer/download_plan.h"
 #include "core/transfer/upload_plan.h"
+#include "ui/transfers/conflict_dialog.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
 #include <memory>
 
 class QSystemTrayIcon;
@@ -55,10 +57,17 @@ signals:
 private:
     struct Batch;
     struct PendingUpload;
+    struct Questions;
+    using Choices = QHash<int, Transfers::ConflictChoice>;
 
-    void askNextConflict(const std::shared_ptr<PendingUpload> &pending);
-    void enqueueUploads(const std::shared_ptr<PendingUpload> &pending);
-    void enqueueDownloads(const QString &bucket, const Transfers::DownloadPlan &plan);
+    // Asks about each conflict in turn (an answer "for all" answers the rest), then gives every answer, by
+    // the index each conflict was given under.
+    void askConflicts(QList<std::pair<int, ConflictInfo>> conflicts, std::function<QString(int index)> keepBothName,
+                      std::function<void(const Choices &)> done);
+    void askNext(const std::shared_ptr<Questions> &questions);
+    void enqueueUploads(const std::shared_ptr<PendingUpload> &pending, const Choices &choices);
+    void resolveDownloadConflicts(const QString &bucket, Transfers::DownloadPlan plan, const QElapsedTimer &clock);
+    void enqueueDownloads(const QString &bucket, const Transfers::DownloadPlan &plan, const QElapsedTimer &clock);
     void track(const QList<Transfers::Transfer *> &transfers, const std::shared_ptr<Batch> &batch);
     void finishBatch(const std::shared_ptr<Batch> &batch);
     void onQueueTransferFinished(Transfers::Transfer *transfer);

@@ -81,6 +81,8 @@ QIcon stateIcon(Transfers::TransferState state)
         return themed("dialog-error", QStyle::SP_MessageBoxCritical);
     case Transfers::TransferState::Cancelled:
         return themed("process-stop", QStyle::SP_BrowserStop);
+    case Transfers::TransferState::Paused:
+        return themed("media-playback-pause", QStyle::SP_MediaPause);
     default:
         return QIcon();
     }
@@ -122,6 +124,8 @@ QString TransferListModel::stateText(int state)
         return tr("Failed");
     case Transfers::TransferState::Cancelled:
         return tr("Cancelled");
+    case Transfers::TransferState::Paused:
+        return tr("Paused");
     }
     return QString();
 }
@@ -132,7 +136,9 @@ QVariant TransferListModel::data(const QModelIndex &index, int role) const
     if (!transfer)
         return {};
     const bool running = transfer->state() == Transfers::TransferState::Running;
-    const QString error = transfer->state() == Transfers::TransferState::Failed ? transfer->result().error.userMessage() : QString();
+    // A failure says why; so does a pause (what to do to go on).
+    const bool stopped = transfer->state() == Transfers::TransferState::Failed || transfer->state() == Transfers::TransferState::Paused;
+    const QString error = stopped ? transfer->result().error.userMessage() : QString();
     switch (role) {
     case ProgressRole:
         return percentOf(transfer);

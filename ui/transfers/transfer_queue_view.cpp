@@ -170,12 +170,15 @@ QString TransferQueueView::summaryText() const
         return tr("No transfers");
     int done = 0;
     int failed = 0;
+    int paused = 0;
     double speed = 0;
     for (const Transfers::Transfer *transfer : transfers) {
         if (transfer->state() == Transfers::TransferState::Succeeded)
             ++done;
         else if (transfer->state() == Transfers::TransferState::Failed)
             ++failed;
+        else if (transfer->state() == Transfers::TransferState::Paused)
+            ++paused;
         else if (transfer->state() == Transfers::TransferState::Running)
             speed += transfer->bytesPerSecond();
     }
@@ -185,6 +188,8 @@ QString TransferQueueView::summaryText() const
         text += tr(", %1/s").arg(sizeText(qint64(speed)));
     if (failed > 0)
         text += tr(", %1 failed").arg(failed);
+    if (paused > 0)
+        text += tr(", %1 paused").arg(paused);
     return text;
 }
 
@@ -209,7 +214,8 @@ void TransferQueueView::retrySelected()
 {
     QList<Transfers::Transfer *> retryable;
     for (Transfers::Transfer *transfer : selectedTransfers()) {
-        if (transfer->state() == Transfers::TransferState::Failed || transfer->state() == Transfers::TransferState::Cancelled)
+        if (transfer->state() == Transfers::TransferState::Failed || transfer->state() == Transfers::TransferState::Cancelled
+            || transfer->state() == Transfers::TransferState::Paused)
             retryable.append(transfer);
     }
     retry(retryable);
@@ -219,7 +225,7 @@ void TransferQueueView::retryFailed()
 {
     QList<Transfers::Transfer *> failed;
     for (Transfers::Transfer *transfer : m_session->transfers().transfers()) {
-        if (transfer->state() == Transfers::TransferState::Failed)
+        if (transfer->state() == Transfers::TransferState::Failed || transfer->state() == Transfers::TransferState::Paused)
             failed.append(transfer);
     }
     retry(failed);
@@ -313,17 +319,20 @@ void TransferQueueView::refreshSummary()
     bool anyFailed = false;
     bool anyFinished = false;
     for (const Transfers::Transfer *transfer : queue.transfers()) {
-        anyFailed = anyFailed || transfer->state() == Transfers::TransferState::Failed;
+        anyFailed = anyFailed || transfer->state() == Transfers::TransferState::Failed
+                    || transfer->state() == Transfers::TransferState::Paused;
         anyFinished = anyFinished || transfer->isFinished();
     }
     bool selectedRunning = false;
     bool selectedRetryable = false;
     bool selectedFailed = false;
     for (const Transfers::Transfer *transfer : selectedTransfers()) {
-        selectedRunning = selectedRunning || !transfer->isFinished();
-        selectedFailed = selectedFailed || transfer->state() == Transfers::TransferState::Failed;
+        selectedRunning = selectedRunning || !transfer->isFinished();  // a paused one can be cancelled too
+        selectedFailed = selectedFailed || transfer->state() == Transfers::TransferState::Failed
+                         || transfer->state() == Transfers::TransferState::Paused;
         selectedRetryable = selectedRetryable || transfer->state() == Transfers::TransferState::Failed
-                            || transfer->state() == Transfers::TransferState::Cancelled;
+                            || transfer->state() == Transfers::TransferState::Cancelled
+                            || transfer->state() == Transfers::TransferState::Paused;
     }
     m_cancelSelected->setEnabled(selectedRunning);
     m_retrySelected->setEnabled(selectedRetryable);

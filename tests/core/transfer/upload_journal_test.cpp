@@ -1,0 +1,131 @@
+// The journal of unfinished multipart uploads: what a crash leaves is read back (a torn last line too), one
+// small append per part, and nothing of it ever names a secret.
+#include "core/http/endpoint_config.h"
+#include "core/transfer/upload_journal.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace RoleDrop;
+using namespace RoleDrop::Transfers;
+
+namespace {
+
+UploadRecord sampleRecord()
+{
+    UploadRecord record;
+    record.bucket = QStringLiteral("data");
+    record.key = QStringLiteral("isos/big file.iso");
+    record.endpoint = QStringLiteral("http://127.0.0.1:7480");
+    record.identity = QStringLiteral("S3Access @ 123456789012");
+    record.uploadId = QStringLiteral("2~abcDEF/+=");
+    record.localPath = QStringLiteral("/home/james/big file.iso");
+    record.size = 100LL * 1024 * 1024;
+    record.modified = QDateTime(QDate(2026, 11, 30), QTime(9, 30, 1, 250), Qt::UTC);
+    record.partSize = 16LL * 1024 * 1024;
+    record.contentType = QStringLiteral("application/x-iso9660-image");
+    record.started = QDateTime(QDate(2026, 11, 30), QTime(9, 31), Qt::UTC);
+    return record;
+}
+
+} // namespace
+
+class UploadJournalTest final : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+private slots:
+    void aRecordAndItsPartsComeBack()
+    {
+        UploadJournal journal(m_dir.filePath(QStringLiteral("roundtrip")));
+        UploadRecord record = sampleRecord();
+        QVERIFY(journal.begin(record));
+        QVERIFY(!record.id.isEmpty());
+        journal.addPart(record.id, {1, 0, record.partSize, QStringLiteral("\"etag-1\""), "aa11"});
+        journal.addPart(record.id, {3, 2 * record.partSize, record.partSize, QStringLiteral("\"etag-3\""), "cc33"});
+        const QList<UploadRecord> records = journal.records();
+        QCOMPARE(records.size(), 1);
+        const UploadRecord &back = records.first();
+        QCOMPARE(back.id, record.id);
+        QCOMPARE(back.key, record.key);
+        QCOMPARE(back.uploadId, record.uploadId);
+        QCOMPARE(back.modified, record.modified);
+        QCOMPARE(back.size, record.size);
+        QCOMPARE(back.parts.size(), 2);
+        QCOMPARE(back.parts.at(1).number, 3);
+        QCOMPARE(back.parts.at(1).sha256, QByteArray("cc33"));
+        QCOMPARE(back.bytesDone(), 2 * record.partSize);
+        QVERIFY(journal.find(record.endpoint, record.bucket, record.key, record.localPath).has_value());
+        QVERIFY(!journal.find(QStringLiteral("AWS us-east-1"), record.bucket, record.key, record.localPath).has_value());
+        journal.remove(record.id);
+        QVERIFY(journal.records().isEmpty());
+    }
+
+    void aTornLastLineIsIgnored()
+    {
+        UploadJournal journal(m_dir.filePath(QStringLiteral("torn")));
+        UploadRecord record = sampleRecord();
+        QVERIFY(journal.begin(record));
+        journal.addPart(record.id, {1, 0, record.partSize, QStringLiteral("\"e1\""), "aa"});
+        QFile file(QDir(journal.folder()).filePath(record.id + QStringLiteral(".journal")));
+        QVERIFY(file.open(QIODevice::Append));
+        file.write("{\"type\":\"part\",\"number\":2,\"off");  // a crash in the middle of a write
+        file.close();
+        const QList<UploadRecord> records = journal.records();
+        QCOMPARE(records.size(), 1);
+        QCOMPARE(records.first().parts.size(), 1);
+    }
+
+    void nonsenseIsRefusedNotBelieved()
+    {
+        QVERIFY(!UploadJournal::parse(QByteArray()).has_value());
+        QVERIFY(!UploadJournal::parse("not json\n").has_value());
+        QVERIFY(!UploadJournal::parse("{\"type\":\"upload\",\"bucket\":\"b\"}\n").has_value());  // no key, id, file
+        // A part outside the file, a part number out of range, a part without ETag: dropped.
+        QByteArray text = "{\"type\":\"upload\",\"bucket\":\"b\",\"key\":\"k\",\"uploadId\":\"u\",\"localPath\":\"/f\",\"size\":\"100\",\"partSize\":\"50\"}\n";
+        text += "{\"type\":\"part\",\"number\":1,\"offset\":\"0\",\"length\":\"50\",\"eTag\":\"e\",\"sha256\":\"x\"}\n";
+        text += "{\"type\":\"part\",\"number\":2,\"offset\":\"60\",\"length\":\"50\",\"eTag\":\"e\",\"sha256\":\"x\"}\n";
+        text += "{\"type\":\"part\",\"number\":10001,\"offset\":\"0\",\"length\":\"50\",\"eTag\":\"e\",\"sha256\":\"x\"}\n";
+        text += "{\"type\":\"part\",\"number\":2,\"offset\":\"50\",\"length\":\"50\",\"eTag\":\"\",\"sha256\":\"x\"}\n";
+        const auto record = UploadJournal::parse(text);
+        QVERIFY(record.has_value());
+        QCOMPARE(record->parts.size(), 1);
+        QCOMPARE(record->parts.first().number, 1);
+    }
+
+    void theLaterLineOfAPartWins()
+    {
+        QByteArray text = "{\"type\":\"upload\",\"bucket\":\"b\",\"key\":\"k\",\"uploadId\":\"u\",\"localPath\":\"/f\",\"size\":\"100\",\"partSize\":\"50\"}\n";
+        text += "{\"type\":\"part\",\"number\":1,\"offset\":\"0\",\"length\":\"50\",\"eTag\":\"old\",\"sha256\":\"x\"}\n";
+        text += "{\"type\":\"part\",\"number\":1,\"offset\":\"0\",\"length\":\"50\",\"eTag\":\"new\",\"sha256\":\"y\"}\n";
+        const auto record = UploadJournal::parse(text);
+        QCOMPARE(record->parts.size(), 1);
+        QCOMPARE(record->parts.first().eTag, QStringLiteral("new"));
+    }
+
+    void theFolderIsTheUsersOnly()
+    {
+        UploadJournal journal(m_dir.filePath(QStringLiteral("private")));
+        UploadRecord record = sampleRecord();
+        QVERIFY(journal.begin(record));
+        const QFile::Permissions permissions = QFileInfo(journal.folder()).permissions();
+        QVERIFY(!(permissions & (QFileDevice::ReadOther | QFileDevice::ReadGroup)));
+    }
+
+    void endpointNames()
+    {
+        Http::EndpointConfig aws;
+        aws.region = QStringLiteral("eu-west-1");
+        QCOMPARE(journalEndpointName(aws), QStringLiteral("AWS eu-west-1"));
+        Http::EndpointConfig rgw;
+        rgw.customEndpoint = QUrl(QStringLiteral("https://user:pw@rgw.example:7480"));
+        QCOMPARE(journalEndpointName(rgw), QStringLiteral("https://rgw.example:7480"));  // no password in a journal
+    }
+};
+
+QTEST_GUILESS_MAIN(UploadJournalTest)
+#include "upload_journal_test.moc"
