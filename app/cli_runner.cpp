@@ -304,7 +304,8 @@ int Runner::runQueue()
         if (transfer->state() == Transfers::TransferState::Paused) {
             ++failures;
             progress.finish();
-            err() << "roledrop: paused: " << transfer->result().error.userMessage() << " Run the same command again to go on.\n";
+            err() << "roledrop: paused: " << printable(transfer->result().pauseNote) << ". " << transfer->result().error.userMessage()
+                  << " Run the same command again to go on.\n";
             err().flush();
         }
     });

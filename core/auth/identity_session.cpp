@@ -135,6 +135,7 @@ void IdentitySession::declineMfaCode()
     error.action = QStringLiteral("sts:AssumeRole");
     error.resource = m_request.roleArn;
     error.identity = m_parent ? m_parent->nameForErrors() : QString();
+    m_lastFailure = error;
     emit renewalFailed(error, false);
     finishRenewal(false, true);
 }
@@ -146,6 +147,7 @@ void IdentitySession::assume(const QString &mfaCode)
     const bool parentIsRole = m_parent && m_parent->isRole();
     auto validated = Sts::validateAssumeRole(request, parentIsRole);
     if (!validated) {
+        m_lastFailure = validated.error();
         emit renewalFailed(validated.error(), false);
         return finishRenewal(false, true);
     }
@@ -153,6 +155,7 @@ void IdentitySession::assume(const QString &mfaCode)
         if (!result)
             return scheduleRetry(result.error());
         m_failedAttempts = 0;
+        m_lastFailure = {};
         m_onDemandRetries = 0;
         m_credentials = result->credentials;
         m_identity.accessKeyId = result->credentials.accessKeyId;
@@ -171,6 +174,7 @@ void IdentitySession::scheduleRetry(const AwsError &error)
     // transfer waits), a few more tries are made even past the end. A refusal (the trust policy changed, the
     // MFA code was wrong) will not get better by waiting.
     ++m_failedAttempts;
+    m_lastFailure = error;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 left = m_credentials.expiration.isValid() ? now.secsTo(m_credentials.expiration) : 0;
     const bool transient = error.isRetryable() || error.kind == AwsErrorKind::Network || error.kind == AwsErrorKind::Timeout;

@@ -59,6 +59,7 @@ public:
     // Renews now for a request the server refused as stale, trying again with backoff (also past the
     // session's end, since its parent's keys are what renewal needs); done(false) once it gives up.
     void refreshCredentials(std::function<void(bool renewed)> done) override;
+    AwsError lastRenewalFailure() const override { return m_lastFailure; }
 
     // Renew this long before expiry (default 5 minutes; a fifth of the lifetime for short sessions).
     void setRenewalMargin(int seconds);
@@ -94,6 +95,7 @@ private:
     QDateTime m_dueAt;
     int m_marginSeconds = 300;
     int m_failedAttempts = 0;
+    AwsError m_lastFailure;               // of the last renewal, cleared when one succeeds
     int m_onDemandRetries = 0;            // retries made for refreshCredentials() since the last success
     bool m_renewing = false;
     bool m_waitingForMfa = false;

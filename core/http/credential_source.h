@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/aws_credentials.h"
+#include "core/common/aws_error.h"
 
 #include <QString>
 
@@ -33,6 +34,9 @@ public:
     // Renews now, trying again with backoff for a while if that fails; `done(true)` once there are new
     // credentials, `done(false)` when it gave up. `done` runs later, on the source's thread.
     virtual void refreshCredentials(std::function<void(bool renewed)> done) { done(false); }
+    // Why the last renewal failed (none since the last success: kind None), so whoever has to stop can say
+    // what was refused rather than only that the old session is stale.
+    virtual AwsError lastRenewalFailure() const { return {}; }
 };
 
 using CredentialSourcePtr = std::shared_ptr<CredentialSource>;

@@ -294,7 +294,7 @@ void DownloadTransfer::onStreamDone(Stream *stream, const Outcome<Done> &result)
             }
             m_streams.clear();
             m_part.close();
-            return pause(failure);
+            return pauseForStaleSession(failure, QStringLiteral("what arrived is kept in %1").arg(QFileInfo(partPathFor(localPath())).fileName()));
         }
         return fail(failure);
     }

@@ -112,16 +112,28 @@ void Transfer::fail(const AwsError &error)
     finishWith(TransferState::Failed, error, QString());
 }
 
-void Transfer::pause(const AwsError &reason)
+void Transfer::pause(const AwsError &reason, const QString &note)
 {
     if (m_state != TransferState::Running)
         return;
+    m_result.pauseNote = note;
     finishWith(TransferState::Paused, reason, QString());
+}
+
+void Transfer::pauseForStaleSession(const AwsError &stale, const QString &kept)
+{
+    const AwsError refused = m_client && m_client->caller() ? m_client->caller()->lastRenewalFailure() : AwsError();
+    pause(refused.isError() ? refused : stale,
+          QStringLiteral("the session of %1 ended and could not be renewed (switch to the role again, or fix what "
+                         "refused it); %2")
+              .arg(identityName(), kept));
 }
 
 void Transfer::finishWith(TransferState state, const AwsError &error, const QString &eTag)
 {
     m_state = state;
+    if (state != TransferState::Paused)
+        m_result.pauseNote.clear();
     m_result.state = state;
     m_result.error = error;
     m_result.eTag = eTag;

@@ -23,7 +23,8 @@ enum class TransferState { Queued, Running, Succeeded, Failed, Cancelled, Paused
 struct TransferResult
 {
     TransferState state = TransferState::Queued;
-    AwsError error;        // set when Failed or Cancelled
+    AwsError error;        // set when Failed, Cancelled or Paused (then: what stopped it)
+    QString pauseNote;     // Paused: why, and what is kept ("...; 4 of 6 parts are on the server"); a retry goes on
     QString eTag;          // uploads: the object's ETag
     qint64 bytes = 0;
     QString localPath;
@@ -82,8 +83,12 @@ protected:
     void setProgress(qint64 done);
     void succeed(const QString &eTag = QString());
     void fail(const AwsError &error);
-    // Stops with the work kept, for a reason the user can fix (see TransferState::Paused).
-    void pause(const AwsError &reason);
+    // Stops with the work kept, for a reason the user can fix (see TransferState::Paused); `note` says what
+    // is kept.
+    void pause(const AwsError &reason, const QString &note);
+    // A request refused for a stale session after the HTTP layer tried to renew it: the pause names the
+    // renewal's failure (e.g. sts:AssumeRole refused) when there is one, and says what is kept.
+    void pauseForStaleSession(const AwsError &stale, const QString &kept);
     // Whether run() continues kept work (after a pause) rather than starting over.
     bool isResuming() const { return m_resuming; }
 

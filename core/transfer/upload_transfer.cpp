@@ -200,7 +200,8 @@ void UploadTransfer::resumeMultipart()
         if (!parts) {
             if (parts.error().kind == AwsErrorKind::NoSuchUpload)
                 return startOver(QStringLiteral("the unfinished upload is no longer on the server"));
-            return pause(parts.error());  // nothing is lost by waiting: try again later
+            // Nothing is lost by waiting: try again later.
+            return pause(parts.error(), QStringLiteral("the parts already on the server could not be checked; they are kept"));
         }
         QHash<int, std::pair<QString, qint64>> server;
         for (const S3::UploadedPart &part : parts.value())
@@ -330,13 +331,7 @@ void UploadTransfer::partFailed(const AwsError &error)
             if (call)
                 call->cancel();
         }
-        AwsError reason = error;
-        reason.message = QStringLiteral("The session of %1 ended and could not be renewed; the upload is paused with %2 of %3 parts "
-                                        "sent. Sign in again (or switch to the role again), then retry to go on.")
-                             .arg(identityName())
-                             .arg(m_record.parts.size())
-                             .arg(m_plan.size());
-        return pause(reason);
+        return pauseForStaleSession(error, QStringLiteral("%1 of %2 parts are on the server").arg(m_record.parts.size()).arg(m_plan.size()));
     }
     fail(error);
 }

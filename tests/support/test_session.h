@@ -1,7 +1,8 @@
 #pragma once
 
 // One Session for a test, the way the window and the command line hold one: settings in a file of its own (in
-// a temporary folder) and a keychain service of its own, so nothing of a developer's RoleDrop is touched.
+// a temporary folder), a keychain service of its own and a data folder of its own (the journal of unfinished
+// uploads; another may be given, e.g. the one a killed CLI left), so nothing of a developer's RoleDrop is touched.
 // Profiles go in through the Session's ProfileManager, as users add them; their keychain entries are removed
 // when the fixture goes.
 
@@ -20,13 +21,14 @@ namespace RoleDrop::Test {
 class SessionFixture
 {
 public:
-    explicit SessionFixture(const QString &tag)
+    explicit SessionFixture(const QString &tag, const QString &dataFolder = QString())
         : m_service(QStringLiteral("RoleDropTest-%1-%2").arg(tag).arg(QCoreApplication::applicationPid()))
     {
         static int count = 0;
         m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("%1-%2.ini").arg(tag).arg(++count)),
                                                  QSettings::IniFormat);
-        m_session = std::make_unique<Sessions::Session>(*m_settings, m_service);
+        m_session = std::make_unique<Sessions::Session>(*m_settings, m_service, nullptr,
+                                                        dataFolder.isEmpty() ? m_dir.filePath(QStringLiteral("data")) : dataFolder);
     }
     ~SessionFixture()
     {

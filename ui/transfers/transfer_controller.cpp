@@ -50,6 +50,7 @@ struct TransferController::Questions
     int next = 0;
     Choices choices;
     std::optional<Transfers::ConflictChoice> forAll;
+    bool lookedUp = false;  // the next question's object has been looked up (downloads)
     std::function<QString(int)> keepBothName;
     std::function<void(const Choices &)> done;
 };
@@ -133,6 +134,21 @@ void TransferController::askNext(const std::shared_ptr<Questions> &questions)
         return q.done(q.choices);
     const int index = q.conflicts.at(q.next).first;
     ConflictInfo info = q.conflicts.at(q.next).second;
+    // A download's object is looked up when it is asked about (not all of them up front: "apply to all" may
+    // answer the rest), so the question can compare sizes and dates.
+    if (info.direction == Transfers::TransferDirection::Download && info.remoteSize < 0 && !q.lookedUp && m_session->s3()) {
+        q.lookedUp = true;
+        m_session->s3()->headObject(info.bucket, info.key, this, [this, questions](Outcome<S3::ObjectMetadata> metadata) {
+            if (metadata) {
+                ConflictInfo &asked = questions->conflicts[questions->next].second;
+                asked.remoteSize = metadata->size;
+                asked.remoteModified = metadata->lastModified;
+            }
+            askNext(questions);
+        });
+        return;
+    }
+    q.lookedUp = false;
     info.remaining = int(q.conflicts.size()) - q.next - 1;
     auto *dialog = new ConflictDialog(info, m_dialogParent);
     dialog->setKeepBothName(q.keepBothName(index));

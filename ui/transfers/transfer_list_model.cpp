@@ -138,7 +138,9 @@ QVariant TransferListModel::data(const QModelIndex &index, int role) const
     const bool running = transfer->state() == Transfers::TransferState::Running;
     // A failure says why; so does a pause (what to do to go on).
     const bool stopped = transfer->state() == Transfers::TransferState::Failed || transfer->state() == Transfers::TransferState::Paused;
-    const QString error = stopped ? transfer->result().error.userMessage() : QString();
+    QString error = stopped ? transfer->result().error.userMessage() : QString();
+    if (transfer->state() == Transfers::TransferState::Paused && !transfer->result().pauseNote.isEmpty())
+        error = tr("Paused: %1. Retry to go on from there. %2").arg(transfer->result().pauseNote, error);
     switch (role) {
     case ProgressRole:
         return percentOf(transfer);

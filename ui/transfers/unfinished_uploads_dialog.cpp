@@ -44,7 +44,10 @@ UnfinishedUploadsDialog::UnfinishedUploadsDialog(Sessions::Session *session, con
     m_list->setRootIsDecorated(false);
     m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_list->setAllColumnsShowFocus(true);
+    m_list->setTextElideMode(Qt::ElideMiddle);  // keys and paths end in the names people look for
     m_list->header()->setSectionResizeMode(KeyColumn, QHeaderView::Stretch);
+    m_list->header()->setSectionResizeMode(StartedColumn, QHeaderView::ResizeToContents);
+    m_list->header()->setSectionResizeMode(SizeColumn, QHeaderView::ResizeToContents);
     m_list->setAccessibleName(tr("Unfinished uploads"));
     m_status->setWordWrap(true);
     m_status->setObjectName(QStringLiteral("unfinishedUploadsStatus"));
@@ -56,13 +59,15 @@ UnfinishedUploadsDialog::UnfinishedUploadsDialog(Sessions::Session *session, con
     m_abort = buttons->addButton(tr("&Abort on Server"), QDialogButtonBox::DestructiveRole);
     m_abort->setObjectName(QStringLiteral("abortUploads"));
     m_abort->setToolTip(tr("Abort the chosen uploads: the server frees their parts and stops billing them"));
-    m_refresh = buttons->addButton(tr("Re&fresh"), QDialogButtonBox::ActionRole);
-    m_refresh->setVisible(!bucket.isEmpty());
+    // The interrupted uploads come from the journal; only a bucket's list is asked of the server again.
+    if (!bucket.isEmpty()) {
+        auto *refresh = buttons->addButton(tr("Re&fresh"), QDialogButtonBox::ActionRole);
+        connect(refresh, &QPushButton::clicked, this, &UnfinishedUploadsDialog::refresh);
+    }
     auto *close = buttons->addButton(bucket.isEmpty() ? tr("&Later") : tr("&Close"), QDialogButtonBox::RejectRole);
     close->setDefault(true);
     connect(m_resume, &QPushButton::clicked, this, &UnfinishedUploadsDialog::resumeChosen);
     connect(m_abort, &QPushButton::clicked, this, &UnfinishedUploadsDialog::abortChosen);
-    connect(m_refresh, &QPushButton::clicked, this, &UnfinishedUploadsDialog::refresh);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_list, &QTreeWidget::itemSelectionChanged, this, &UnfinishedUploadsDialog::updateButtons);
 
@@ -135,6 +140,8 @@ void UnfinishedUploadsDialog::showUploads(const QList<Sessions::UnfinishedUpload
         auto *item = new QTreeWidgetItem(m_list);
         const QString bucket = upload.record ? upload.record->bucket : m_bucket;
         item->setText(KeyColumn, QStringLiteral("s3://%1/%2").arg(bucket, upload.upload.key));
+        item->setToolTip(KeyColumn, upload.record ? tr("%1\nStarted as %2").arg(item->text(KeyColumn), upload.record->identity)
+                                                  : item->text(KeyColumn));
         item->setText(StartedColumn, ageOf(upload.upload.initiated));
         item->setToolTip(StartedColumn, QLocale().toString(upload.upload.initiated.toLocalTime(), QLocale::LongFormat));
         QString sent = upload.bytesOnServer < 0 ? tr("unknown") : humanSize(upload.bytesOnServer);
@@ -142,6 +149,7 @@ void UnfinishedUploadsDialog::showUploads(const QList<Sessions::UnfinishedUpload
             sent = tr("%1 of %2").arg(humanSize(upload.record->bytesDone()), humanSize(upload.record->size));
         item->setText(SizeColumn, sent);
         item->setText(LocalColumn, upload.record ? upload.record->localPath : tr("(started elsewhere: can only be aborted)"));
+        item->setToolTip(LocalColumn, item->text(LocalColumn));
         item->setData(KeyColumn, IndexRole, i);
     }
     updateButtons();

@@ -50,7 +50,6 @@ private:
     QLabel *m_status;
     QPushButton *m_resume;
     QPushButton *m_abort;
-    QPushButton *m_refresh;
     int m_aborting = 0;
 };
 
