@@ -160,11 +160,13 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->accept();
         return;
     }
-    if (m_session->transfers().pendingCount() > 0) {
+    if (const int pending = m_session->transfers().pendingCount(); pending > 0) {
         QMessageBox box(QMessageBox::Question, tr("Transfers in progress"),
-                        tr("%n transfer(s) are still running. Quit and cancel them?", nullptr, m_session->transfers().pendingCount()),
+                        pending == 1 ? tr("A transfer is still running. Quit and cancel it?")
+                                     : tr("%1 transfers are still running. Quit and cancel them?").arg(pending),
                         QMessageBox::NoButton, this);
-        box.setInformativeText(tr("Unfinished uploads are aborted on the server, so no parts are left billed."));
+        box.setInformativeText(tr("Unfinished uploads are aborted on the server, so no parts are left billed. Paused "
+                                  "uploads are kept and offered again at the next start."));
         QPushButton *keep = box.addButton(tr("&Keep Running"), QMessageBox::RejectRole);
         box.addButton(tr("&Quit and Cancel"), QMessageBox::DestructiveRole);
         box.setDefaultButton(keep);
@@ -174,7 +176,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
             return;
         }
     }
-    m_session->transfers().cancelAll();
+    // Paused uploads stay on the server and in the journal: they are offered again at the next start.
+    m_session->transfers().cancelPending();
     if (m_session->pendingCleanups() == 0) {
         saveLayout();
         event->accept();

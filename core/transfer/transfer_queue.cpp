@@ -101,6 +101,15 @@ void TransferQueue::cancelAll()
         transfer->cancel();
 }
 
+void TransferQueue::cancelPending()
+{
+    const auto snapshot = m_transfers;
+    for (Transfer *transfer : snapshot) {
+        if (!transfer->isIdle())
+            transfer->cancel();
+    }
+}
+
 void TransferQueue::clearFinished()
 {
     QList<Transfer *> kept;

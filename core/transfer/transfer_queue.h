@@ -32,6 +32,9 @@ public:
     bool retry(Transfer *transfer);
     void retryFailed();
     void cancelAll();
+    // Cancels what is queued or running, and keeps paused transfers' work (their parts, part files) for a
+    // resume later: what quitting does.
+    void cancelPending();
     void clearFinished();
 
     const QList<Transfer *> &transfers() const { return m_transfers; }

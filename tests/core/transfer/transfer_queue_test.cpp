@@ -28,6 +28,7 @@ public:
     void advance(qint64 done) { setProgress(done); }
     void complete() { succeed(QStringLiteral("\"etag\"")); }
     void breakDown() { fail(AwsError::local(AwsErrorKind::Network, QStringLiteral("connection reset"))); }
+    void stall() { pause(AwsError::local(AwsErrorKind::ExpiredToken, QStringLiteral("stale")), QStringLiteral("parts kept")); }
 
 protected:
     void run() override
@@ -64,6 +65,7 @@ private slots:
     void retryKeepsTheConcurrencyLimit();
     void retryOfCancelled();
     void cancelAll();
+    void cancelPendingKeepsPausedWork();
     void clearFinished();
     void idleOnceWhenSeveralFinishTogether();
     void totals();
@@ -252,6 +254,34 @@ void TransferQueueTest::retryOfCancelled()
     queue.retry(&stranger);
     QCOMPARE(stranger.runCount(), 0);
     QCOMPARE(queue.transfers().size(), 2);
+}
+
+// Quitting cancels what runs or waits, but a paused transfer's work (parts on the server) is kept to resume.
+void TransferQueueTest::cancelPendingKeepsPausedWork()
+{
+    Transfers::TransferQueue queue;
+    queue.setMaxConcurrent(2);
+    const auto t = fill(queue, 4);
+    settle();
+    t.at(0)->stall();
+    settle();
+    QCOMPARE(t.at(0)->state(), Transfers::TransferState::Paused);
+    QCOMPARE(t.at(0)->result().pauseNote, QStringLiteral("parts kept"));
+    QCOMPARE(queue.activeCount(), 2);  // t1 and t2 took the slots
+    queue.cancelPending();
+    settle();
+    QCOMPARE(t.at(0)->state(), Transfers::TransferState::Paused);
+    QCOMPARE(t.at(0)->abortCount(), 0);
+    for (int i = 1; i < 4; ++i)
+        QCOMPARE(t.at(i)->state(), Transfers::TransferState::Cancelled);
+    QCOMPARE(t.at(1)->abortCount(), 1);
+    QCOMPARE(t.at(3)->runCount(), 0);
+    QVERIFY(queue.isIdle());
+    // cancelAll, by contrast, cleans the paused one up too.
+    queue.cancelAll();
+    QCOMPARE(t.at(0)->state(), Transfers::TransferState::Cancelled);
+    QCOMPARE(t.at(0)->abortCount(), 1);
+    QVERIFY(t.at(0)->result().pauseNote.isEmpty());
 }
 
 void TransferQueueTest::cancelAll()

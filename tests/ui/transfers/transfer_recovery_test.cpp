@@ -5,7 +5,8 @@
 //  - a role session that goes stale on the server mid-upload and cannot be renewed (STS refuses) pauses the
 //    upload with an error naming the identity and sts:AssumeRole; Retry Failed resumes it once STS answers
 //    again, without sending the acknowledged parts twice (the STS + S3 test double's log);
-//  - a download onto a file that exists asks, as uploads do: Keep Both lands "name (1).ext", Replace replaces.
+//  - a download onto a file that exists asks, as uploads do: Keep Both lands "name (1).ext", Replace replaces;
+//  - quitting in the middle of an upload asks, then aborts it on the server before the window goes.
 // Screenshots go to $ROLEDROP_SCREENSHOT_DIR (default /tmp).
 
 #include "fault_proxy_log.h"
@@ -29,6 +30,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -469,6 +471,61 @@ private slots:
         QCOMPARE(readFile(folder + QStringLiteral("/owner-file.txt")), QByteArray("hello\n"));
         // No partial file is left behind.
         QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden).size(), 2);
+    }
+
+    void quittingMidUploadAbortsItOnTheServer()
+    {
+        const QString bucket = worldValue("ROLEDROP_TEST_BUCKET");
+        const QString key = m_prefix + QStringLiteral("quit.bin");
+        const QString file = Test::writeRandomFile(m_dir.filePath(QStringLiteral("quit/quit.bin")), 6 * partBytes);
+        Test::FaultProxyProcess proxy(worldValue("ROLEDROP_TEST_S3_ENDPOINT"));
+        QVERIFY(proxy.isRunning());
+        Test::SessionFixture fixture(QStringLiteral("quit"));
+        Sessions::Session &session = fixture.session();
+        Auth::Profile profile = Test::SessionFixture::rgwJames(QStringLiteral("james-quit"));
+        profile.endpointUrl = proxy.endpoint();
+        QVERIFY(fixture.openProfile(profile, Test::SessionFixture::rgwJamesSecret()));
+        QVERIFY(fixture.switchRole(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
+        auto window = std::make_unique<Ui::MainWindow>(&session, fixture.settings());
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+
+        // One part reaches the server, the others are held on their way.
+        QVERIFY(proxy.setRules(holdPartsAfter(1, 60)));
+        window->transferController()->upload({file}, bucket, m_prefix);
+        QTRY_VERIFY_WITH_TIMEOUT(proxySeen(proxy.log()).acknowledgedParts.size() == 1, 30000);
+
+        // Quit (Ctrl+Q): the question comes first; "Keep Running" is the default.
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
+        QString asked;
+        QTimer::singleShot(0, this, [&] {
+            QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            asked = box->text();
+            QCOMPARE(box->defaultButton()->text(), QStringLiteral("&Keep Running"));
+            shoot(box, "quit-with-transfers");
+            for (QAbstractButton *button : box->buttons()) {
+                if (button->text() == QLatin1String("&Quit and Cancel"))
+                    QTest::mouseClick(button, Qt::LeftButton);
+            }
+        });
+        QTest::keySequence(window.get(), QKeySequence::Quit);
+        QCOMPARE(asked, QStringLiteral("A transfer is still running. Quit and cancel it?"));
+        // The window stays until the server has aborted the upload, then goes.
+        QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 20000);
+        int aborts = 0;
+        for (const QJsonValue &entry : proxy.log())
+            aborts += Test::proxyOperation(entry.toObject()) == QLatin1String("AbortMultipartUpload") && Test::proxyAcknowledged(entry.toObject());
+        QCOMPARE(aborts, 1);
+        QCOMPARE(session.pendingCleanups(), 0);
+        window.reset();
+        auto left = Test::wait<QList<Sessions::UnfinishedUpload>>([&](QObject *context, auto done) {
+            session.listUnfinishedUploads(bucket, m_prefix, context, done);
+        });
+        QVERIFY(left);
+        QVERIFY(left->isEmpty());
+        QVERIFY(session.journaledUploads().isEmpty());
     }
 };
 
