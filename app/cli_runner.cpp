@@ -315,8 +315,8 @@ int Runner::runQueue()
         loop.exec();
     }
     progress.finish();
-    if (m_interruptedBy != 0)
-        awaitCleanups();
+    // A failed or interrupted upload's abort is on its way: the process must not end before it arrives.
+    awaitCleanups();
     return failures;
 }
 
@@ -324,8 +324,10 @@ void Runner::awaitCleanups()
 {
     if (m_session->pendingCleanups() == 0)
         return;
-    err() << "roledrop: waiting for " << m_session->pendingCleanups() << " unfinished upload(s) to be aborted on the server...\n";
-    err().flush();
+    if (m_interruptedBy != 0) {
+        err() << "roledrop: waiting for " << m_session->pendingCleanups() << " unfinished upload(s) to be aborted on the server...\n";
+        err().flush();
+    }
     QEventLoop loop;
     int left = 0;
     m_session->waitForCleanups(15000, &loop, [&](int stillPending) {

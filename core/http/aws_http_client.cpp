@@ -126,18 +126,18 @@ Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials,
     return reply;
 }
 
-AwsError AwsHttpClient::transportError(QNetworkReply *reply)
+AwsError AwsHttpClient::transportError(QNetworkReply *reply, QNetworkReply::NetworkError code) const
 {
     AwsError error;
     const QString host = reply->url().host();
-    switch (reply->error()) {
+    switch (code) {
     case QNetworkReply::OperationCanceledError:
         error.kind = AwsErrorKind::Cancelled;
         error.message = QStringLiteral("Cancelled");
         break;
     case QNetworkReply::TimeoutError:
         error.kind = AwsErrorKind::Timeout;
-        error.message = QStringLiteral("%1 did not answer in time").arg(host);
+        error.message = QStringLiteral("%1 did not answer in time: nothing moved for too long").arg(host);
         break;
     case QNetworkReply::SslHandshakeFailedError:
         error.kind = AwsErrorKind::Tls;
@@ -297,9 +297,13 @@ void AwsHttpClient::finishAttempt(const std::shared_ptr<Exchange> &exchange, QNe
             ex.response.headers.append({pair.first, pair.second});
     }
     if (ex.response.status == 0 || (ex.streamingBody && reply->error() != QNetworkReply::NoError)) {
-        const AwsError failure = transportError(reply);
+        // The call was not cancelled (above), so a cancelled reply is Qt's transfer timeout: Qt 6.4 aborts a
+        // stalled reply and reports OperationCanceledError, not TimeoutError.
+        const QNetworkReply::NetworkError code =
+            reply->error() == QNetworkReply::OperationCanceledError ? QNetworkReply::TimeoutError : reply->error();
+        const AwsError failure = transportError(reply, code);
         // A reader that got bytes already resumes by itself (e.g. a range from where it stopped).
-        if (!ex.handedOnData && retry(exchange, retryReasonFor(reply->error()), reply->error() == QNetworkReply::TimeoutError))
+        if (!ex.handedOnData && retry(exchange, retryReasonFor(code), code == QNetworkReply::TimeoutError))
             return;
         return ex.deliver(failure);
     }

@@ -103,7 +103,7 @@ public:
     static QByteArray hostHeader(const QUrl &baseUrl);
 
     // Turns a finished reply's transport failure into an AwsError (kind Network, Tls, Timeout, Cancelled).
-    static AwsError transportError(QNetworkReply *reply);
+    AwsError transportError(QNetworkReply *reply, QNetworkReply::NetworkError code) const;
 
     qint64 clockOffsetMs() const { return m_clockOffsetMs.load(); }
     // How far the servers' clock is ahead of ours; normally learned, settable when known (and in tests).

@@ -86,7 +86,9 @@ Http::AwsHttpRequest S3Client::objectRequest(const QByteArray &method, const QSt
 AwsError S3Client::annotate(AwsError error, const QString &action, const QString &resource) const
 {
     error.action = action;
-    error.resource = resource;
+    // A local file's trouble (a full disk mid-download) names that file, not the object.
+    if (error.kind != AwsErrorKind::LocalFile || error.resource.isEmpty())
+        error.resource = resource;
     error.identity = identityName();
     return error;
 }
@@ -230,11 +232,14 @@ Http::AwsCall *S3Client::headBucket(const QString &bucket, QObject *context, Han
 }
 
 Http::AwsCall *S3Client::headObject(const QString &bucket, const QString &key, QObject *context,
-                                    Handler<ObjectMetadata> done) const
+                                    Handler<ObjectMetadata> done, int partNumber) const
 {
     done = deliverTo(context, std::move(done));
     Http::AwsCall *call = m_http->newCall(context);
-    send(call, objectRequest("HEAD", bucket, key), QStringLiteral("s3:GetObject"), s3ResourceName(bucket, key),
+    Http::AwsHttpRequest request = objectRequest("HEAD", bucket, key);
+    if (partNumber > 0)
+        request.query.append({QStringLiteral("partNumber"), QString::number(partNumber)});
+    send(call, request, QStringLiteral("s3:GetObject"), s3ResourceName(bucket, key),
          [done](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
                  return done(response.error());
@@ -247,6 +252,7 @@ Http::AwsCall *S3Client::headObject(const QString &bucket, const QString &key, Q
              if (meta.storageClass.isEmpty())
                  meta.storageClass = QStringLiteral("STANDARD");
              meta.versionId = QString::fromLatin1(response->header("x-amz-version-id"));
+             meta.partsCount = response->header("x-amz-mp-parts-count").toInt();
              for (const auto &[name, value] : response->headers) {
                  if (name.toLower().startsWith("x-amz-meta-"))
                      meta.userMetadata.insert(QString::fromLatin1(name.toLower().mid(11)), QString::fromUtf8(value));

@@ -94,7 +94,9 @@ public:
     // One page; paging through a prefix is ObjectPager's and listEachPage's job (object_listing.h).
     Http::AwsCall *listObjects(const ListObjectsRequest &request, QObject *context, Handler<ListObjectsPage> done) const;
     Http::AwsCall *headBucket(const QString &bucket, QObject *context, Handler<QString> doneWithRegion) const;
-    Http::AwsCall *headObject(const QString &bucket, const QString &key, QObject *context, Handler<ObjectMetadata> done) const;
+    // With a part number (> 0), S3 answers for that part of a multipart object: its size, and the parts count.
+    Http::AwsCall *headObject(const QString &bucket, const QString &key, QObject *context, Handler<ObjectMetadata> done,
+                              int partNumber = 0) const;
     Http::AwsCall *deleteObject(const QString &bucket, const QString &key, QObject *context, Handler<Done> done) const;
     // Any number of keys, 1,000 per request.
     Http::AwsCall *deleteObjects(const QString &bucket, const QStringList &keys, QObject *context,

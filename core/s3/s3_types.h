@@ -110,6 +110,7 @@ struct ObjectMetadata
     QString storageClass;
     QMap<QString, QString> userMetadata; // x-amz-meta-* without the prefix
     QString versionId;
+    int partsCount = 0;                  // asked with a part number: how many parts the object has (0: not said)
 };
 
 } // namespace RoleDrop::S3

@@ -68,8 +68,8 @@ Session::Session(QSettings &settings, const QString &keychainService, QObject *p
 Session::~Session()
 {
     // Nothing may keep running into a closing process (the queue, declared after the HTTP client, is
-    // destroyed before it).
-    m_transfers.cancelAll();
+    // destroyed before it). A paused upload keeps its parts and journal, to be resumed by the next run.
+    m_transfers.cancelPending();
 }
 
 void Session::onIdentityChanged()

@@ -3,6 +3,7 @@
 #include "core/http/aws_call.h"
 #include "core/http/retry_policy.h"
 #include "core/s3/s3_client.h"
+#include "core/transfer/multipart_etag.h"
 #include "core/transfer/payload_hasher.h"
 
 #include <QDir>
@@ -10,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QStorageInfo>
 
 #include <filesystem>
 
@@ -41,6 +43,23 @@ DownloadTransfer::~DownloadTransfer()
             stream->call->cancel();
     }
 }
+
+namespace {
+
+// A local file that cannot be written, named as the resource. A full disk shows as a short write with no
+// error of QFile's own ("Unknown error"): the free space says what happened.
+AwsError writeFailure(const QFile &file, qint64 attempted)
+{
+    QString reason = file.errorString();
+    const QStorageInfo storage(QFileInfo(file.fileName()).absolutePath());
+    if (attempted > 0 && storage.isValid() && storage.bytesAvailable() < attempted)
+        reason = QStringLiteral("No space left on device (%1 bytes free on %2)").arg(storage.bytesAvailable()).arg(storage.rootPath());
+    AwsError error = AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("cannot write: %1").arg(reason));
+    error.resource = file.fileName();
+    return error;
+}
+
+} // namespace
 
 AwsError DownloadTransfer::error(AwsErrorKind kind, const QString &message) const
 {
@@ -87,7 +106,7 @@ bool DownloadTransfer::openPartFile(bool keepWhatIsThere)
     m_part.setFileName(partPathFor(localPath()));
     const QIODevice::OpenMode mode = keepWhatIsThere ? QIODevice::ReadWrite : (QIODevice::ReadWrite | QIODevice::Truncate);
     if (!m_part.open(mode)) {
-        fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write %1: %2").arg(m_part.fileName(), m_part.errorString())));
+        fail(writeFailure(m_part, 0));
         return false;
     }
     m_part.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
@@ -246,7 +265,7 @@ std::optional<AwsError> DownloadTransfer::onData(Stream *stream, const QByteArra
     if (stream->length >= 0 && stream->written + chunk.size() > stream->length)
         return error(AwsErrorKind::MalformedResponse, QStringLiteral("The server sent more bytes than the range asked for"));
     if (!m_part.seek(stream->offset + stream->written) || m_part.write(chunk) != chunk.size())
-        return AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write %1: %2").arg(m_part.fileName(), m_part.errorString()));
+        return writeFailure(m_part, chunk.size());
     stream->written += chunk.size();
     m_received += chunk.size();
     setProgress(m_received);
@@ -338,8 +357,12 @@ void DownloadTransfer::finishFile()
         QFile::remove(mapPathFor(localPath()));
         succeed(QString::fromLatin1(m_eTag));
     };
-    // An object stored in one piece (without KMS) has the MD5 of its bytes as ETag: the whole file is checked.
-    if (!isPlainMd5(m_eTag) || m_encryption == "aws:kms" || m_encryption == "aws:kms:dsse")
+    if (m_encryption == "aws:kms" || m_encryption == "aws:kms:dsse")
+        return putInPlace();  // the ETag is not an MD5 of the bytes then
+    if (const std::optional<int> parts = multipartETagParts(m_eTag))
+        return checkMultipartETag(*parts, putInPlace);
+    // An object stored in one piece has the MD5 of its bytes as ETag: the whole file is checked.
+    if (!isPlainMd5(m_eTag))
         return putInPlace();
     md5OfFileAsync(partPathFor(localPath()), this, [this, generation, putInPlace](Outcome<QByteArray> md5) {
         if (generation != m_generation || state() != TransferState::Running)
@@ -354,6 +377,39 @@ void DownloadTransfer::finishFile()
                                   .arg(QString::fromLatin1(md5.value()), QString::fromLatin1(expected))));
         putInPlace();
     });
+}
+
+// An object uploaded in parts: its ETag is checked with the part size S3 gives for part 1, or else with the
+// part sizes that give as many parts (multipart_etag.h). Bytes that match none are not put in place.
+void DownloadTransfer::checkMultipartETag(int parts, std::function<void()> putInPlace)
+{
+    const quint64 generation = m_generation;
+    const qint64 objectSize = m_objectSize;
+    client()->headObject(remote().bucket, remote().key, this, [=, this](Outcome<S3::ObjectMetadata> part) {
+        if (generation != m_generation || state() != TransferState::Running)
+            return;
+        const bool sizeFromServer = part && part->partsCount == parts && part->size > 0 && (parts == 1 || part->size < objectSize);
+        const QList<qint64> sizes = sizeFromServer ? QList<qint64>{part->size} : likelyPartSizes(objectSize, parts);
+        if (sizes.isEmpty())
+            return putInPlace();  // no part size to check with: as unchecked as aws-cli leaves it
+        matchMultipartETagAsync(partPathFor(localPath()), m_eTag, sizes, this, [=, this](Outcome<std::optional<qint64>> matched) {
+            if (generation != m_generation || state() != TransferState::Running)
+                return;
+            if (!matched)
+                return fail(matched.error());
+            if (matched.value())
+                return putInPlace();
+            QStringList tried;
+            for (const qint64 size : sizes)
+                tried << QString::number(size);
+            fail(error(AwsErrorKind::MalformedResponse,
+                       QStringLiteral("The downloaded bytes do not match the object's ETag %1 (checked as %2 parts of %3 bytes); "
+                                      "the server or the network changed them. Try again")
+                           .arg(QString::fromLatin1(m_eTag))
+                           .arg(parts)
+                           .arg(tried.join(QStringLiteral(" or ")))));
+        });
+    }, 1);
 }
 
 void DownloadTransfer::removeStream(Stream *stream)

@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QPointer>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -80,6 +81,7 @@ private:
     void pumpRanges();
     void removeStream(Stream *stream);
     void finishFile();
+    void checkMultipartETag(int parts, std::function<void()> putInPlace);
     void discardPartFiles();
     AwsError error(AwsErrorKind kind, const QString &message) const;
 

@@ -191,6 +191,37 @@ private slots:
             QVERIFY(sent.header("authorization").startsWith("AWS4-HMAC-SHA256 "));
     }
 
+    // Qt 6.4 reports its transfer timeout as a cancel: a stall is still a timeout, retried, never "Cancelled".
+    void aStallIsGivenUpAndRetried()
+    {
+        Http::RetryPolicy policy = m_http.retryPolicy();
+        policy.stallTimeoutMs = 300;
+        m_http.setRetryPolicy(policy);
+        int calls = 0;
+        HttpTestServer server([&](const HttpTestServer::Request &) {
+            HttpTestServer::Response response{200, {}, "late"};
+            if (++calls == 1)
+                response.delayMs = 2000;
+            return response;
+        });
+        QVERIFY(server.listen());
+        const auto answer = send(requestTo(server));
+        QVERIFY2(answer, qPrintable(answer ? QString() : answer.error().userMessage()));
+        QCOMPARE(answer->status, 200);
+        QCOMPARE(calls, 2);
+
+        // Stalled every time: a timeout, said as one.
+        calls = 0;
+        server.setHandler([&](const HttpTestServer::Request &) {
+            ++calls;
+            return HttpTestServer::Response{200, {}, "late", 2000};
+        });
+        const auto stalled = send(requestTo(server));
+        QVERIFY(!stalled);
+        QCOMPARE(stalled.error().kind, AwsErrorKind::Timeout);
+        QCOMPARE(calls, policy.maxAttempts);
+    }
+
     void givesUpAfterMaxAttempts()
     {
         HttpTestServer server([](const HttpTestServer::Request &) { return s3Error(500, "InternalError"); });
