@@ -82,8 +82,10 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
         if (m_session->activeProfileSource() == QLatin1String("keychain"))
             m_settings.setValue(QStringLiteral("session/lastProfile"), name);
         m_browser->showBuckets();
-        offerInterruptedUploads();
+        offerInterruptedUploads(true);
     });
+    // Uploads that ran as a role are offered when that role is active again (it is what can write there).
+    connect(session, &Sessions::Session::identityChanged, this, [this] { offerInterruptedUploads(false); });
     installMfaPrompt(session, this);
 
     buildMenus();
@@ -195,13 +197,18 @@ void MainWindow::closeEvent(QCloseEvent *event)
     });
 }
 
-void MainWindow::offerInterruptedUploads()
+void MainWindow::offerInterruptedUploads(bool profileOpened)
 {
-    // The journal's uploads to this profile's server, offered once per run (not on every role switch).
+    // The journal's uploads to this server that ran as the active identity (those without a known caller
+    // when the profile opens), each offered once per run; the rest stay under File › Unfinished Uploads….
+    if (!m_session->hasIdentity())
+        return;
     const QString endpoint = Transfers::journalEndpointName(m_session->endpoint());
+    const QString caller = m_session->identity().arn;
     QList<Transfers::UploadRecord> records;
     for (const Transfers::UploadRecord &record : m_session->journaledUploads()) {
-        if (record.endpoint == endpoint && !m_offeredUploads.contains(record.id) && !isRunning(record))
+        const bool ranAsThis = record.caller.isEmpty() ? profileOpened : Transfers::sameCaller(record.caller, caller);
+        if (ranAsThis && record.endpoint == endpoint && !m_offeredUploads.contains(record.id) && !isRunning(record))
             records.append(record);
     }
     if (records.isEmpty())

@@ -59,7 +59,7 @@ private:
     void showError(const RoleDrop::AwsError &error);
     void openSwitchRoleDialog();
     void openUnfinishedUploads();
-    void offerInterruptedUploads();
+    void offerInterruptedUploads(bool profileOpened);
     bool isRunning(const Transfers::UploadRecord &record) const;
 
     Sessions::Session *m_session;

@@ -27,6 +27,7 @@ QJsonObject headerOf(const UploadRecord &record)
             {QStringLiteral("key"), record.key},
             {QStringLiteral("endpoint"), record.endpoint},
             {QStringLiteral("identity"), record.identity},
+            {QStringLiteral("caller"), record.caller},
             {QStringLiteral("uploadId"), record.uploadId},
             {QStringLiteral("localPath"), record.localPath},
             {QStringLiteral("size"), QString::number(record.size)},
@@ -42,6 +43,17 @@ QString journalEndpointName(const Http::EndpointConfig &endpoint)
 {
     return endpoint.customEndpoint.isValid() ? endpoint.customEndpoint.toString(QUrl::RemoveUserInfo)
                                              : QStringLiteral("AWS ") + endpoint.region;
+}
+
+bool sameCaller(const QString &recordedCaller, const QString &currentArn)
+{
+    if (recordedCaller.isEmpty() || currentArn.isEmpty())
+        return false;
+    // An assumed-role ARN without its last segment (the session name) names the role in its account.
+    const auto role = [](const QString &arn) {
+        return arn.contains(QLatin1String(":assumed-role/")) ? arn.left(arn.lastIndexOf(QLatin1Char('/'))) : arn;
+    };
+    return role(recordedCaller) == role(currentArn);
 }
 
 qint64 UploadRecord::bytesDone() const
@@ -105,6 +117,7 @@ std::optional<UploadRecord> UploadJournal::parse(const QByteArray &text)
     record.key = header.value(QStringLiteral("key")).toString();
     record.endpoint = header.value(QStringLiteral("endpoint")).toString();
     record.identity = header.value(QStringLiteral("identity")).toString();
+    record.caller = header.value(QStringLiteral("caller")).toString();
     record.uploadId = header.value(QStringLiteral("uploadId")).toString();
     record.localPath = header.value(QStringLiteral("localPath")).toString();
     record.size = header.value(QStringLiteral("size")).toString().toLongLong();

@@ -34,6 +34,7 @@ struct UploadRecord
     QString key;
     QString endpoint;          // "AWS" or the custom endpoint URL, so a resume goes to the same server
     QString identity;          // who it ran as, for people ("S3Access @ 123456789012")
+    QString caller;            // and for matching: its ARN when known (an assumed-role ARN), else empty
     QString uploadId;
     QString localPath;
     qint64 size = 0;
@@ -45,6 +46,10 @@ struct UploadRecord
 
     qint64 bytesDone() const;
 };
+
+// Whether an upload recorded as `recordedCaller` ran as the identity `currentArn` is: the same ARN, or the same
+// role of the same account under another session name (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION).
+bool sameCaller(const QString &recordedCaller, const QString &currentArn);
 
 // The journal of unfinished multipart uploads: one small file per upload in `folder`, a header line when the
 // upload starts and one appended line per finished part - one small write each, no fsync: a line lost to a

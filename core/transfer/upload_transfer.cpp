@@ -171,6 +171,9 @@ void UploadTransfer::startMultipart(qint64 size)
         m_record.key = remote().key;
         m_record.endpoint = journalEndpointName(client()->endpoint());
         m_record.identity = identityName();
+        m_record.caller = client()->caller() ? client()->caller()->nameForErrors() : QString();
+        if (!m_record.caller.startsWith(QLatin1String("arn:")))
+            m_record.caller.clear();  // a profile name and key id: not an identity to match on
         m_record.uploadId = created->uploadId;
         m_record.localPath = localPath();
         m_record.partSize = m_plan.first().length;

@@ -20,6 +20,7 @@ UploadRecord sampleRecord()
     record.key = QStringLiteral("isos/big file.iso");
     record.endpoint = QStringLiteral("http://127.0.0.1:7480");
     record.identity = QStringLiteral("S3Access @ 123456789012");
+    record.caller = QStringLiteral("arn:aws:sts::123456789012:assumed-role/S3Access/roledrop");
     record.uploadId = QStringLiteral("2~abcDEF/+=");
     record.localPath = QStringLiteral("/home/james/big file.iso");
     record.size = 100LL * 1024 * 1024;
@@ -55,6 +56,7 @@ private slots:
         QCOMPARE(back.uploadId, record.uploadId);
         QCOMPARE(back.modified, record.modified);
         QCOMPARE(back.size, record.size);
+        QCOMPARE(back.caller, record.caller);
         QCOMPARE(back.parts.size(), 2);
         QCOMPARE(back.parts.at(1).number, 3);
         QCOMPARE(back.parts.at(1).sha256, QByteArray("cc33"));
@@ -124,6 +126,20 @@ private slots:
         Http::EndpointConfig rgw;
         rgw.customEndpoint = QUrl(QStringLiteral("https://user:pw@rgw.example:7480"));
         QCOMPARE(journalEndpointName(rgw), QStringLiteral("https://rgw.example:7480"));  // no password in a journal
+    }
+
+    // Who an upload ran as is matched by role, not by session name: a new session of the same role is the same.
+    void callersMatchByRole()
+    {
+        const QString cliSession = QStringLiteral("arn:aws:sts::123456789012:assumed-role/S3Access/roledrop-cli");
+        QVERIFY(Transfers::sameCaller(cliSession, QStringLiteral("arn:aws:sts::123456789012:assumed-role/S3Access/roledrop-window")));
+        QVERIFY(!Transfers::sameCaller(cliSession, QStringLiteral("arn:aws:sts::123456789012:assumed-role/S3Admin/roledrop-cli")));
+        QVERIFY(!Transfers::sameCaller(cliSession, QStringLiteral("arn:aws:sts::210987654321:assumed-role/S3Access/roledrop-cli")));
+        QVERIFY(!Transfers::sameCaller(cliSession, QStringLiteral("arn:aws:iam::123456789012:user/james")));
+        QVERIFY(Transfers::sameCaller(QStringLiteral("arn:aws:iam::123456789012:user/james"), QStringLiteral("arn:aws:iam::123456789012:user/james")));
+        QVERIFY(!Transfers::sameCaller(QStringLiteral("arn:aws:iam::123456789012:user/james"), QStringLiteral("arn:aws:iam::123456789012:user/jane")));
+        QVERIFY(!Transfers::sameCaller(QString(), QString()));
+        QVERIFY(!Transfers::sameCaller(cliSession, QString()));
     }
 };
 

@@ -1,10 +1,12 @@
 // The window when transfers are interrupted, as a user meets it:
 //  - an upload killed in the middle (the roledrop CLI, kill -9, its journal left behind) is offered when the
-//    profile opens, and resumed from File › Unfinished Uploads…: only the missing parts are sent (the fault
-//    proxy's log, a TEST TOOL in front of Ceph RGW, says which reached the server) and the object is whole;
+//    role it ran as is active again (not to the base identity, which cannot write there), and resumed from
+//    File › Unfinished Uploads…: only the missing parts are sent (the fault proxy's log, a TEST TOOL in front
+//    of Ceph RGW, says which reached the server) and the object is whole;
 //  - a role session that goes stale on the server mid-upload and cannot be renewed (STS refuses) pauses the
 //    upload with an error naming the identity and sts:AssumeRole; Retry Failed resumes it once STS answers
-//    again, without sending the acknowledged parts twice (the STS + S3 test double's log);
+//    again, without sending the acknowledged parts twice (the STS + S3 test double's log); a renewal that fails
+//    twice (each time after the HTTP layer's own attempts) and then succeeds lets the upload go on unpaused;
 //  - a download onto a file that exists asks, as uploads do: Keep Both lands "name (1).ext", Replace replaces;
 //  - quitting in the middle of an upload asks, then aborts it on the server before the window goes.
 // Screenshots go to $ROLEDROP_SCREENSHOT_DIR (default /tmp).
@@ -37,6 +39,7 @@
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -290,7 +293,11 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(fixture.open(profile.name));
 
-        // Opening the profile offers the interrupted upload: what it is, how much is on the server.
+        // james cannot write to the bucket: the upload is not offered to him...
+        QTest::qWait(300);
+        QVERIFY(!findTopLevel<Ui::UnfinishedUploadsDialog>(QStringLiteral("unfinishedUploadsDialog")));
+        // ...but once S3Access, which it ran as, is active again: what it is, how much is on the server.
+        QVERIFY(fixture.switchRole(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
         Ui::UnfinishedUploadsDialog *offered = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((offered = findTopLevel<Ui::UnfinishedUploadsDialog>(QStringLiteral("unfinishedUploadsDialog"))), 10000);
         QCOMPARE(offered->windowTitle(), QStringLiteral("Interrupted Uploads"));
@@ -299,11 +306,11 @@ private slots:
         QCOMPARE(row->text(0), QStringLiteral("s3://%1/%2").arg(bucket, key));
         QCOMPARE(row->text(2), QStringLiteral("32 MiB of 96 MiB"));
         QCOMPARE(row->text(3), file);
+        QVERIFY2(row->toolTip(0).contains(QLatin1String("Started as S3Access")), qPrintable(row->toolTip(0)));
         shoot(offered, "interrupted-uploads-dialog");
-        // Not now: james cannot write to the bucket; the user switches to S3Access first.
+        // Later: it stays in the bucket's list of unfinished uploads.
         QTest::keyClick(offered, Qt::Key_Escape);
         QTRY_VERIFY(!findTopLevel<Ui::UnfinishedUploadsDialog>(QStringLiteral("unfinishedUploadsDialog")));
-        QVERIFY(fixture.switchRole(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
         window.browser()->navigateTo(bucket, m_prefix);
         QTRY_COMPARE_WITH_TIMEOUT(window.browser()->currentBucket(), bucket, 20000);
 
@@ -426,6 +433,60 @@ private slots:
         const QJsonObject stored = Test::doubleKnob("GET", QStringLiteral("object?bucket=%1&key=%2").arg(bucket, key));
         QCOMPARE(stored.value(QStringLiteral("sha256")).toString(), fileSha256(file));
         shoot(&window, "transfer-resumed-after-pause");
+    }
+
+    void staleSessionRenewedAfterTwoFailuresKeepsGoing()
+    {
+        const QString bucket = worldValue("ROLEDROP_TEST_S3_DOUBLE_BUCKET");
+        const QString key = m_prefix + QStringLiteral("renewed.bin");
+        const QString file = Test::writeRandomFile(m_dir.filePath(QStringLiteral("upload/renewed.bin")), 6 * partBytes);
+        const auto restore = qScopeGuard([] { Test::doubleKnob("POST", QStringLiteral("reset")); });
+        Test::FaultProxyProcess proxy(worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT"));
+        QVERIFY(proxy.isRunning());
+        Test::SessionFixture fixture(QStringLiteral("renewed"));
+        Sessions::Session &session = fixture.session();
+        Auth::Profile profile = Test::SessionFixture::stsDoubleJames(QStringLiteral("james-renewed"));
+        profile.endpointUrl = proxy.endpoint();
+        QVERIFY(fixture.addProfile(profile, Test::SessionFixture::stsDoubleJamesSecret()));
+        Ui::MainWindow window(&session, fixture.settings());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(fixture.open(profile.name));
+        QVERIFY(fixture.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS")));
+
+        const int since = Test::doubleLogSeq();
+        QVERIFY(proxy.setRules(holdPartsAfter(4, 20)));
+        window.transferController()->upload({file}, bucket, m_prefix);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.transfers().transfers().isEmpty(), 20000);
+        Transfers::Transfer *upload = session.transfers().transfers().last();
+        QSignalSpy finished(upload, &Transfers::Transfer::finished);
+        QTRY_VERIFY_WITH_TIMEOUT(doubleSeen(Test::doubleLog(since), key).acknowledgedParts.size() == 4, 60000);
+        // The session ends on the server; STS fails the next six AssumeRoles with a 500: two renewals of three
+        // attempts each. The third renewal gets through.
+        Test::doubleKnob("POST", QStringLiteral("fail?action=sts:AssumeRole&times=6&status=500&code=InternalError"));
+        Test::doubleKnob("POST", QStringLiteral("advance-clock?seconds=4000"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(upload->isIdle(), 120000);
+        QVERIFY2(upload->state() == Transfers::TransferState::Succeeded, qPrintable(upload->result().pauseNote + upload->result().error.userMessage()));
+        QCOMPARE(finished.size(), 1);  // never paused on the way
+        int failedAssumes = 0;
+        int renewed = 0;
+        for (const QJsonValue &value : Test::doubleLog(since)) {
+            const QJsonObject entry = value.toObject();
+            if (entry.value(QStringLiteral("action")).toString() != QLatin1String("sts:AssumeRole"))
+                continue;
+            failedAssumes += entry.value(QStringLiteral("status")).toInt() == 500;
+            renewed += entry.value(QStringLiteral("status")).toInt() == 200;
+        }
+        const DoubleSeen seen = doubleSeen(Test::doubleLog(since), key);
+        qInfo("AssumeRole failed %d times, then renewed (%d); parts sent: %lld for 6", failedAssumes, renewed, qint64(seen.sentParts.size()));
+        QCOMPARE(failedAssumes, 6);
+        QCOMPARE(renewed, 1);
+        QVERIFY(seen.expiredTokens >= 1);
+        // Only the refused parts were sent again.
+        QCOMPARE(qint64(seen.sentParts.size()), 6 + seen.expiredTokens);
+        const QJsonObject stored = Test::doubleKnob("GET", QStringLiteral("object?bucket=%1&key=%2").arg(bucket, key));
+        QCOMPARE(stored.value(QStringLiteral("sha256")).toString(), fileSha256(file));
     }
 
     void downloadOntoAnExistingFileAsks()
