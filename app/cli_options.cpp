@@ -43,7 +43,10 @@ QString usageText()
         "  --overwrite           (download) replace files that exist already; --skip-existing leaves them\n"
         "  --quiet               no progress bar\n"
         "  --demo                use the demo's profiles (those of a running `roledrop --demo`), not your own\n"
-        "Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.\n");
+        "Environment: AWS_MAX_ATTEMPTS (tries per request, default 3), ROLEDROP_STALL_TIMEOUT (seconds without a\n"
+        "  byte moving before a request is given up and tried again, default 60), AWS_* credentials and region.\n"
+        "Exit codes: 0 success, 1 failure or a paused upload (one line on stderr; run the same command again to go\n"
+        "  on), 2 usage error, 130/143 interrupted by Ctrl-C/SIGTERM (unfinished uploads aborted first).\n");
 }
 
 bool wantsCommandLine(const QStringList &arguments)

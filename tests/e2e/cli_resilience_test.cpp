@@ -9,7 +9,9 @@
 // uploads lives: XDG_DATA_HOME/RoleDrop/RoleDrop/unfinished-uploads), with james's keys in the environment and
 // --role, as a script would.
 #include "fault_proxy_log.h"
+#include "http_fetch.h"
 #include "fault_proxy_process.h"
+#include "fault_proxy_rules.h"
 #include "test_double_knobs.h"
 #include "test_files.h"
 #include "test_session.h"
@@ -42,49 +44,19 @@ using RoleDrop::Test::worldValue;
 
 namespace {
 
+using Test::fileSha256;
+using Test::bytesSha256;
+using Test::readFile;
+using Test::rule;
+using Test::anyPart;
+using Test::rangedGet;
+using Test::hold;
+
 constexpr qint64 MiB = 1024 * 1024;
 constexpr qint64 GiB = 1024 * MiB;
 constexpr qint64 cliPartBytes = 16 * MiB;    // the CLI's part size (UploadOptions' default)
 constexpr qint64 cliRangeBytes = 8 * MiB;    // the CLI's download range (DownloadOptions' default)
 
-QString fileSha256(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("(cannot read %1)").arg(path);
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
-}
-
-QString bytesSha256(const QByteArray &bytes)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QJsonObject rule(const QString &name, const QJsonObject &match, const QJsonObject &action, int times = -1)
-{
-    QJsonObject spec{{QStringLiteral("name"), name}, {QStringLiteral("match"), match}, {QStringLiteral("action"), action}};
-    if (times >= 0)
-        spec.insert(QStringLiteral("times"), times);
-    return spec;
-}
-QJsonObject anyPart()
-{
-    return {{QStringLiteral("method"), QStringLiteral("PUT")},
-            {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), true}, {QStringLiteral("uploadId"), true}}}};
-}
-QJsonObject rangedGet()
-{
-    return {{QStringLiteral("method"), QStringLiteral("GET")}, {QStringLiteral("headers"), QJsonObject{{QStringLiteral("Range"), true}}}};
-}
-QJsonObject hold(double seconds) { return {{QStringLiteral("delay_request"), seconds}}; }
 
 // Polls (without spinning: the proxy is a Python process busy relaying gigabytes) until `condition` holds.
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs, int intervalMs = 150)
@@ -277,16 +249,6 @@ RangesSeen rangesSeen(const QJsonArray &log)
     return seen;
 }
 
-QString setText(const QSet<int> &numbers)
-{
-    QList<int> sorted(numbers.cbegin(), numbers.cend());
-    std::sort(sorted.begin(), sorted.end());
-    QStringList text;
-    for (int n : sorted)
-        text << QString::number(n);
-    return text.join(QLatin1Char(','));
-}
-
 } // namespace
 
 class CliResilienceTest final : public QObject
@@ -312,21 +274,7 @@ class CliResilienceTest final : public QObject
                                                                            QStringLiteral("900")} + roleAt(worldValue("ROLEDROP_TEST_S3_ENDPOINT")));
         if (presigned.code != 0)
             return QStringLiteral("(presign failed: %1)").arg(presigned.describe());
-        QNetworkAccessManager network;
-        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(presigned.out.trimmed())));
-        QCryptographicHash hash(QCryptographicHash::Sha256);
-        QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { hash.addData(reply->readAll()); });
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(180000, &loop, &QEventLoop::quit);
-        if (!reply->isFinished())
-            loop.exec();
-        hash.addData(reply->readAll());
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        reply->deleteLater();
-        if (status != 200)
-            return QStringLiteral("(presigned GET answered %1)").arg(status);
-        return QString::fromLatin1(hash.result().toHex());
+        return Test::sha256OfGet(QUrl(presigned.out.trimmed()));
     }
 
     // What `roledrop uploads` prints of unfinished multipart uploads under `prefix` ("" when none).
@@ -445,7 +393,7 @@ private slots:
         QVERIFY(cli->waitForFinished(10000));
         QCOMPARE(cli->exitStatus(), QProcess::CrashExit);
         QCOMPARE(home.journalFiles().size(), 1);
-        qInfo("run 1 killed with parts %s acknowledged (%lld bytes)", qPrintable(setText(first.acknowledged)), first.acknowledgedBytes);
+        qInfo("run 1 killed with parts %s acknowledged (%lld bytes)", qPrintable(Test::numbersText(first.acknowledged)), first.acknowledgedBytes);
 
         // The same command again, nothing held.
         QVERIFY(proxy.setRules({}));
@@ -455,10 +403,10 @@ private slots:
         QVERIFY2(second.err.contains(QLatin1String("going on with the interrupted upload")), qPrintable(second.describe()));
         const PartsSeen resumed = partsSeen(proxy.log());
         qInfo("run 2 sent %lld UploadPart requests (%lld body bytes) for parts %s", qint64(resumed.sent.size()), resumed.bytesReceived,
-              qPrintable(setText(QSet<int>(resumed.sent.cbegin(), resumed.sent.cend()))));
+              qPrintable(Test::numbersText(QSet<int>(resumed.sent.cbegin(), resumed.sent.cend()))));
         QCOMPARE(resumed.creates, 0);
         const QSet<int> sentAgain = QSet<int>(resumed.sent.cbegin(), resumed.sent.cend()) & first.acknowledged;
-        QVERIFY2(sentAgain.isEmpty(), qPrintable(QStringLiteral("parts completed in run 1 sent again: ") + setText(sentAgain)));
+        QVERIFY2(sentAgain.isEmpty(), qPrintable(QStringLiteral("parts completed in run 1 sent again: ") + Test::numbersText(sentAgain)));
         QVERIFY2(resumed.bytesReceived <= GiB - first.acknowledgedBytes,
                  qPrintable(QStringLiteral("run 2 sent %1 bytes; %2 were missing").arg(resumed.bytesReceived).arg(GiB - first.acknowledgedBytes)));
         QCOMPARE(qint64(resumed.acknowledged.size() + first.acknowledged.size()), parts);
@@ -627,7 +575,7 @@ private slots:
         for (const int status : std::as_const(assumeStatuses))
             statuses << QString::number(status);
         qInfo("parts refused with ExpiredToken: %s; AssumeRole statuses after: %s; parts accepted after: %s",
-              qPrintable(setText(expiredParts)), qPrintable(statuses.join(QLatin1Char(','))), qPrintable(setText(acceptedAfterwards)));
+              qPrintable(Test::numbersText(expiredParts)), qPrintable(statuses.join(QLatin1Char(','))), qPrintable(Test::numbersText(acceptedAfterwards)));
         QVERIFY2(!expiredParts.isEmpty(), "no part was refused with ExpiredToken");
         QVERIFY2(assumeStatuses.size() >= 3 && assumeStatuses.at(0) == 500 && assumeStatuses.at(1) == 500 && assumeStatuses.at(2) == 200,
                  qPrintable(QStringLiteral("AssumeRole statuses after the first ExpiredToken: ") + statuses.join(QLatin1Char(','))));
@@ -700,7 +648,7 @@ private slots:
         };
         expect(openUploads() == 1, QStringLiteral("%1 unfinished upload(s) of the key on the server after the pause, not 1").arg(openUploads()));
         const QSet<int> before = partsAccepted(since).first;
-        qInfo("paused with parts %s on the server", qPrintable(setText(before)));
+        qInfo("paused with parts %s on the server", qPrintable(Test::numbersText(before)));
 
         Test::doubleKnob("POST", QStringLiteral("reset"));
         proxy.setRules({});
@@ -710,9 +658,9 @@ private slots:
         expect(resumed.err.contains(QLatin1String("going on with the interrupted upload")),
                QStringLiteral("run 2 did not say it goes on with the interrupted upload (stderr: %1)").arg(resumed.err.trimmed()));
         const auto [after, creates] = partsAccepted(since);
-        qInfo("run 2 sent parts %s", qPrintable(setText(after)));
+        qInfo("run 2 sent parts %s", qPrintable(Test::numbersText(after)));
         expect(creates == 0, QStringLiteral("run 2 started a new multipart upload (%1 CreateMultipartUpload)").arg(creates));
-        expect((after & before).isEmpty(), QStringLiteral("run 2 sent parts %1 again, accepted before the pause").arg(setText(after & before)));
+        expect((after & before).isEmpty(), QStringLiteral("run 2 sent parts %1 again, accepted before the pause").arg(Test::numbersText(after & before)));
         const QJsonObject stored = Test::doubleKnob("GET", QStringLiteral("object?bucket=%1&key=%2").arg(bucket, key));
         QCOMPARE(stored.value(QStringLiteral("sha256")).toString(), m_mediumSha);
         expect(openUploads() == 0, QStringLiteral("%1 unfinished upload(s) of the key left on the server").arg(openUploads()));

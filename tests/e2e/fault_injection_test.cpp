@@ -10,6 +10,7 @@
 #include "core/session/session.h"
 #include "fault_proxy_log.h"
 #include "fault_proxy_process.h"
+#include "fault_proxy_rules.h"
 #include "test_files.h"
 #include "test_session.h"
 #include "test_world.h"
@@ -33,6 +34,14 @@ using RoleDrop::Test::worldValue;
 
 namespace {
 
+using Test::fileSha256;
+using Test::rule;
+using Test::anyPart;
+using Test::part;
+using Test::wholePut;
+using Test::completion;
+using Test::rangedGet;
+
 constexpr qint64 MiB = 1024 * 1024;
 // The parts of the multipart scenarios: 5 MiB each, so a 23 MiB file is five parts (the last 3 MiB).
 constexpr qint64 partBytes = 5 * MiB;
@@ -46,16 +55,6 @@ constexpr int stallSeconds = 8;
 // AWS_MAX_ATTEMPTS of the Sessions that talk through the proxy.
 constexpr int maxAttempts = 4;
 
-QString fileSha256(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("(cannot read %1)").arg(path);
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
-}
-
 QString sizeText(qint64 bytes)
 {
     if (bytes != 0 && bytes % MiB == 0)
@@ -63,22 +62,6 @@ QString sizeText(qint64 bytes)
     return QStringLiteral("%1 B").arg(bytes);
 }
 
-QJsonObject rule(const QString &name, const QJsonObject &match, const QJsonObject &action, int times = -1, int skip = 0)
-{
-    QJsonObject spec{{QStringLiteral("name"), name}, {QStringLiteral("match"), match}, {QStringLiteral("action"), action}};
-    if (times >= 0)
-        spec.insert(QStringLiteral("times"), times);
-    if (skip > 0)
-        spec.insert(QStringLiteral("skip"), skip);
-    return spec;
-}
-
-// Matches: every UploadPart, one part's, the single PUT of a whole object, CompleteMultipartUpload, a ranged GET.
-QJsonObject anyPart() { return {{QStringLiteral("method"), QStringLiteral("PUT")}, {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), true}, {QStringLiteral("uploadId"), true}}}}; }
-QJsonObject part(int number) { return {{QStringLiteral("method"), QStringLiteral("PUT")}, {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), QString::number(number)}, {QStringLiteral("uploadId"), true}}}}; }
-QJsonObject wholePut() { return {{QStringLiteral("method"), QStringLiteral("PUT")}, {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), false}}}}; }
-QJsonObject completion() { return {{QStringLiteral("method"), QStringLiteral("POST")}, {QStringLiteral("query"), QJsonObject{{QStringLiteral("uploadId"), true}}}}; }
-QJsonObject rangedGet() { return {{QStringLiteral("method"), QStringLiteral("GET")}, {QStringLiteral("headers"), QJsonObject{{QStringLiteral("Range"), true}}}}; }
 
 // No fault: marks in the log the requests signed for `region` (the scope in their Authorization header).
 QJsonObject signedFor(const QString &region)

@@ -4,6 +4,7 @@
 // XML samples in tests/data/xml.
 
 #include <QByteArray>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -41,6 +42,28 @@ inline QString writeRandomFile(const QString &path, qint64 size)
         file.write(chunk.constData(), std::min<qint64>(left, chunk.size()));
     }
     return path;
+}
+
+inline QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// SHA-256 (hex) of a file read a piece at a time, or a text saying it could not be read (never equal to a hash).
+inline QString fileSha256(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("(cannot read %1)").arg(path);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+inline QString bytesSha256(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
 }
 
 inline QByteArray xmlSample(const QString &name)

@@ -8,6 +8,7 @@
 
 #include "core/auth/profile.h"
 #include "core/session/session.h"
+#include "http_fetch.h"
 #include "test_world.h"
 
 #include <QCoreApplication>
@@ -132,5 +133,12 @@ private:
     std::unique_ptr<Sessions::Session> m_session;
     QStringList m_added;
 };
+
+// SHA-256 of an object as a plain GET of its presigned URL (made as the session's identity) returns it.
+inline QString presignedSha256(const Sessions::Session &session, const QString &bucket, const QString &key)
+{
+    const auto url = session.presign("GET", bucket, key, 900);
+    return url ? sha256OfGet(url->url) : QStringLiteral("(presign failed: %1)").arg(url.error().userMessage());
+}
 
 } // namespace RoleDrop::Test

@@ -13,6 +13,7 @@
 
 #include "fault_proxy_log.h"
 #include "fault_proxy_process.h"
+#include "fault_proxy_rules.h"
 #include "test_double_knobs.h"
 #include "test_files.h"
 #include "test_session.h"
@@ -49,6 +50,9 @@ using RoleDrop::Test::worldValue;
 
 namespace {
 
+using Test::fileSha256;
+using Test::readFile;
+
 constexpr qint64 MiB = 1024 * 1024;
 constexpr qint64 partBytes = 16 * MiB;  // UploadOptions' default part size, the window's and the CLI's
 
@@ -57,54 +61,6 @@ void shoot(QWidget *widget, const char *name)
     const QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR", QStringLiteral("/tmp"));
     QDir().mkpath(dir);
     widget->grab().save(dir + QStringLiteral("/%1.png").arg(QLatin1String(name)));
-}
-
-QString fileSha256(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("(cannot read %1)").arg(path);
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// SHA-256 of what a presigned GET (no credentials, no proxy rule) returns.
-QString presignedSha256(const Sessions::Session &session, const QString &bucket, const QString &key)
-{
-    const auto url = session.presign("GET", bucket, key, 900);
-    if (!url)
-        return QStringLiteral("(presign failed: %1)").arg(url.error().userMessage());
-    QNetworkAccessManager network;
-    QNetworkReply *reply = network.get(QNetworkRequest(url->url));
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { hash.addData(reply->readAll()); });
-    QTest::qWaitFor([&] { return reply->isFinished(); }, 120000);
-    hash.addData(reply->readAll());
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    reply->deleteLater();
-    return status == 200 ? QString::fromLatin1(hash.result().toHex()) : QStringLiteral("(presigned GET answered %1)").arg(status);
-}
-
-QJsonObject anyPart()
-{
-    return {{QStringLiteral("method"), QStringLiteral("PUT")},
-            {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), true}, {QStringLiteral("uploadId"), true}}}};
-}
-
-// Lets the first `passing` parts through and holds every later one for `seconds`.
-QJsonArray holdPartsAfter(int passing, double seconds)
-{
-    return {QJsonObject{{QStringLiteral("name"), QStringLiteral("hold later parts")},
-                        {QStringLiteral("match"), anyPart()},
-                        {QStringLiteral("action"), QJsonObject{{QStringLiteral("delay_request"), seconds}}},
-                        {QStringLiteral("skip"), passing}}};
 }
 
 // What reached the server through the proxy.
@@ -165,16 +121,6 @@ DoubleSeen doubleSeen(const QJsonArray &log, const QString &key)
     return seen;
 }
 
-QString setText(const QSet<int> &numbers)
-{
-    QList<int> sorted(numbers.cbegin(), numbers.cend());
-    std::sort(sorted.begin(), sorted.end());
-    QStringList text;
-    for (int n : sorted)
-        text << QString::number(n);
-    return QStringLiteral("{") + text.join(QLatin1Char(',')) + QStringLiteral("}");
-}
-
 template <typename T>
 T *findTopLevel(const QString &objectName)
 {
@@ -230,7 +176,7 @@ private slots:
 
         // The CLI uploads as S3Access through the proxy; parts after the first two are held; once those two are
         // acknowledged and in its journal, it is killed.
-        QVERIFY(proxy.setRules(holdPartsAfter(2, 120)));
+        QVERIFY(proxy.setRules(Test::holdAfter(Test::anyPart(), 2, 120)));
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         for (const QString &name : env.keys()) {
             if (name.startsWith(QLatin1String("AWS_")))
@@ -335,14 +281,14 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(resumed->isFinished(), 120000);
         QVERIFY2(resumed->state() == Transfers::TransferState::Succeeded, qPrintable(resumed->result().error.userMessage()));
         const ProxySeen second = proxySeen(proxy.log());
-        qInfo("killed with parts %s on the server; the window sent parts %s", qPrintable(setText(first.acknowledgedParts)),
-              qPrintable(setText(QSet<int>(second.sentParts.cbegin(), second.sentParts.cend()))));
+        qInfo("killed with parts %s on the server; the window sent parts %s", qPrintable(Test::numbersText(first.acknowledgedParts)),
+              qPrintable(Test::numbersText(QSet<int>(second.sentParts.cbegin(), second.sentParts.cend()))));
         QCOMPARE(second.creates, 0);
         QVERIFY(second.listParts >= 1);
         QCOMPARE(second.sentParts.size(), 4);
         QCOMPARE(second.acknowledgedParts + first.acknowledgedParts, QSet<int>({1, 2, 3, 4, 5, 6}));
         QCOMPARE(second.completes, 1);
-        QCOMPARE(presignedSha256(session, bucket, key), fileSha256(file));
+        QCOMPARE(Test::presignedSha256(session, bucket, key), fileSha256(file));
         QVERIFY(QDir(journalFolder).entryList(QDir::Files).isEmpty());
         auto left = Test::wait<QList<Sessions::UnfinishedUpload>>([&](QObject *context, auto done) {
             session.listUnfinishedUploads(bucket, m_prefix, context, done);
@@ -377,7 +323,7 @@ private slots:
         // Four parts go through; the last two are held while the role session ends on the server and STS starts
         // refusing to renew it (the trust policy changed, say).
         const int since = Test::doubleLogSeq();
-        QVERIFY(proxy.setRules(holdPartsAfter(4, 20)));
+        QVERIFY(proxy.setRules(Test::holdAfter(Test::anyPart(), 4, 20)));
         window.transferController()->upload({file}, bucket, m_prefix);
         QTRY_VERIFY_WITH_TIMEOUT(!session.transfers().transfers().isEmpty(), 20000);
         Transfers::Transfer *upload = session.transfers().transfers().last();
@@ -427,8 +373,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(upload->isFinished(), 90000);
         QVERIFY2(upload->state() == Transfers::TransferState::Succeeded, qPrintable(upload->result().error.userMessage()));
         const DoubleSeen after = doubleSeen(Test::doubleLog(resumedSince), key);
-        qInfo("before the pause parts %s were on the server; the retry sent parts %s", qPrintable(setText(before.acknowledgedParts)),
-              qPrintable(setText(QSet<int>(after.sentParts.cbegin(), after.sentParts.cend()))));
+        qInfo("before the pause parts %s were on the server; the retry sent parts %s", qPrintable(Test::numbersText(before.acknowledgedParts)),
+              qPrintable(Test::numbersText(QSet<int>(after.sentParts.cbegin(), after.sentParts.cend()))));
         QCOMPARE(QSet<int>(after.sentParts.cbegin(), after.sentParts.cend()), QSet<int>({5, 6}));
         const QJsonObject stored = Test::doubleKnob("GET", QStringLiteral("object?bucket=%1&key=%2").arg(bucket, key));
         QCOMPARE(stored.value(QStringLiteral("sha256")).toString(), fileSha256(file));
@@ -455,7 +401,7 @@ private slots:
         QVERIFY(fixture.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS")));
 
         const int since = Test::doubleLogSeq();
-        QVERIFY(proxy.setRules(holdPartsAfter(4, 20)));
+        QVERIFY(proxy.setRules(Test::holdAfter(Test::anyPart(), 4, 20)));
         window.transferController()->upload({file}, bucket, m_prefix);
         QTRY_VERIFY_WITH_TIMEOUT(!session.transfers().transfers().isEmpty(), 20000);
         Transfers::Transfer *upload = session.transfers().transfers().last();
@@ -552,7 +498,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(window.get()));
 
         // One part reaches the server, the others are held on their way.
-        QVERIFY(proxy.setRules(holdPartsAfter(1, 60)));
+        QVERIFY(proxy.setRules(Test::holdAfter(Test::anyPart(), 1, 60)));
         window->transferController()->upload({file}, bucket, m_prefix);
         QTRY_VERIFY_WITH_TIMEOUT(proxySeen(proxy.log()).acknowledgedParts.size() == 1, 30000);
 

@@ -8,6 +8,7 @@
 
 #include "fault_proxy_log.h"
 #include "fault_proxy_process.h"
+#include "fault_proxy_rules.h"
 #include "test_files.h"
 #include "test_session.h"
 #include "test_world.h"
@@ -38,6 +39,12 @@ using namespace RoleDrop;
 using RoleDrop::Test::worldValue;
 
 namespace {
+
+using Test::fileSha256;
+using Test::readFile;
+using Test::holdAfter;
+using Test::anyPart;
+using Test::rangedGet;
 
 constexpr qint64 MiB = 1024 * 1024;
 constexpr qint64 GiB = 1024 * MiB;
@@ -83,22 +90,6 @@ int runWindowChild()
 
 // --- the test
 
-QString fileSha256(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("(cannot read %1)").arg(path);
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return QString::fromLatin1(hash.result().toHex());
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 // Lines of a journal or range map after its header line: one per finished part or range.
 int linesAfterHeader(const QString &path)
 {
@@ -106,23 +97,6 @@ int linesAfterHeader(const QString &path)
     for (const QByteArray &line : readFile(path).split('\n'))
         lines += !line.trimmed().isEmpty();
     return std::max(0, lines - 1);
-}
-
-QJsonArray holdAfter(const QJsonObject &match, int passing)
-{
-    return {QJsonObject{{QStringLiteral("name"), QStringLiteral("hold the rest")},
-                        {QStringLiteral("match"), match},
-                        {QStringLiteral("action"), QJsonObject{{QStringLiteral("delay_request"), 300}}},
-                        {QStringLiteral("skip"), passing}}};
-}
-QJsonObject anyPart()
-{
-    return {{QStringLiteral("method"), QStringLiteral("PUT")},
-            {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), true}, {QStringLiteral("uploadId"), true}}}};
-}
-QJsonObject rangedGet()
-{
-    return {{QStringLiteral("method"), QStringLiteral("GET")}, {QStringLiteral("headers"), QJsonObject{{QStringLiteral("Range"), true}}}};
 }
 
 struct Traffic
@@ -152,16 +126,6 @@ Traffic trafficIn(const QJsonArray &log)
         }
     }
     return traffic;
-}
-
-QString setText(const QSet<int> &numbers)
-{
-    QList<int> sorted(numbers.cbegin(), numbers.cend());
-    std::sort(sorted.begin(), sorted.end());
-    QStringList text;
-    for (int n : sorted)
-        text << QString::number(n);
-    return text.join(QLatin1Char(','));
 }
 
 Ui::UnfinishedUploadsDialog *offeredDialog()
@@ -213,22 +177,6 @@ private:
         child.kill();  // SIGKILL: no cleanup of any kind
         QVERIFY(child.waitForFinished(10000));
         QCOMPARE(child.exitStatus(), QProcess::CrashExit);
-    }
-
-    static QString presignedSha256(const Sessions::Session &session, const QString &bucket, const QString &key)
-    {
-        const auto url = session.presign("GET", bucket, key, 900);
-        if (!url)
-            return url.error().userMessage();
-        QNetworkAccessManager network;
-        QNetworkReply *reply = network.get(QNetworkRequest(url->url));
-        QCryptographicHash hash(QCryptographicHash::Sha256);
-        QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { hash.addData(reply->readAll()); });
-        QTest::qWaitFor([&] { return reply->isFinished(); }, 180000);
-        hash.addData(reply->readAll());
-        reply->deleteLater();
-        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200 ? QString::fromLatin1(hash.result().toHex())
-                                                                                         : QStringLiteral("(presigned GET failed)");
     }
 
 private slots:
@@ -293,12 +241,12 @@ private slots:
         const Traffic second = trafficIn(proxy.log());
         const QSet<int> sentAgain = QSet<int>(second.sentParts.cbegin(), second.sentParts.cend()) & first.acknowledgedParts;
         qInfo("killed with parts %s on the server; the window sent %lld part requests, none of those again",
-              qPrintable(setText(first.acknowledgedParts)), qint64(second.sentParts.size()));
+              qPrintable(Test::numbersText(first.acknowledgedParts)), qint64(second.sentParts.size()));
         QCOMPARE(second.creates, 0);
-        QVERIFY2(sentAgain.isEmpty(), qPrintable(setText(sentAgain)));
+        QVERIFY2(sentAgain.isEmpty(), qPrintable(Test::numbersText(sentAgain)));
         QCOMPARE(qint64(second.sentParts.size()), GiB / partBytes - partsBeforeKill);
         QCOMPARE(qint64((second.acknowledgedParts + first.acknowledgedParts).size()), GiB / partBytes);
-        QCOMPARE(presignedSha256(session, bucket, key), m_bigSha);
+        QCOMPARE(Test::presignedSha256(session, bucket, key), m_bigSha);
         QVERIFY(QDir(journalFolder).entryList(QDir::Files).isEmpty());
         auto left = Test::wait<QList<Sessions::UnfinishedUpload>>([&](QObject *context, auto done) {
             session.listUnfinishedUploads(bucket, m_prefix, context, done);
