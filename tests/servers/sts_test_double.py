@@ -650,22 +650,40 @@ class TestKnobs:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.settled = threading.Condition(self.lock)
         self.entries = []
         self.seq = 0
         self.rules = []
         self.rule_seq = 0
+        self.next_ticket = 0
+        self.open_tickets = set()
 
-    def record(self, **entry):
+    def begin(self):
+        """A ticket for a request whose log entry is still to come (see settle())."""
+        with self.lock:
+            self.next_ticket += 1
+            self.open_tickets.add(self.next_ticket)
+            return self.next_ticket
+
+    def record(self, ticket=None, **entry):
         with self.lock:
             self.seq += 1
             entry = dict(seq=self.seq, time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"), **entry)
             self.entries.append(entry)
             if len(self.entries) > LOG_LIMIT:
                 del self.entries[:len(self.entries) - LOG_LIMIT]
+            self.open_tickets.discard(ticket)
+            self.settled.notify_all()
         return entry
 
-    def since(self, seq):
+    def since(self, seq, settle_seconds=2.0):
+        # An S3 answer reaches the client before its handler writes the log entry: wait (briefly) for the
+        # requests that began before this call, so a client reading the log after its answer finds it.
+        deadline = time.monotonic() + settle_seconds
         with self.lock:
+            before = {t for t in self.open_tickets}
+            while before & self.open_tickets and time.monotonic() < deadline:
+                self.settled.wait(max(0.0, deadline - time.monotonic()))
             return [e for e in self.entries if e["seq"] > seq], self.seq
 
     def clear_log(self):
@@ -2293,6 +2311,7 @@ class S3TestDouble:
     # --- one request
 
     def handle(self, req):
+        ticket = self.knobs.begin()
         try:
             self.classify(req)
             req.auth = self.authenticate(req)
@@ -2331,7 +2350,7 @@ class S3TestDouble:
                                                      " part %s" % req.part_number if req.part_number else "",
                                                      caller.arn if caller else ("anonymous" if req.auth else "?"),
                                                      req.status, req.error_code))
-            self.knobs.record(service="s3", action="s3:" + req.operation, method=req.method,
+            self.knobs.record(ticket=ticket, service="s3", action="s3:" + req.operation, method=req.method,
                               path=req.raw_path, access_key_id=key_id, arn=caller.arn if caller else None,
                               bucket=req.bucket, key=req.key, part_number=req.part_number, upload_id=req.upload_id,
                               status=req.status, error_code=req.error_code, bytes_received=req.bytes_received,
