@@ -9,6 +9,7 @@ TESTS=$(cd "$(dirname "$0")" && pwd)
 
 PACKAGES=(
   build-essential cmake                                             # toolchain
+  clang-14 libclang-rt-14-dev                                       # libFuzzer (tests/run-fuzz.sh)
   qt6-base-dev qt6-networkauth-dev qt6-httpserver-dev qt6-svg-dev libgl-dev qtkeychain-qt6-dev libssl-dev
   gnome-keyring dbus dbus-x11 libsecret-tools                       # a real Secret Service for QtKeychain
   xvfb xauth                                                        # widgets under a virtual X server

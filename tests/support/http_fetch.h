@@ -18,7 +18,11 @@ inline QString sha256OfGet(const QUrl &url, int timeoutMs = 180000)
     QNetworkReply *reply = network.get(QNetworkRequest(url));
     QCryptographicHash hash(QCryptographicHash::Sha256);
     QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] { hash.addData(reply->readAll()); });
-    QTest::qWaitFor([&] { return reply->isFinished(); }, timeoutMs);
+    if (!QTest::qWaitFor([&] { return reply->isFinished(); }, timeoutMs)) {
+        reply->abort();
+        reply->deleteLater();
+        return QStringLiteral("(GET unfinished after %1 s)").arg(timeoutMs / 1000);
+    }
     hash.addData(reply->readAll());
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     reply->deleteLater();
