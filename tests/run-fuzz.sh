@@ -14,7 +14,9 @@ cd "$ROOT"
 
 SECONDS_PER_TARGET=${1:-60}
 [[ $SECONDS_PER_TARGET =~ ^[0-9]+$ ]] || { echo "usage: $0 [SECONDS_PER_TARGET]" >&2; exit 2; }
-BUILD_DIR=${BUILD_DIR:-build-fuzz}
+# Absolute paths only: a target may change its working directory (local_path_guard_fuzz does, for its
+# relative folder), and libFuzzer keeps writing new inputs to the corpus folder while it runs.
+BUILD_DIR=$(realpath -m "${BUILD_DIR:-build-fuzz}")
 FUZZ_CXX=${FUZZ_CXX:-clang++}
 command -v "$FUZZ_CXX" >/dev/null || {
   echo "run-fuzz: $FUZZ_CXX not found (Debian 12: apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 2; }
@@ -54,11 +56,11 @@ for target in $TARGETS; do
   run=$RUNS/$target
   rm -rf "$run"
   mkdir -p "$run/corpus" "$run/artifacts"
-  cp -R "tests/fuzz/corpus/$target/." "$run/corpus/"
+  cp -R "$ROOT/tests/fuzz/corpus/$target/." "$run/corpus/"
   args=(-print_final_stats=1 -timeout=10 -artifact_prefix="$run/artifacts/")
   if [ "$SECONDS_PER_TARGET" = 0 ]; then args+=(-runs=0); else args+=(-max_total_time="$SECONDS_PER_TARGET"); fi
   dict=$(dict_for "$target")
-  [ -z "$dict" ] || args+=(-dict="tests/fuzz/dict/$dict.dict")
+  [ -z "$dict" ] || args+=(-dict="$ROOT/tests/fuzz/dict/$dict.dict")
   echo "=== [$target] ${SECONDS_PER_TARGET} s"
   rc=0
   "$binary" "${args[@]}" "$run/corpus" >"$run/log" 2>&1 || rc=$?
