@@ -38,13 +38,25 @@ QString usageText()
         "  --role ARN            assume this role first (also: --external-id, --mfa-serial, --mfa-code,\n"
         "                        --duration SECONDS, --session-name NAME, --policy JSON)\n"
         "  --region REGION       --endpoint-url URL   --path-style\n"
+        "  --ca-bundle FILE      PEM file of CA certificates to trust besides the system's (a private CA);\n"
+        "                        AWS_CA_BUNDLE and the profile's ca_bundle / CA file add theirs too.\n"
+        "                        Certificates are always verified\n"
         "  --recursive           (ls) list everything under the prefix, not just one level\n"
         "  --parallel N          transfers (and parts) in flight\n"
         "  --overwrite           (download) replace files that exist already; --skip-existing leaves them\n"
+        "  --no-clobber          (upload) never replace an object: a key that exists (or appears meanwhile: sent\n"
+        "                        with If-None-Match: *) fails with 's3://b/k exists already; not replaced'\n"
+        "  --checksum-algorithm ALG   (upload) CRC64NVME (default), CRC32 or CRC32C: sent with every PUT and part\n"
+        "                        for the server to verify; a multipart upload also sends the whole file's CRC\n"
         "  --quiet               no progress bar\n"
         "  --demo                use the demo's profiles (those of a running `roledrop --demo`), not your own\n"
+        "Checksums (as aws-cli v2): uploads send a CRC the server verifies; downloads ask for the object's stored\n"
+        "  checksum and fail, keeping nothing, when the bytes do not match it. AWS_REQUEST_CHECKSUM_CALCULATION /\n"
+        "  request_checksum_calculation = when_required sends none (for servers that refuse them);\n"
+        "  AWS_RESPONSE_CHECKSUM_VALIDATION / response_checksum_validation = when_required checks the ETag only.\n"
         "Environment: AWS_MAX_ATTEMPTS (tries per request, default 3), ROLEDROP_STALL_TIMEOUT (seconds without a\n"
-        "  byte moving before a request is given up and tried again, default 60), AWS_* credentials and region.\n"
+        "  byte moving before a request is given up and tried again, default 60), AWS_CA_BUNDLE, AWS_* credentials\n"
+        "  and region.\n"
         "Exit codes: 0 success, 1 failure or a paused upload (one line on stderr; run the same command again to go\n"
         "  on), 2 usage error, 130/143 interrupted by Ctrl-C/SIGTERM (unfinished uploads aborted first).\n");
 }
@@ -70,14 +82,16 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
                              mfaSerial = valued("mfa-serial"), mfaCode = valued("mfa-code"), duration = valued("duration"),
                              sessionName = valued("session-name"), policy = valued("policy"), region = valued("region"),
                              endpoint = valued("endpoint-url"), expires = valued("expires"), parallel = valued("parallel"),
-                             accessKeyId = valued("access-key-id");
+                             accessKeyId = valued("access-key-id"), caBundle = valued("ca-bundle");
     const QCommandLineOption pathStyle(QStringLiteral("path-style")), recursive(QStringLiteral("recursive")),
         exportFormat(QStringLiteral("export")), put(QStringLiteral("put")), quiet(QStringLiteral("quiet")),
         demo(QStringLiteral("demo")), overwrite(QStringLiteral("overwrite")), skipExisting(QStringLiteral("skip-existing"));
     const QCommandLineOption abortOlderThan = valued("abort-older-than");
+    const QCommandLineOption noClobber(QStringLiteral("no-clobber")), checksumAlgorithm = valued("checksum-algorithm");
     parser.addOptions({help, version, profile, role, externalId, mfaSerial, mfaCode, duration, sessionName, policy, region,
                        endpoint, expires, parallel, accessKeyId, pathStyle, recursive, exportFormat, put, quiet, demo,
-                       overwrite, skipExisting, abortOlderThan});
+                       overwrite, skipExisting, abortOlderThan, caBundle});
+    parser.addOptions({noClobber, checksumAlgorithm});
 
     QTextStream err(stderr);
     QTextStream out(stdout);
@@ -114,6 +128,7 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     options.policy = parser.value(policy);
     options.region = parser.value(region);
     options.endpointUrl = parser.value(endpoint);
+    options.caBundle = parser.value(caBundle);
     options.accessKeyId = parser.value(accessKeyId);
     options.pathStyle = parser.isSet(pathStyle);
     options.recursive = parser.isSet(recursive);
@@ -127,6 +142,16 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         err << "roledrop: --overwrite and --skip-existing exclude each other\n";
         *exitCode = 2;
         return std::nullopt;
+    }
+    options.noClobber = parser.isSet(noClobber);
+    if (parser.isSet(checksumAlgorithm)) {
+        options.checksumAlgorithm = parser.value(checksumAlgorithm).trimmed().toUpper();
+        static const QStringList known{QStringLiteral("CRC64NVME"), QStringLiteral("CRC32"), QStringLiteral("CRC32C")};
+        if (!known.contains(options.checksumAlgorithm)) {
+            err << "roledrop: --checksum-algorithm may be CRC64NVME, CRC32 or CRC32C, got '" << parser.value(checksumAlgorithm) << "'\n";
+            *exitCode = 2;
+            return std::nullopt;
+        }
     }
     if (parser.isSet(abortOlderThan)) {
         // "90m", "24h", "7d", or seconds.

@@ -22,6 +22,7 @@ struct Options
     int durationSeconds = 0;   // 0: the default (3600)
     QString region;
     QString endpointUrl;
+    QString caBundle;          // --ca-bundle FILE: CAs trusted besides the system's (profile-add: stored with it)
     bool pathStyle = false;
     bool recursive = false;
     bool exportFormat = false; // assume --export
@@ -34,6 +35,8 @@ struct Options
     bool demo = false;         // the demo's own profiles and keychain entries, not the user's
     bool overwrite = false;    // download: replace existing files
     bool skipExisting = false; // download: leave existing files
+    bool noClobber = false;    // upload: never replace an existing object (If-None-Match: *)
+    QString checksumAlgorithm; // upload: CRC32, CRC32C or CRC64NVME (checked when parsed); empty: the default
     qint64 abortOlderThanSeconds = -1;  // uploads: abort unfinished uploads older than this
 };
 

@@ -164,6 +164,7 @@ std::optional<AwsError> Runner::establishIdentity()
     overrides.region = m_options.region;
     overrides.endpointUrl = m_options.endpointUrl;
     overrides.pathStyle = m_options.pathStyle;
+    overrides.caBundle = m_options.caBundle;
     const QString mfaCode = m_options.mfaCode;
     // A step of a ~/.aws role chain that needs MFA takes --mfa-code, or asks on the terminal.
     const auto askMfaCode = [mfaCode](const QString &serial) {
@@ -368,6 +369,8 @@ int Runner::upload()
     Transfers::UploadOptions uploadOptions;
     if (m_options.parallel > 0)
         uploadOptions.maxPartsInFlight = m_options.parallel;
+    uploadOptions.noClobber = m_options.noClobber;
+    uploadOptions.checksumAlgorithm = checksumAlgorithmFromName(m_options.checksumAlgorithm).value_or(ChecksumAlgorithm::None);
     m_session->transfers().setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
     const auto transfers = m_session->enqueueUploads(target->bucket, plan, uploadOptions);
     for (const Transfers::Transfer *transfer : transfers) {
@@ -494,6 +497,8 @@ int Runner::profileAdd()
     profile.endpointUrl = m_options.endpointUrl;
     profile.pathStyle = m_options.pathStyle;
     profile.mfaSerial = m_options.mfaSerial;
+    // Stored for later runs from any folder: a relative name is made absolute now.
+    profile.caFile = m_options.caBundle.isEmpty() ? QString() : QFileInfo(m_options.caBundle).absoluteFilePath();
     const auto valid = Sessions::ProfileManager::validate(profile);
     if (!valid)
         return fail(valid.error());

@@ -16,7 +16,7 @@ QString serversDir()
     return env.isEmpty() ? QStringLiteral(ROLEDROP_SERVERS_DIR) : env;
 }
 
-Outcome<QString> runScript(const QString &script, const QString &dir)
+Outcome<QString> runScript(const QString &script, const QString &dir, const QProcessEnvironment &extra = {})
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
@@ -28,6 +28,8 @@ Outcome<QString> runScript(const QString &script, const QString &dir)
         if (inherited.contains(variable))
             clean.insert(variable, inherited.value(variable));
     }
+    for (const QString &variable : extra.keys())
+        clean.insert(variable, extra.value(variable));
     process.setProcessEnvironment(clean);
     process.start(QStringLiteral("bash"), {serversDir() + QLatin1Char('/') + script, dir});
     if (!process.waitForFinished(180000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
@@ -72,8 +74,11 @@ Outcome<DemoSandbox::Info> DemoSandbox::start()
     temp.setAutoRemove(false);
     m_dir = temp.path();
     QTextStream(stderr) << "roledrop: starting the demo S3 + STS server (Ceph RGW on 127.0.0.1, about 20 s)...\n";
+    // Over https, as a real deployment: the server's certificate comes from a CA made for this run.
+    QProcessEnvironment https;
+    https.insert(QStringLiteral("RGW_DEFAULT_ENDPOINT"), QStringLiteral("https"));
     for (const char *script : {"rgw-start.sh", "seed-world.sh"}) {
-        const auto ran = runScript(QString::fromLatin1(script), m_dir);
+        const auto ran = runScript(QString::fromLatin1(script), m_dir, https);
         if (!ran) {
             stop();
             return ran.error();
@@ -82,6 +87,7 @@ Outcome<DemoSandbox::Info> DemoSandbox::start()
     const auto env = readEnvFile(m_dir + QStringLiteral("/env"));
     Info info;
     info.endpoint = env.value(QStringLiteral("ROLEDROP_TEST_S3_ENDPOINT"));
+    info.caFile = env.value(QStringLiteral("ROLEDROP_TEST_CA_FILE"));
     info.profileName = QStringLiteral("james");
     info.roleS3Access = env.value(QStringLiteral("ROLEDROP_TEST_ROLE_S3ACCESS"));
     info.roleReadOnly = env.value(QStringLiteral("ROLEDROP_TEST_ROLE_READONLY"));

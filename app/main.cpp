@@ -44,6 +44,7 @@ void openDemoProfile(RoleDrop::Sessions::Session &session, const RoleDrop::App::
     profile.accessKeyId = demo.accessKeyId;
     profile.endpointUrl = demo.endpoint;
     profile.pathStyle = true;
+    profile.caFile = demo.caFile;
     auto &profiles = session.profiles();
     const auto open = [&session, context, demo](const RoleDrop::Outcome<RoleDrop::Auth::Profile> &saved) {
         if (!saved) {
@@ -51,7 +52,8 @@ void openDemoProfile(RoleDrop::Sessions::Session &session, const RoleDrop::App::
             return;
         }
         // Ready once the profile is there: from now on the command line can use it too.
-        QTextStream(stderr) << "roledrop: demo ready at " << demo.endpoint << ": profile '" << demo.profileName
+        QTextStream(stderr) << "roledrop: demo ready at " << demo.endpoint << " (its certificate is from the demo's own CA, "
+                            << demo.caFile << ", the CA file of the demo profile): profile '" << demo.profileName
                             << "' cannot read bucket 'data'; switch to role " << demo.roleS3Access << " to get in\n"
                             << "roledrop: the command line works on the demo with --demo, e.g. roledrop --demo --profile "
                             << demo.profileName << " ls s3://data/\n";

@@ -11,9 +11,11 @@ PACKAGES=(
   build-essential cmake                                             # toolchain
   clang-14 libclang-rt-14-dev                                       # libFuzzer (tests/run-fuzz.sh)
   qt6-base-dev qt6-networkauth-dev qt6-httpserver-dev qt6-svg-dev libgl-dev qtkeychain-qt6-dev libssl-dev
+  libisal-dev pkg-config                                            # Intel ISA-L: CRC-32 and CRC-32C checksums
   gnome-keyring dbus dbus-x11 libsecret-tools                       # a real Secret Service for QtKeychain
   xvfb xauth                                                        # widgets under a virtual X server
   ceph-mon ceph-osd radosgw ceph-common uuid-runtime jq curl        # the Ceph RGW test server
+  openssl ca-certificates                                           # the test CA (https) and the system's CAs
   python3 python3-botocore python3-crcmod awscli                    # STS + S3 test double (CRCs), world checks
 )
 # Node may come from elsewhere than Debian (NodeSource ships npm inside its nodejs): only fill the gaps.

@@ -3,6 +3,9 @@
 # seeded world, and the STS test double) and runs the double's self-test and ctest inside a private D-Bus
 # session with an unlocked gnome-keyring, all under a throwaway HOME. The servers are always stopped and the
 # throwaway directories removed on exit, Ctrl-C or SIGTERM.
+# The servers speak https with certificates from a CA made for the run (tests/servers/make-test-ca.sh): the
+# ROLEDROP_TEST_* endpoints are https, ROLEDROP_TEST_CA_FILE is that CA, and the tests' processes get it as
+# AWS_CA_BUNDLE (as a user trusts a private CA); ROLEDROP_TEST_S3_HTTP_ENDPOINT is RGW over plain http.
 #
 # Usage: tests/run-tests.sh [--unit-only] [--sanitize] [--skip-deps] [CTEST ARGS...]   e.g. tests/run-tests.sh -L unit
 #   --unit-only   start no server and run only the tests labelled unit (quick local runs); builds only those
@@ -94,7 +97,7 @@ ENV_FILE=/dev/null
 if [ $UNIT_ONLY = 0 ]; then
   begin "start Ceph RGW"
   SERVERS=$WORK/servers
-  "$SERVERS_BIN/rgw-start.sh" "$SERVERS"
+  RGW_DEFAULT_ENDPOINT=https "$SERVERS_BIN/rgw-start.sh" "$SERVERS"
   end
   begin "seed world"
   "$SERVERS_BIN/seed-world.sh" "$SERVERS"
@@ -110,6 +113,7 @@ fi
 INNER='
 printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
 . "$ENV_FILE"
+[ -z "${ROLEDROP_TEST_CA_FILE:-}" ] || export AWS_CA_BUNDLE="$ROLEDROP_TEST_CA_FILE"
 now() { date +%s%N; }
 took() { ms=$((($(now) - $1) / 1000000)); printf "=== [%s] %d.%d s\n" "$2" $((ms / 1000)) $((ms % 1000 / 100)); }
 if [ "$UNIT_ONLY" = 0 ]; then

@@ -23,6 +23,9 @@ struct AwsConfigProfile
     int durationSeconds = 0; // 0: not set
     QString roleSessionName;
     QString endpointUrl;
+    QString requestChecksumCalculation;  // request_checksum_calculation: when_supported / when_required
+    QString responseChecksumValidation;  // response_checksum_validation: when_supported / when_required
+    QString caBundle;         // ca_bundle: a PEM file of CAs added to the system's for this profile's endpoints
     QString accessKeyId;
     QString secretAccessKey;
     QString sessionToken;

@@ -37,4 +37,9 @@ QString profileNameFromEnvironment()
     return firstSet({"AWS_PROFILE", "AWS_DEFAULT_PROFILE"});
 }
 
+QString caBundleFromEnvironment()
+{
+    return firstSet({"AWS_CA_BUNDLE"});
+}
+
 } // namespace RoleDrop::Auth

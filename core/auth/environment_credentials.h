@@ -18,4 +18,7 @@ QString regionFromEnvironment();
 // AWS_PROFILE, else AWS_DEFAULT_PROFILE, else empty.
 QString profileNameFromEnvironment();
 
+// AWS_CA_BUNDLE (a PEM file of CAs to trust besides the system's), else empty.
+QString caBundleFromEnvironment();
+
 } // namespace RoleDrop::Auth

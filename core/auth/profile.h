@@ -14,6 +14,9 @@ struct Profile
     QString endpointUrl; // empty: AWS itself; else e.g. a Ceph RGW at http://host:7480
     bool pathStyle = false;
     QString mfaSerial;
+    // A PEM file of CA certificates its endpoint's TLS certificate may chain to, besides the system's (a private
+    // CA, e.g. of an in-house Ceph RGW); empty: the system's only. Not a secret.
+    QString caFile;
 
     bool operator==(const Profile &) const = default;
 };

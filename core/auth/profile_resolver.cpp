@@ -40,6 +40,14 @@ Outcome<ResolvedProfile> fromAwsConfig(const QString &name, const AwsSharedConfi
         resolved.endpoint.pathStyle = true;
     }
     resolved.mfaSerial = base.mfaSerial;
+    // As botocore reads them: from the profile named, not from its source profiles.
+    resolved.requestChecksumCalculation = top.requestChecksumCalculation;
+    resolved.responseChecksumValidation = top.responseChecksumValidation;
+    const AwsConfigProfile &caNaming = !top.caBundle.isEmpty() ? top : base;
+    if (!caNaming.caBundle.isEmpty()) {
+        resolved.caFile = caNaming.caBundle;
+        resolved.caFileOrigin = QStringLiteral("ca_bundle of profile '%1' in %2").arg(caNaming.name, awsConfig.configPath());
+    }
     // The base is last in the chain; every link above it assumes its role from the one below.
     for (qsizetype i = links.size() - 1; i >= 0; --i) {
         const AwsConfigProfile &link = links.at(i);
@@ -99,6 +107,10 @@ void resolveProfile(const QString &name, const ProfileStore &profiles, KeychainS
                 resolved.endpoint.customEndpoint = url.value();
             }
             resolved.mfaSerial = p.mfaSerial;
+            if (!p.caFile.isEmpty()) {
+                resolved.caFile = p.caFile;
+                resolved.caFileOrigin = QStringLiteral("the CA file setting of profile '%1'").arg(p.name);
+            }
             done(resolved);
         });
         return;

@@ -26,6 +26,14 @@ struct ResolvedProfile
     Http::EndpointConfig endpoint;
     QString mfaSerial;
     QList<Sts::AssumeRoleRequest> roleSteps;  // in order, from the base outwards
+    // The profile's own checksum settings (~/.aws: request_checksum_calculation, response_checksum_validation),
+    // as written; core/session weighs them against AWS_REQUEST_CHECKSUM_CALCULATION / ..._VALIDATION.
+    QString requestChecksumCalculation;
+    QString responseChecksumValidation;
+    // The CA file the profile names (RoleDrop's CA file setting, or ca_bundle in ~/.aws), not read yet: core/session
+    // reads it with those of --ca-bundle and AWS_CA_BUNDLE.
+    QString caFile;
+    QString caFileOrigin;                     // e.g. "ca_bundle of profile 'rgw' in ~/.aws/config"
 };
 
 // Looks a profile up in RoleDrop's own store first (secret from the keychain), then in ~/.aws;

@@ -1,5 +1,7 @@
 #include "core/auth/profile_store.h"
 
+#include "core/http/tls_trust.h"
+
 #include <QRegularExpression>
 #include <QSettings>
 #include <QUrl>
@@ -73,6 +75,15 @@ std::optional<AwsError> checkMfaSerial(const QString &serial)
                                                "or a device serial number (9-256 characters)"));
 }
 
+// A CA file is read when the profile is saved, so a wrong path is said in the form, not at the first request.
+std::optional<AwsError> checkCaFile(const QString &path)
+{
+    if (path.isEmpty())
+        return std::nullopt;
+    const auto trust = Http::TlsTrust::fromCaFile(path, QStringLiteral("the profile's CA file setting"));
+    return trust ? std::nullopt : std::optional<AwsError>(trust.error());
+}
+
 } // namespace
 
 ProfileStore::ProfileStore(QSettings &settings) : m_settings(settings) {}
@@ -109,8 +120,9 @@ Outcome<Profile> ProfileStore::validate(const Profile &input)
     p.region = p.region.trimmed();
     p.endpointUrl = p.endpointUrl.trimmed();
     p.mfaSerial = p.mfaSerial.trimmed();
+    p.caFile = p.caFile.trimmed();
     for (const auto &error : {checkName(p.name), checkAccessKeyId(p.accessKeyId), checkRegion(p.region),
-                              checkEndpointUrl(p.endpointUrl), checkMfaSerial(p.mfaSerial)}) {
+                              checkEndpointUrl(p.endpointUrl), checkMfaSerial(p.mfaSerial), checkCaFile(p.caFile)}) {
         if (error)
             return *error;
     }
@@ -153,6 +165,7 @@ std::optional<Profile> ProfileStore::profile(const QString &name) const
     p.endpointUrl = m_settings.value(QStringLiteral("endpointUrl")).toString();
     p.pathStyle = m_settings.value(QStringLiteral("pathStyle"), false).toBool();
     p.mfaSerial = m_settings.value(QStringLiteral("mfaSerial")).toString();
+    p.caFile = m_settings.value(QStringLiteral("caFile")).toString();
     m_settings.endGroup();
     return p;
 }
@@ -171,6 +184,8 @@ Outcome<Profile> ProfileStore::save(const Profile &input)
     m_settings.setValue(QStringLiteral("endpointUrl"), p.endpointUrl);
     m_settings.setValue(QStringLiteral("pathStyle"), p.pathStyle);
     m_settings.setValue(QStringLiteral("mfaSerial"), p.mfaSerial);
+    if (!p.caFile.isEmpty())
+        m_settings.setValue(QStringLiteral("caFile"), p.caFile);
     m_settings.endGroup();
     if (auto error = sync())
         return *error;

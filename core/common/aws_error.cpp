@@ -170,10 +170,10 @@ QString headline(const AwsError &e)
         return QStringLiteral("Cannot reach the server%1: %2. Check the network connection and the endpoint.")
             .arg(actionSuffix(e), orDefault(clause(e.message), QStringLiteral("network error")));
     case AwsErrorKind::Tls:
-        return QStringLiteral(
-                   "The server's TLS certificate is not trusted%1: %2. The connection was refused; check the "
-                   "endpoint address or the system's CA certificates.")
-            .arg(actionSuffix(e), orDefault(clause(e.message), QStringLiteral("certificate error")));
+        // The message (core/http/certificate_errors.h) names the host, what is wrong and what to do; the connection
+        // was not refused by the server, RoleDrop did not go on with it.
+        return QStringLiteral("Cannot connect securely%1: %2.")
+            .arg(actionSuffix(e), orDefault(clause(e.message), QStringLiteral("the server's TLS certificate is not accepted")));
     case AwsErrorKind::Timeout:
         return QStringLiteral("The server did not answer in time%1. Try again.").arg(actionSuffix(e));
     case AwsErrorKind::Cancelled:
@@ -245,6 +245,8 @@ QString headline(const AwsError &e)
                                     : QStringLiteral("%1 was not found.").arg(e.resource);
     case AwsErrorKind::Throttled:
         return QStringLiteral("The server asked to slow down%1. Try again in a moment.").arg(actionSuffix(e));
+    case AwsErrorKind::ObjectExists:
+        return QStringLiteral("%1 exists already; not replaced.").arg(orDefault(e.resource, QStringLiteral("The object")));
     case AwsErrorKind::ServiceError:
         if (e.httpStatus == 301 || e.httpStatus == 307)
             return QStringLiteral("The server redirected the request%1: the bucket is probably in another region.")

@@ -31,6 +31,7 @@ enum class AwsErrorKind {
     NotFound,              // 404 without a body (HEAD requests)
     Throttled,             // SlowDown, Throttling
     ServiceError,          // 5xx, InternalError, anything else from the server
+    ObjectExists,          // a write that was not to replace an object found one (If-None-Match: *, 412 / 409)
 };
 
 // One error, carrying what the user needs (identity, action, resource) and never a secret.

@@ -2,15 +2,19 @@
 
 #include "core/common/crypto.h"
 #include "core/common/http_date.h"
+#include "core/http/certificate_errors.h"
 #include "core/http/error_response_parser.h"
 #include "core/sigv4/sigv4_signer.h"
 #include "core/sigv4/sigv4_signing_key.h"
 #include "core/sigv4/uri_encoding.h"
 
+#include <QCryptographicHash>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QTimer>
 
 namespace RoleDrop::Http {
@@ -24,11 +28,45 @@ QByteArray AwsHttpResponse::header(QByteArrayView name) const
     return {};
 }
 
-AwsHttpClient::AwsHttpClient(QObject *parent)
-    : QObject(parent), m_network(new QNetworkAccessManager(this)), m_keyCache(std::make_shared<SigV4::SigningKeyCache>())
+namespace {
+
+// The reply's certificate verdicts, kept on the reply until its failure is described.
+constexpr const char *sslErrorsProperty = "roledropSslErrors";
+
+// A CA file's manager is keyed by its path and content: an edited file gets fresh connections.
+QString trustKey(const TlsTrust &trust)
 {
+    QCryptographicHash digest(QCryptographicHash::Sha256);
+    for (const QSslCertificate &certificate : trust.caCertificates)
+        digest.addData(certificate.digest(QCryptographicHash::Sha256));
+    return trust.caFileNames() + QLatin1Char('\n') + QString::fromLatin1(digest.result().toHex());
+}
+
+} // namespace
+
+AwsHttpClient::AwsHttpClient(QObject *parent)
+    : QObject(parent), m_network(nullptr), m_keyCache(std::make_shared<SigV4::SigningKeyCache>())
+{
+    m_network = newNetwork();
+}
+
+QNetworkAccessManager *AwsHttpClient::newNetwork()
+{
+    auto *network = new QNetworkAccessManager(this);
     // Redirects are S3's way of naming a bucket's region: the S3 client handles them, not Qt.
-    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    return network;
+}
+
+QNetworkAccessManager *AwsHttpClient::networkFor(const TlsTrust &trust)
+{
+    if (!trust.hasCaFile())
+        return m_network;
+    const QString key = trustKey(trust);
+    QNetworkAccessManager *&network = m_networksByCaFile[key];
+    if (!network)
+        network = newNetwork();
+    return network;
 }
 
 AwsHttpClient::~AwsHttpClient() = default;
@@ -101,6 +139,9 @@ Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials,
         qrequest.setRawHeader(name, value);
     qrequest.setTransferTimeout(request.transferTimeoutMs > 0 ? request.transferTimeoutMs : m_policy.stallTimeoutMs);
     qrequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    if (url.scheme() == QLatin1String("https"))
+        qrequest.setSslConfiguration(request.tls.sslConfiguration());
+    QNetworkAccessManager *network = networkFor(request.tls);
     std::unique_ptr<QIODevice> body;
     if (request.openBody) {
         body = request.openBody();
@@ -112,24 +153,29 @@ Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials,
 
     QNetworkReply *reply = nullptr;
     if (body) {
-        reply = m_network->sendCustomRequest(qrequest, request.method, body.get());
+        reply = network->sendCustomRequest(qrequest, request.method, body.get());
         body.release()->setParent(reply);  // read by Qt until the reply is done
     }
     else if (request.method == "GET")
-        reply = m_network->get(qrequest);
+        reply = network->get(qrequest);
     else if (request.method == "HEAD")
-        reply = m_network->head(qrequest);
+        reply = network->head(qrequest);
     else if (request.method == "DELETE" && request.body.isEmpty())
-        reply = m_network->deleteResource(qrequest);
+        reply = network->deleteResource(qrequest);
     else
-        reply = m_network->sendCustomRequest(qrequest, request.method, request.body);
+        reply = network->sendCustomRequest(qrequest, request.method, request.body);
+    // Never ignored: kept to say which certificate failed and why once the reply fails.
+    connect(reply, &QNetworkReply::sslErrors, reply, [reply](const QList<QSslError> &errors) {
+        reply->setProperty(sslErrorsProperty, QVariant::fromValue(errors));
+    });
     return reply;
 }
 
-AwsError AwsHttpClient::transportError(QNetworkReply *reply, QNetworkReply::NetworkError code) const
+AwsError AwsHttpClient::transportError(QNetworkReply *reply, QNetworkReply::NetworkError code, const TlsTrust &trust) const
 {
     AwsError error;
     const QString host = reply->url().host();
+    const QString hostAndPort = reply->url().port() > 0 ? QStringLiteral("%1:%2").arg(host).arg(reply->url().port()) : host;
     switch (code) {
     case QNetworkReply::OperationCanceledError:
         error.kind = AwsErrorKind::Cancelled;
@@ -139,9 +185,21 @@ AwsError AwsHttpClient::transportError(QNetworkReply *reply, QNetworkReply::Netw
         error.kind = AwsErrorKind::Timeout;
         error.message = QStringLiteral("%1 did not answer in time: nothing moved for too long").arg(host);
         break;
-    case QNetworkReply::SslHandshakeFailedError:
-        error.kind = AwsErrorKind::Tls;
-        error.message = QStringLiteral("The TLS certificate of %1 is not trusted (%2)").arg(host, reply->errorString());
+    case QNetworkReply::SslHandshakeFailedError: {
+        const auto errors = reply->property(sslErrorsProperty).value<QList<QSslError>>();
+        return errors.isEmpty() ? handshakeError(hostAndPort, reply->errorString()) : certificateError(host, errors, trust);
+    }
+    case QNetworkReply::ConnectionRefusedError:
+        error.kind = AwsErrorKind::Network;
+        error.message = QStringLiteral("%1 refused the connection (is the server running, and is the port right?)").arg(hostAndPort);
+        break;
+    case QNetworkReply::RemoteHostClosedError:
+        error.kind = AwsErrorKind::Network;
+        error.message = QStringLiteral("%1 closed the connection before the answer was complete").arg(hostAndPort);
+        break;
+    case QNetworkReply::HostNotFoundError:
+        error.kind = AwsErrorKind::Network;
+        error.message = QStringLiteral("the host name %1 was not found (DNS)").arg(host);
         break;
     default:
         error.kind = AwsErrorKind::Network;
@@ -301,7 +359,7 @@ void AwsHttpClient::finishAttempt(const std::shared_ptr<Exchange> &exchange, QNe
         // stalled reply and reports OperationCanceledError, not TimeoutError.
         const QNetworkReply::NetworkError code =
             reply->error() == QNetworkReply::OperationCanceledError ? QNetworkReply::TimeoutError : reply->error();
-        const AwsError failure = transportError(reply, code);
+        const AwsError failure = transportError(reply, code, ex.request.tls);
         // A reader that got bytes already resumes by itself (e.g. a range from where it stopped).
         if (!ex.handedOnData && retry(exchange, retryReasonFor(code), code == QNetworkReply::TimeoutError))
             return;

@@ -5,8 +5,10 @@
 #include "core/http/aws_call.h"
 #include "core/http/credential_source.h"
 #include "core/http/retry_policy.h"
+#include "core/http/tls_trust.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QUrl>
@@ -46,6 +48,7 @@ struct AwsHttpRequest
     QString region;
     int transferTimeoutMs = 0;                            // inactivity limit (0: the retry policy's stall limit)
     bool mayAnswerErrorIn200 = false;                     // S3 may answer 200 with an <Error> (CompleteMultipartUpload)
+    TlsTrust tls;                                         // for https: the CAs its endpoint's certificate may chain to
 };
 
 struct AwsHttpResponse
@@ -102,8 +105,10 @@ public:
     static QUrl wireUrl(const QUrl &baseUrl, const QString &decodedPath, const QByteArray &encodedQuery);
     static QByteArray hostHeader(const QUrl &baseUrl);
 
-    // Turns a finished reply's transport failure into an AwsError (kind Network, Tls, Timeout, Cancelled).
-    AwsError transportError(QNetworkReply *reply, QNetworkReply::NetworkError code) const;
+    // Turns a finished reply's transport failure into an AwsError (kind Network, Tls, Timeout, Cancelled). A
+    // certificate that failed verification is described from the reply's QSslErrors and `trust` (the CAs it was
+    // checked against); "refused" is said only of a connection the server refused.
+    AwsError transportError(QNetworkReply *reply, QNetworkReply::NetworkError code, const TlsTrust &trust = {}) const;
 
     qint64 clockOffsetMs() const { return m_clockOffsetMs.load(); }
     // How far the servers' clock is ahead of ours; normally learned, settable when known (and in tests).
@@ -123,8 +128,14 @@ private:
     // Tries the exchange again if its policy, the quota and the reason allow; false when it is over.
     bool retry(const std::shared_ptr<Exchange> &exchange, RetryReason reason, bool timeout);
     bool learnClockOffset(const AwsHttpResponse &response);
+    // The manager requests with this trust go through: Qt keeps a host's connections, with the TLS configuration
+    // they were opened with, per manager, so each CA file gets a manager of its own (and a profile whose CA file
+    // was just fixed is not served by a connection that was refused under the old one).
+    QNetworkAccessManager *networkFor(const TlsTrust &trust);
+    QNetworkAccessManager *newNetwork();
 
     QNetworkAccessManager *m_network;
+    QHash<QString, QNetworkAccessManager *> m_networksByCaFile;
     std::shared_ptr<SigV4::SigningKeyCache> m_keyCache;
     std::atomic<qint64> m_clockOffsetMs{0};
     RetryPolicy m_policy = RetryPolicy::fromEnvironment();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/outcome.h"
+#include "core/http/tls_trust.h"
 
 #include <QString>
 #include <QUrl>
@@ -15,6 +16,7 @@ struct EndpointConfig
     QUrl customStsEndpoint;    // overrides customEndpoint for STS only
     bool pathStyle = false;    // force https://host/bucket/key instead of https://bucket.host/key
     bool globalSts = false;    // sts.amazonaws.com (signs as us-east-1) instead of sts.REGION.amazonaws.com
+    TlsTrust tls;              // the CAs its https certificates may chain to (S3 and STS alike)
 
     static Outcome<QUrl> parseEndpointUrl(const QString &text);
 };

@@ -2,6 +2,7 @@
 
 #include "core/http/error_response_parser.h"
 #include "core/common/http_date.h"
+#include "core/s3/checksum_headers.h"
 #include "core/s3/s3_response_parser.h"
 #include "core/sigv4/sigv4_presigner.h"
 
@@ -52,11 +53,18 @@ std::optional<ContentRange> parseContentRange(const QByteArray &header)
 } // namespace
 
 S3Client::S3Client(Http::AwsHttpClient *http, Http::CredentialSourcePtr caller, Http::EndpointConfig endpoint,
-                   std::shared_ptr<BucketRegions> regions)
-    : m_http(http), m_caller(std::move(caller)), m_endpoint(std::move(endpoint)), m_regions(std::move(regions))
+                   std::shared_ptr<BucketRegions> regions, ChecksumSettings checksums)
+    : m_http(http), m_caller(std::move(caller)), m_endpoint(std::move(endpoint)), m_regions(std::move(regions)),
+      m_checksums(checksums)
 {
     if (!m_regions)
         m_regions = std::make_shared<BucketRegions>();
+}
+
+bool S3Client::needsPayloadSha256(bool withChecksum) const
+{
+    const bool https = !m_endpoint.customEndpoint.isValid() || m_endpoint.customEndpoint.scheme() == QLatin1String("https");
+    return !(withChecksum && https);
 }
 
 QString S3Client::identityName() const
@@ -80,6 +88,7 @@ Http::AwsHttpRequest S3Client::objectRequest(const QByteArray &method, const QSt
     request.path = address.pathPrefix + QLatin1Char('/') + key;
     request.service = QStringLiteral("s3");
     request.region = config.region;
+    request.tls = m_endpoint.tls;
     return request;
 }
 
@@ -232,13 +241,15 @@ Http::AwsCall *S3Client::headBucket(const QString &bucket, QObject *context, Han
 }
 
 Http::AwsCall *S3Client::headObject(const QString &bucket, const QString &key, QObject *context,
-                                    Handler<ObjectMetadata> done, int partNumber) const
+                                    Handler<ObjectMetadata> done, int partNumber, bool checksumMode) const
 {
     done = deliverTo(context, std::move(done));
     Http::AwsCall *call = m_http->newCall(context);
     Http::AwsHttpRequest request = objectRequest("HEAD", bucket, key);
     if (partNumber > 0)
         request.query.append({QStringLiteral("partNumber"), QString::number(partNumber)});
+    if (checksumMode)
+        request.headers.append(checksumModeHeader);
     send(call, request, QStringLiteral("s3:GetObject"), s3ResourceName(bucket, key),
          [done](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
@@ -253,6 +264,7 @@ Http::AwsCall *S3Client::headObject(const QString &bucket, const QString &key, Q
                  meta.storageClass = QStringLiteral("STANDARD");
              meta.versionId = QString::fromLatin1(response->header("x-amz-version-id"));
              meta.partsCount = response->header("x-amz-mp-parts-count").toInt();
+             meta.checksum = objectChecksumFromHeaders(response->headers);
              for (const auto &[name, value] : response->headers) {
                  if (name.toLower().startsWith("x-amz-meta-"))
                      meta.userMetadata.insert(QString::fromLatin1(name.toLower().mid(11)), QString::fromUtf8(value));
@@ -366,9 +378,12 @@ Http::AwsCall *S3Client::putObject(const PutObjectRequest &r, QObject *context, 
         request.query = {{QStringLiteral("partNumber"), QString::number(r.partNumber)}, {QStringLiteral("uploadId"), r.uploadId}};
     else if (!r.contentType.isEmpty())
         request.headers.append({"content-type", r.contentType.toUtf8()});
+    if (!part && r.ifNoneMatch)
+        request.headers.append({QByteArrayLiteral("if-none-match"), QByteArrayLiteral("*")});
+    request.headers += payloadChecksumHeaders(r.checksum);
     request.openBody = r.openBody;
     request.bodySize = r.length;
-    request.payloadHash = r.payloadHash;
+    request.payloadHash = r.payloadHash.isEmpty() ? QByteArray(SigV4::unsignedPayload) : r.payloadHash;
     Http::AwsHttpStreaming streaming;
     streaming.onUploadProgress = whileAlive<qint64, qint64>(context, std::move(onSent));
     const QString resource = s3ResourceName(r.bucket, r.key);
@@ -399,6 +414,8 @@ Http::AwsCall *S3Client::getObject(const GetObjectRequest &r, QObject *context, 
         request.headers.append({"range", "bytes=" + QByteArray::number(r.offset) + '-' + QByteArray::number(r.offset + r.length - 1)});
     if (!r.ifMatch.isEmpty())
         request.headers.append({"if-match", r.ifMatch});
+    if (m_checksums.validatesResponses())
+        request.headers.append(checksumModeHeader);
     const QString action = QStringLiteral("s3:GetObject");
     const QString resource = s3ResourceName(r.bucket, r.key);
     auto self = shared_from_this();
@@ -412,6 +429,7 @@ Http::AwsCall *S3Client::getObject(const GetObjectRequest &r, QObject *context, 
         head.status = response.status;
         head.eTag = response.header("etag");
         head.encryption = response.header("x-amz-server-side-encryption");
+        head.checksum = objectChecksumFromHeaders(response.headers);
         const QByteArray length = response.header("content-length");
         head.length = length.isEmpty() ? -1 : length.toLongLong();
         if (response.status == 206) {
@@ -439,15 +457,22 @@ Http::AwsCall *S3Client::getObject(const GetObjectRequest &r, QObject *context, 
     return call;
 }
 
-Http::AwsCall *S3Client::createMultipartUpload(const QString &bucket, const QString &key, const QString &contentType,
-                                               QObject *context, Handler<InitiateMultipartResult> done) const
+Http::AwsCall *S3Client::createMultipartUpload(const CreateMultipartRequest &r, QObject *context,
+                                               Handler<InitiateMultipartResult> done) const
 {
     done = deliverTo(context, std::move(done));
     Http::AwsCall *call = m_http->newCall(context);
+    const QString &bucket = r.bucket;
+    const QString &key = r.key;
     Http::AwsHttpRequest request = objectRequest("POST", bucket, key);
     request.query = {{QStringLiteral("uploads"), QString()}};
-    if (!contentType.isEmpty())
-        request.headers.append({"content-type", contentType.toUtf8()});
+    if (!r.contentType.isEmpty())
+        request.headers.append({"content-type", r.contentType.toUtf8()});
+    if (r.compositeChecksum && r.checksumAlgorithm != ChecksumAlgorithm::None)
+        request.headers += HeaderList{{"x-amz-checksum-algorithm", checksumAlgorithmName(r.checksumAlgorithm).toLatin1()},
+                                      {"x-amz-checksum-type", "COMPOSITE"}};
+    else
+        request.headers += createMultipartChecksumHeaders(r.checksumAlgorithm);
     send(call, request, QStringLiteral("s3:PutObject"), s3ResourceName(bucket, key),
          [done, self = shared_from_this(), resource = s3ResourceName(bucket, key)](Outcome<Http::AwsHttpResponse> response) {
              if (!response)
@@ -457,21 +482,31 @@ Http::AwsCall *S3Client::createMultipartUpload(const QString &bucket, const QStr
     return call;
 }
 
-Http::AwsCall *S3Client::completeMultipartUpload(const QString &bucket, const QString &key, const QString &uploadId,
-                                                 const QList<std::pair<int, QString>> &partEtags, QObject *context,
+Http::AwsCall *S3Client::completeMultipartUpload(const CompleteMultipartRequest &r, QObject *context,
                                                  Handler<CompleteMultipartResult> done) const
 {
     done = deliverTo(context, std::move(done));
     Http::AwsCall *call = m_http->newCall(context);
+    const QString &bucket = r.bucket;
+    const QString &key = r.key;
     QByteArray xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
-    for (const auto &[number, etag] : partEtags)
-        xml += "<Part><PartNumber>" + QByteArray::number(number) + "</PartNumber><ETag>" + etag.toHtmlEscaped().toUtf8()
-            + "</ETag></Part>";
+    for (const CompletedPart &part : r.parts) {
+        xml += "<Part><PartNumber>" + QByteArray::number(part.number) + "</PartNumber><ETag>" + part.eTag.toHtmlEscaped().toUtf8()
+            + "</ETag>";
+        if (part.checksum.isValid()) {
+            const QByteArray element = checksumXmlElement(part.checksum.algorithm);
+            xml += '<' + element + '>' + part.checksum.toBase64() + "</" + element + '>';
+        }
+        xml += "</Part>";
+    }
     xml += "</CompleteMultipartUpload>";
     Http::AwsHttpRequest request = objectRequest("POST", bucket, key);
-    request.query = {{QStringLiteral("uploadId"), uploadId}};
+    request.query = {{QStringLiteral("uploadId"), r.uploadId}};
     request.body = xml;
     request.headers = {{"content-type", "application/xml"}};
+    request.headers += completeMultipartChecksumHeaders(r.wholeObject);
+    if (r.ifNoneMatch)
+        request.headers.append({QByteArrayLiteral("if-none-match"), QByteArrayLiteral("*")});
     // Assembling a large object can take a while before the server says anything.
     request.transferTimeoutMs = 10 * 60 * 1000;
     request.mayAnswerErrorIn200 = true;

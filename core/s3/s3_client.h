@@ -4,6 +4,7 @@
 #include "core/http/aws_http_client.h"
 #include "core/http/credential_source.h"
 #include "core/http/endpoint_config.h"
+#include "core/s3/checksum_settings.h"
 #include "core/s3/s3_types.h"
 
 #include <QHash>
@@ -33,10 +34,41 @@ struct PutObjectRequest
     // Opens the bytes to send (e.g. a range of a file), afresh for each attempt; `length` bytes long.
     std::function<std::unique_ptr<QIODevice>()> openBody;
     qint64 length = 0;
-    QByteArray payloadHash;   // hex SHA-256 of those bytes (what SigV4 signs)
+    // Hex SHA-256 of those bytes (what SigV4 signs). Empty: UNSIGNED-PAYLOAD, allowed only with a checksum over
+    // https (see S3Client::needsPayloadSha256), where TLS and the server's check of the CRC guard the bytes.
+    QByteArray payloadHash;
+    Checksum checksum;        // the bytes' CRC, sent for the server to verify (none: not sent)
     QString contentType;      // the whole object only
+    bool ifNoneMatch = false; // the whole object only: If-None-Match: *, never replace an existing object
     QString uploadId;         // a part: its upload and number
     int partNumber = 0;
+};
+
+struct CreateMultipartRequest
+{
+    QString bucket;
+    QString key;
+    QString contentType;
+    ChecksumAlgorithm checksumAlgorithm = ChecksumAlgorithm::None;  // FULL_OBJECT type; None: no checksum
+    bool compositeChecksum = false;  // COMPOSITE type instead (the checksum of the parts' checksums)
+};
+
+// One part as CompleteMultipartUpload lists it.
+struct CompletedPart
+{
+    int number = 0;
+    QString eTag;
+    Checksum checksum;   // the part's, when the upload has a checksum algorithm
+};
+
+struct CompleteMultipartRequest
+{
+    QString bucket;
+    QString key;
+    QString uploadId;
+    QList<CompletedPart> parts;   // in ascending order
+    Checksum wholeObject;         // FULL_OBJECT: the whole object's checksum, which the server compares
+    bool ifNoneMatch = false;     // If-None-Match: *, never replace an existing object
 };
 
 struct PutObjectResult
@@ -63,6 +95,7 @@ struct ObjectStreamHead
     qint64 length = -1;       // how many bytes this answer carries; -1 when not said
     QByteArray eTag;
     QByteArray encryption;    // x-amz-server-side-encryption (with aws:kms the ETag is no MD5 of the bytes)
+    ObjectChecksum checksum;  // the object's stored checksum, when asked for and given (whole answers only)
 };
 
 // Bucket regions learned from redirects, shared by the S3 clients of one endpoint.
@@ -78,7 +111,7 @@ class S3Client final : public std::enable_shared_from_this<S3Client>
 {
 public:
     S3Client(Http::AwsHttpClient *http, Http::CredentialSourcePtr caller, Http::EndpointConfig endpoint,
-             std::shared_ptr<BucketRegions> regions = std::make_shared<BucketRegions>());
+             std::shared_ptr<BucketRegions> regions = std::make_shared<BucketRegions>(), ChecksumSettings checksums = {});
     Q_DISABLE_COPY_MOVE(S3Client)
 
     template <class T>
@@ -89,14 +122,20 @@ public:
     QString identityName() const;
     const Http::EndpointConfig &endpoint() const { return m_endpoint; }
     Http::AwsHttpClient *http() const { return m_http; }
+    const ChecksumSettings &checksums() const { return m_checksums; }
+    // Whether a streamed body must be signed with its SHA-256: always over http, and over https when it carries
+    // no checksum. Otherwise it goes as UNSIGNED-PAYLOAD with its CRC, as the SDKs send it, and the bytes are
+    // read once less before they are sent.
+    bool needsPayloadSha256(bool withChecksum) const;
 
     Http::AwsCall *listBuckets(QObject *context, Handler<ListBucketsResult> done) const;
     // One page; paging through a prefix is ObjectPager's and listEachPage's job (object_listing.h).
     Http::AwsCall *listObjects(const ListObjectsRequest &request, QObject *context, Handler<ListObjectsPage> done) const;
     Http::AwsCall *headBucket(const QString &bucket, QObject *context, Handler<QString> doneWithRegion) const;
     // With a part number (> 0), S3 answers for that part of a multipart object: its size, and the parts count.
+    // With checksum mode, the object's stored checksum as well (the part's, with a part number).
     Http::AwsCall *headObject(const QString &bucket, const QString &key, QObject *context, Handler<ObjectMetadata> done,
-                              int partNumber = 0) const;
+                              int partNumber = 0, bool checksumMode = false) const;
     Http::AwsCall *deleteObject(const QString &bucket, const QString &key, QObject *context, Handler<Done> done) const;
     // Any number of keys, 1,000 per request.
     Http::AwsCall *deleteObjects(const QString &bucket, const QStringList &keys, QObject *context,
@@ -109,17 +148,17 @@ public:
     Http::AwsCall *putObject(const PutObjectRequest &request, QObject *context, Progress onSent,
                              Handler<PutObjectResult> done) const;
     // Streamed to the caller: `onHead` (once) and `onData` (each piece, in order) before `done`. A handler
-    // returning an error stops the GET with it.
+    // returning an error stops the GET with it. Unless response validation is off (ChecksumSettings), it asks for
+    // the stored checksum, which S3 gives for a whole object (not for a range): ObjectStreamHead::checksum.
     using StreamHeadHandler = std::function<std::optional<AwsError>(const ObjectStreamHead &head)>;
     using StreamDataHandler = std::function<std::optional<AwsError>(const QByteArray &chunk)>;
     Http::AwsCall *getObject(const GetObjectRequest &request, QObject *context, StreamHeadHandler onHead,
                              StreamDataHandler onData, Handler<Done> done) const;
 
     // Multipart pieces (the upload transfer drives them).
-    Http::AwsCall *createMultipartUpload(const QString &bucket, const QString &key, const QString &contentType,
-                                         QObject *context, Handler<InitiateMultipartResult> done) const;
-    Http::AwsCall *completeMultipartUpload(const QString &bucket, const QString &key, const QString &uploadId,
-                                           const QList<std::pair<int, QString>> &partEtags, QObject *context,
+    Http::AwsCall *createMultipartUpload(const CreateMultipartRequest &request, QObject *context,
+                                         Handler<InitiateMultipartResult> done) const;
+    Http::AwsCall *completeMultipartUpload(const CompleteMultipartRequest &request, QObject *context,
                                            Handler<CompleteMultipartResult> done) const;
     Http::AwsCall *abortMultipartUpload(const QString &bucket, const QString &key, const QString &uploadId,
                                         QObject *context, Handler<Done> done) const;
@@ -156,6 +195,7 @@ private:
     Http::CredentialSourcePtr m_caller;
     Http::EndpointConfig m_endpoint;
     std::shared_ptr<BucketRegions> m_regions;
+    ChecksumSettings m_checksums;
 };
 
 QString s3ResourceName(const QString &bucket, const QString &key = QString());

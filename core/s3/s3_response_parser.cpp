@@ -375,8 +375,15 @@ void readPart(XmlResponseReader &xml, ListPartsPage &page)
         } else if (xml.isNamed(u"Size")) {
             if (xml.once(seenSize))
                 part.size = xml.readNonNegativeInt64(QStringLiteral("Size")).value_or(0);
+        } else if (xml.isNamed(u"ChecksumCRC64NVME") || xml.isNamed(u"ChecksumCRC32C") || xml.isNamed(u"ChecksumCRC32")) {
+            const ChecksumAlgorithm algorithm = xml.isNamed(u"ChecksumCRC64NVME") ? ChecksumAlgorithm::Crc64Nvme
+                : xml.isNamed(u"ChecksumCRC32C")                                  ? ChecksumAlgorithm::Crc32c
+                                                                                  : ChecksumAlgorithm::Crc32;
+            // An unreadable checksum is left out: the part is then checked by its ETag and bytes alone.
+            if (const auto checksum = Checksum::fromBase64(algorithm, xml.readText().toLatin1()))
+                part.checksum = *checksum;
         } else {
-            xml.skipElement();  // LastModified, checksums
+            xml.skipElement();  // LastModified, other checksums
         }
     }
     if (!xml.hasError() && (part.number < 1 || part.number > 10000 || !seenETag))

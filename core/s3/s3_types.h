@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/aws_error.h"
+#include "core/common/checksum.h"
 
 #include <QDateTime>
 #include <QList>
@@ -65,12 +66,24 @@ struct CompleteMultipartResult
     QString eTag;
 };
 
+// The flexible checksum S3 keeps with an object, as an answer names it (x-amz-checksum-<algorithm> and
+// x-amz-checksum-type; asked for with x-amz-checksum-mode: ENABLED).
+struct ObjectChecksum
+{
+    Checksum checksum;
+    bool composite = false;  // COMPOSITE: the checksum of the parts' checksums, shown with "-N"
+    int parts = 0;           // ...and N, the number of parts (0 for a full-object checksum)
+
+    bool isValid() const { return checksum.isValid(); }
+};
+
 // One page of ListParts: the parts an unfinished multipart upload holds.
 struct UploadedPart
 {
     int number = 0;
-    QString eTag;     // quotes included
+    QString eTag;       // quotes included
     qint64 size = 0;
+    Checksum checksum;  // the part's, when the upload was created with a checksum algorithm
 };
 struct ListPartsPage
 {
@@ -111,6 +124,7 @@ struct ObjectMetadata
     QMap<QString, QString> userMetadata; // x-amz-meta-* without the prefix
     QString versionId;
     int partsCount = 0;                  // asked with a part number: how many parts the object has (0: not said)
+    ObjectChecksum checksum;             // asked for with checksum mode, when the server keeps one
 };
 
 } // namespace RoleDrop::S3

@@ -163,6 +163,7 @@ void ProfileManager::importNext(std::shared_ptr<ImportResult> result, QStringLis
     // S3-compatible servers set in ~/.aws nearly always need path-style requests.
     profile.pathStyle = !source->endpointUrl.isEmpty();
     profile.mfaSerial = source->mfaSerial;
+    profile.caFile = source->caBundle;
     const auto valid = validate(profile);
     if (!valid) {
         result->failures << tr("%1: %2").arg(name, valid.error().userMessage());

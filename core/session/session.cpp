@@ -1,5 +1,6 @@
 #include "core/session/session.h"
 
+#include "core/auth/environment_credentials.h"
 #include "core/auth/profile_resolver.h"
 #include "core/http/aws_call.h"
 #include "core/s3/object_listing.h"
@@ -76,7 +77,7 @@ void Session::onIdentityChanged()
 {
     // A new identity (or endpoint) gets new S3 operations; a renewal keeps the same ones.
     const auto active = m_credentials.activeSession();
-    m_s3 = active ? std::make_shared<S3::S3Client>(&m_http, active, m_endpoint, m_regions) : nullptr;
+    m_s3 = active ? std::make_shared<S3::S3Client>(&m_http, active, m_endpoint, m_regions, m_checksums) : nullptr;
     emit identityChanged(m_credentials.active());
 }
 
@@ -106,8 +107,24 @@ void Session::openProfile(const QString &name, QObject *context, ResultHandler<O
         }
         if (overrides.pathStyle)
             endpoint.pathStyle = true;
+        // Every CA file named adds to the system's CAs (a file that cannot be used fails the open, naming it).
+        const std::pair<QString, QString> caFiles[] = {{overrides.caBundle, QStringLiteral("--ca-bundle")},
+                                                       {Auth::caBundleFromEnvironment(), QStringLiteral("AWS_CA_BUNDLE")},
+                                                       {resolved->caFile, resolved->caFileOrigin}};
+        endpoint.tls = {};
+        for (const auto &[caFile, origin] : caFiles) {
+            if (caFile.isEmpty())
+                continue;
+            if (const auto unusable = endpoint.tls.addCaFile(caFile, origin))
+                return failed(*unusable);
+        }
         if (endpoint.region != m_endpoint.region || endpoint.customEndpoint != m_endpoint.customEndpoint)
             m_regions = std::make_shared<S3::BucketRegions>();
+        // Flexible checksums: the environment over the profile's settings; a value neither knows fails the open.
+        const auto checksums = S3::ChecksumSettings::resolve(resolved->requestChecksumCalculation, resolved->responseChecksumValidation);
+        if (!checksums)
+            return failed(checksums.error());
+        m_checksums = checksums.value();
         m_endpoint = endpoint;
         m_activeProfile = resolved->name;
         m_activeSource = resolved->source;
@@ -295,7 +312,9 @@ QList<Transfers::Transfer *> Session::enqueueUploads(const QString &bucket, cons
         return transfers;
     const QString endpoint = Transfers::journalEndpointName(m_endpoint);
     for (const Transfers::UploadItem &item : plan.items) {
-        auto *upload = new Transfers::UploadTransfer(m_s3, item.localPath, S3::S3Uri{bucket, item.key}, options);
+        Transfers::UploadOptions itemOptions = options;
+        itemOptions.noClobber = options.noClobber || item.noClobber;
+        auto *upload = new Transfers::UploadTransfer(m_s3, item.localPath, S3::S3Uri{bucket, item.key}, itemOptions);
         // The same file to the same place, stopped earlier: its sent parts are taken up again.
         if (const auto record = m_journal.find(endpoint, bucket, item.key, item.localPath))
             upload->resumeFrom(*record);
@@ -318,6 +337,8 @@ QList<Transfers::Transfer *> Session::resumeUploads(const QList<Transfers::Uploa
         Transfers::UploadOptions options;
         options.partSize = record.partSize;
         options.contentType = record.contentType;
+        options.checksumAlgorithm = record.checksumAlgorithm;
+        options.noClobber = record.noClobber;
         auto *upload = new Transfers::UploadTransfer(m_s3, record.localPath, S3::S3Uri{record.bucket, record.key}, options);
         upload->resumeFrom(record);
         transfers.append(upload);

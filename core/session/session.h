@@ -35,6 +35,7 @@ struct ProfileOverrides
     QString region;
     QString endpointUrl;
     bool pathStyle = false;
+    QString caBundle;   // --ca-bundle: a PEM file of CAs to trust besides the system's
 };
 
 struct OpenedProfile
@@ -97,7 +98,10 @@ public:
 
     // --- the identity requests are made as
     // Looks the profile up (RoleDrop's store, then ~/.aws; an empty name: the environment, then ~/.aws's
-    // default), makes it the base identity and assumes its ~/.aws role chain. `askMfaCode` answers a chain
+    // default), makes it the base identity and assumes its ~/.aws role chain. Its endpoint's TLS trust is the
+    // system's CAs plus every CA file named: --ca-bundle (overrides.caBundle), AWS_CA_BUNDLE and the profile's
+    // (RoleDrop's CA file setting, ~/.aws's ca_bundle); a file that cannot be read or holds no certificate fails
+    // the open, naming the file. `askMfaCode` answers a chain
     // step that needs a code (the command line reads it from the terminal).
     void openProfile(const QString &name, QObject *context, ResultHandler<OpenedProfile> done,
                      const ProfileOverrides &overrides = {},
@@ -208,6 +212,7 @@ private:
     QList<QPointer<Http::AwsCall>> m_cleanups;
     Http::EndpointConfig m_endpoint;
     std::shared_ptr<S3::BucketRegions> m_regions;
+    S3::ChecksumSettings m_checksums;
     std::shared_ptr<const S3::S3Client> m_s3;
     QString m_activeProfile;
     QString m_activeSource;

@@ -31,6 +31,7 @@ Http::AwsCall *StsClient::post(const Http::CredentialSourcePtr &caller, const QS
     request.body = form;
     request.service = QStringLiteral("sts");
     request.region = endpoint.signingRegion;
+    request.tls = m_endpoint.tls;
 
     Http::AwsCall *call = m_http->newCall(context);
     const QString qualifiedAction = QStringLiteral("sts:") + action;

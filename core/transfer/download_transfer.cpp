@@ -4,6 +4,7 @@
 #include "core/http/retry_policy.h"
 #include "core/s3/s3_client.h"
 #include "core/transfer/multipart_etag.h"
+#include "core/transfer/object_checksum.h"
 #include "core/transfer/payload_hasher.h"
 
 #include <QDir>
@@ -78,6 +79,7 @@ void DownloadTransfer::run()
     m_objectSize = -1;
     m_eTag.clear();
     m_encryption.clear();
+    m_checksum = S3::ObjectChecksum{};
     m_received = 0;
     m_resumedBytes = 0;
     m_planned = false;
@@ -243,6 +245,7 @@ std::optional<AwsError> DownloadTransfer::onHead(Stream *stream, const S3::Objec
             pumpRanges();
         } else {
             stream->length = -1;
+            m_checksum = head.checksum;      // S3 gives the stored checksum with a whole object
             m_objectSize = head.objectSize;  // -1 when sent without a length: whatever comes whole
             if (m_objectSize > 0)
                 setTotal(m_objectSize);
@@ -357,6 +360,25 @@ void DownloadTransfer::finishFile()
         QFile::remove(mapPathFor(localPath()));
         succeed(QString::fromLatin1(m_eTag));
     };
+    if (!client()->checksums().validatesResponses())
+        return checkETag(putInPlace);
+    if (m_checksum.isValid())
+        return checkChecksum(m_checksum, putInPlace);
+    // Ranged answers carry no checksum: the object's is asked for once, from the same version (its ETag).
+    client()->headObject(remote().bucket, remote().key, this, [=, this](Outcome<S3::ObjectMetadata> head) {
+        if (generation != m_generation || state() != TransferState::Running)
+            return;
+        const bool sameVersion = head && (m_eTag.isEmpty() || head->eTag.toLatin1() == m_eTag);
+        if (sameVersion && head->checksum.isValid())
+            return checkChecksum(head->checksum, putInPlace);
+        checkETag(putInPlace);  // the server keeps none (Ceph RGW 16.2), or it could not be asked
+    }, 0, true);
+}
+
+// The ETag, where it says something of the bytes: the MD5 of a single-part object, or the MD5 of the parts' MD5s.
+void DownloadTransfer::checkETag(std::function<void()> putInPlace)
+{
+    const quint64 generation = m_generation;
     if (m_encryption == "aws:kms" || m_encryption == "aws:kms:dsse")
         return putInPlace();  // the ETag is not an MD5 of the bytes then
     if (const std::optional<int> parts = multipartETagParts(m_eTag))
@@ -410,6 +432,51 @@ void DownloadTransfer::checkMultipartETag(int parts, std::function<void()> putIn
                            .arg(tried.join(QStringLiteral(" or ")))));
         });
     }, 1);
+}
+
+// The object's flexible checksum: a full-object CRC is checked at once; a composite one needs the part size,
+// which S3 gives for part 1 (else the sizes that give as many parts are tried).
+void DownloadTransfer::checkChecksum(const S3::ObjectChecksum &expected, std::function<void()> putInPlace)
+{
+    if (!expected.composite)
+        return matchChecksum(expected, {}, putInPlace);
+    const quint64 generation = m_generation;
+    const qint64 objectSize = m_objectSize;
+    client()->headObject(remote().bucket, remote().key, this, [=, this](Outcome<S3::ObjectMetadata> part) {
+        if (generation != m_generation || state() != TransferState::Running)
+            return;
+        const int parts = expected.parts;
+        const bool sizeFromServer = part && part->partsCount == parts && part->size > 0 && (parts == 1 || part->size < objectSize);
+        const QList<qint64> sizes = sizeFromServer ? QList<qint64>{part->size} : likelyPartSizes(objectSize, parts);
+        if (sizes.isEmpty())
+            return checkETag(putInPlace);  // no part size to check it with: the ETag is what remains
+        matchChecksum(expected, sizes, putInPlace);
+    }, 1);
+}
+
+void DownloadTransfer::matchChecksum(const S3::ObjectChecksum &expected, const QList<qint64> &partSizes,
+                                     std::function<void()> putInPlace)
+{
+    const quint64 generation = m_generation;
+    matchObjectChecksumAsync(partPathFor(localPath()), expected, partSizes, this, [=, this](Outcome<ChecksumMatch> match) {
+        if (generation != m_generation || state() != TransferState::Running)
+            return;
+        if (!match)
+            return fail(match.error());
+        if (match->matched)
+            return putInPlace();
+        QString how;
+        if (expected.composite) {
+            QStringList tried;
+            for (const qint64 size : partSizes)
+                tried << QString::number(size);
+            how = QStringLiteral(" (as %1 parts of %2 bytes)").arg(expected.parts).arg(tried.join(QStringLiteral(" or ")));
+        }
+        fail(error(AwsErrorKind::MalformedResponse,
+                   QStringLiteral("The downloaded bytes do not match the object's stored checksum (%1, downloaded %2%3); "
+                                  "the server or the network changed them, and nothing was kept. Try again")
+                       .arg(describeObjectChecksum(expected), describeObjectChecksum(match->computed), how)));
+    });
 }
 
 void DownloadTransfer::removeStream(Stream *stream)

@@ -32,8 +32,11 @@ struct DownloadOptions
 // Bytes go to "<file>.roledrop.part" beside the target, and each finished range is noted in
 // "<file>.roledrop.part.map" (one small write, no fsync): after a crash or a kill, the same download finds
 // them and fetches only the missing ranges, if the object is still the same version. The part file is checked
-// (size, and the MD5 where the ETag is one) and renamed over the target only when every byte is there; a
-// failed or cancelled download removes it, a paused one keeps it.
+// and renamed over the target only when every byte is there; a failed or cancelled download removes it, a
+// paused one keeps it. The check: the object's flexible checksum where the server keeps one (S3: asked for with
+// x-amz-checksum-mode, from a whole answer or a HEAD, since ranges carry none; a CRC over the whole file, or per
+// part for a composite one), unless response_checksum_validation is when_required; else its ETag (the MD5 of a
+// single-part object, the MD5 of the parts' MD5s of a multipart one). A mismatch fails with both values named.
 class DownloadTransfer final : public Transfer
 {
     Q_OBJECT
@@ -81,7 +84,10 @@ private:
     void pumpRanges();
     void removeStream(Stream *stream);
     void finishFile();
+    void checkETag(std::function<void()> putInPlace);
     void checkMultipartETag(int parts, std::function<void()> putInPlace);
+    void checkChecksum(const S3::ObjectChecksum &expected, std::function<void()> putInPlace);
+    void matchChecksum(const S3::ObjectChecksum &expected, const QList<qint64> &partSizes, std::function<void()> putInPlace);
     void discardPartFiles();
     AwsError error(AwsErrorKind kind, const QString &message) const;
 
@@ -92,6 +98,7 @@ private:
     qint64 m_objectSize = -1;   // known from the first answer (or the map of a resumed download)
     QByteArray m_eTag;
     QByteArray m_encryption;
+    S3::ObjectChecksum m_checksum;  // the object's, when a whole (200) answer carried it
     qint64 m_received = 0;
     qint64 m_resumedBytes = 0;
     bool m_planned = false;     // the ranges are laid out (the object's size is known)

@@ -34,7 +34,9 @@ QJsonObject headerOf(const UploadRecord &record)
             {QStringLiteral("modified"), record.modified.toUTC().toString(Qt::ISODateWithMs)},
             {QStringLiteral("partSize"), QString::number(record.partSize)},
             {QStringLiteral("contentType"), record.contentType},
-            {QStringLiteral("started"), record.started.toUTC().toString(Qt::ISODateWithMs)}};
+            {QStringLiteral("started"), record.started.toUTC().toString(Qt::ISODateWithMs)},
+            {QStringLiteral("checksumAlgorithm"), checksumAlgorithmName(record.checksumAlgorithm)},
+            {QStringLiteral("noClobber"), record.noClobber}};
 }
 
 } // namespace
@@ -95,7 +97,8 @@ void UploadJournal::addPart(const QString &id, const JournalPart &part)
                      {QStringLiteral("offset"), QString::number(part.offset)},
                      {QStringLiteral("length"), QString::number(part.length)},
                      {QStringLiteral("eTag"), part.eTag},
-                     {QStringLiteral("sha256"), QString::fromLatin1(part.sha256)}}));
+                     {QStringLiteral("sha256"), QString::fromLatin1(part.sha256)},
+                     {QStringLiteral("checksum"), part.checksum.isValid() ? QString::fromLatin1(part.checksum.toBase64()) : QString()}}));
 }
 
 void UploadJournal::remove(const QString &id)
@@ -125,6 +128,14 @@ std::optional<UploadRecord> UploadJournal::parse(const QByteArray &text)
     record.partSize = header.value(QStringLiteral("partSize")).toString().toLongLong();
     record.contentType = header.value(QStringLiteral("contentType")).toString();
     record.started = QDateTime::fromString(header.value(QStringLiteral("started")).toString(), Qt::ISODateWithMs);
+    const QString algorithm = header.value(QStringLiteral("checksumAlgorithm")).toString();
+    if (!algorithm.isEmpty()) {
+        const auto known = checksumAlgorithmFromName(algorithm);
+        if (!known)
+            return std::nullopt;  // a checksum this version cannot compute: the upload cannot be completed as begun
+        record.checksumAlgorithm = *known;
+    }
+    record.noClobber = header.value(QStringLiteral("noClobber")).toBool();
     if (record.bucket.isEmpty() || record.key.isEmpty() || record.uploadId.isEmpty() || record.localPath.isEmpty()
         || record.size <= 0 || record.partSize <= 0)
         return std::nullopt;
@@ -138,6 +149,15 @@ std::optional<UploadRecord> UploadJournal::parse(const QByteArray &text)
         part.length = entry.value(QStringLiteral("length")).toString().toLongLong();
         part.eTag = entry.value(QStringLiteral("eTag")).toString();
         part.sha256 = entry.value(QStringLiteral("sha256")).toString().toLatin1();
+        if (record.checksumAlgorithm != ChecksumAlgorithm::None) {
+            // Every part of an upload with a checksum has one; without it the part is sent again.
+            const auto checksum = Checksum::fromBase64(record.checksumAlgorithm, entry.value(QStringLiteral("checksum")).toString().toLatin1());
+            if (!checksum)
+                continue;
+            part.checksum = *checksum;
+        }
+        if (part.sha256.isEmpty() && !part.checksum.isValid())
+            continue;  // nothing to check the local bytes against on resume
         if (part.number < 1 || part.number > 10000 || part.length <= 0 || part.eTag.isEmpty() || part.offset < 0
             || part.offset + part.length > record.size)
             continue;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/common/checksum.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -22,7 +24,8 @@ struct JournalPart
     qint64 offset = 0;
     qint64 length = 0;
     QString eTag;          // as the server answered
-    QByteArray sha256;     // hex, of the local bytes sent: a changed file shows on resume
+    QByteArray sha256;     // hex, of the local bytes sent when it was signed with it (http): a changed file shows on resume
+    Checksum checksum;     // the part's CRC as sent (the upload's algorithm): checked on resume, and listed on completion
 };
 
 // What it takes to resume a multipart upload after a crash, a kill or a pause: where it goes, what it
@@ -42,6 +45,10 @@ struct UploadRecord
     qint64 partSize = 0;
     QString contentType;
     QDateTime started;         // UTC
+    // The checksum the upload was created with (its parts carry it, and the completion the whole object's), so a
+    // resume sends the same; None: no checksum.
+    ChecksumAlgorithm checksumAlgorithm = ChecksumAlgorithm::None;
+    bool noClobber = false;    // completes only if no object has the key meanwhile (If-None-Match: *)
     QList<JournalPart> parts;
 
     qint64 bytesDone() const;

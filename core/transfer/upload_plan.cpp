@@ -133,6 +133,8 @@ void applyConflictChoices(UploadPlan &plan, const QHash<int, ConflictChoice> &ch
             item.key = keepBothKey(item.key, taken);
             taken.insert(item.key);
         }
+        if (choice == ConflictChoice::Overwrite && choices.contains(i))
+            item.noClobber = false;
         totalBytes += item.size;
         kept.append(item);
     }

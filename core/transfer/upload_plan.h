@@ -29,6 +29,7 @@ struct UploadItem
     QString localPath;
     QString key;
     qint64 size = 0;
+    bool noClobber = false;  // upload only if no object has the key (If-None-Match: *): nobody agreed to replace one
 };
 
 struct UploadPlan
@@ -61,7 +62,8 @@ QString keepBothKey(const QString &key, const QSet<QString> &taken);
 QList<int> conflictingItems(const UploadPlan &plan, const QSet<QString> &existingKeys);
 
 // Applies the user's answers (item index -> choice): Skip drops the item, KeepBoth renames it away from
-// `existingKeys` and the plan's other keys, Overwrite keeps it. Items without an answer stay as they are.
+// `existingKeys` and the plan's other keys, Overwrite keeps it and lifts its noClobber (the user agreed to replace
+// that object). Items without an answer stay as they are.
 void applyConflictChoices(UploadPlan &plan, const QHash<int, ConflictChoice> &choices, const QSet<QString> &existingKeys);
 
 } // namespace RoleDrop::Transfers

@@ -2,9 +2,9 @@
 
 #include "core/http/aws_call.h"
 #include "core/http/retry_policy.h"
+#include "core/s3/checksum_settings.h"
 #include "core/s3/s3_client.h"
 #include "core/transfer/file_range_device.h"
-#include "core/transfer/payload_hasher.h"
 
 #include <QFileInfo>
 #include <QMimeDatabase>
@@ -36,6 +36,31 @@ void UploadTransfer::resumeFrom(const UploadRecord &record)
     m_resumeRequested = true;
     if (!record.contentType.isEmpty())
         m_contentType = record.contentType;
+    // Begun not to replace anything: it goes on that way.
+    m_options.noClobber = m_options.noClobber || record.noClobber;
+}
+
+ChecksumAlgorithm UploadTransfer::chosenChecksum() const
+{
+    if (m_options.checksumAlgorithm != ChecksumAlgorithm::None)
+        return m_options.checksumAlgorithm;
+    return client()->checksums().calculatesRequestChecksums() ? S3::defaultChecksumAlgorithm : ChecksumAlgorithm::None;
+}
+
+bool UploadTransfer::isExistsRefusal(const AwsError &error) const
+{
+    return m_options.noClobber
+        && (error.httpStatus == 412 || (error.httpStatus == 409 && error.code == QLatin1String("ConditionalRequestConflict")));
+}
+
+AwsError UploadTransfer::existsError(const AwsError &refusal) const
+{
+    AwsError error = refusal;
+    error.kind = AwsErrorKind::ObjectExists;
+    error.action = QStringLiteral("s3:PutObject");
+    error.resource = remote().toString();
+    error.identity = client()->identityName();
+    return error;
 }
 
 void UploadTransfer::run()
@@ -58,12 +83,28 @@ void UploadTransfer::run()
     m_record = UploadRecord{};
     m_record.size = info.size();
     m_record.modified = info.lastModified().toUTC();
-    m_partEtags.clear();
+    m_completedParts.clear();
     m_completedBytes = 0;
-    if (info.size() <= m_options.multipartThreshold)
-        startSinglePut(info.size());
+    if (!m_options.noClobber)
+        return startUpload(info.size());
+    // A key that is taken is refused before a byte goes out (and on servers that ignore If-None-Match, as Ceph
+    // RGW 16.2 does on a completion); one that appears later is refused by the conditional write itself.
+    const quint64 generation = m_generation;
+    track(client()->headObject(remote().bucket, remote().key, this, [=, this](Outcome<S3::ObjectMetadata> existing) {
+        if (!isCurrent(generation))
+            return;
+        if (existing)
+            return fail(existsError(AwsError{}));
+        startUpload(m_record.size);
+    }));
+}
+
+void UploadTransfer::startUpload(qint64 size)
+{
+    if (size <= m_options.multipartThreshold)
+        startSinglePut(size);
     else
-        startMultipart(info.size());
+        startMultipart(size);
 }
 
 bool UploadTransfer::fileUnchanged() const
@@ -113,17 +154,23 @@ void UploadTransfer::track(Http::AwsCall *call)
 void UploadTransfer::startSinglePut(qint64 size)
 {
     const quint64 generation = m_generation;
-    hashFileRangeAsync(localPath(), 0, size, this, [=, this](Outcome<QByteArray> hash) {
+    const ChecksumAlgorithm algorithm = chosenChecksum();
+    const bool sha256 = client()->needsPayloadSha256(algorithm != ChecksumAlgorithm::None);
+    digestFileRangeAsync(localPath(), 0, size, sha256, algorithm, this, [=, this](Outcome<PayloadDigests> digests) {
         if (!isCurrent(generation))
             return;
-        if (!hash)
-            return fail(hash.error());
-        putRange({1, 0, size}, hash.value(), false, [=, this](qint64 sent) { setProgress(sent); },
-                 [=, this](Outcome<QString> etag) { etag ? succeed(etag.value()) : partFailed(etag.error()); });
+        if (!digests)
+            return fail(digests.error());
+        putRange({1, 0, size}, digests.value(), false, [=, this](qint64 sent) { setProgress(sent); },
+                 [=, this](Outcome<QString> etag) {
+                     if (!etag && isExistsRefusal(etag.error()))
+                         return fail(existsError(etag.error()));
+                     etag ? succeed(etag.value()) : partFailed(etag.error());
+                 });
     });
 }
 
-void UploadTransfer::putRange(const PartRange &range, const QByteArray &payloadHash, bool asPart,
+void UploadTransfer::putRange(const PartRange &range, const PayloadDigests &digests, bool asPart,
                               std::function<void(qint64)> onSent, std::function<void(Outcome<QString>)> done)
 {
     const quint64 generation = m_generation;
@@ -136,12 +183,14 @@ void UploadTransfer::putRange(const PartRange &range, const QByteArray &payloadH
         return device;
     };
     request.length = range.length;
-    request.payloadHash = payloadHash;
+    request.payloadHash = digests.sha256Hex;  // empty: sent unsigned, with its CRC over https
+    request.checksum = digests.checksum;
     if (asPart) {
         request.uploadId = m_record.uploadId;
         request.partNumber = range.number;
     } else {
         request.contentType = m_contentType;
+        request.ifNoneMatch = m_options.noClobber;
     }
     track(client()->putObject(request, this, [=, this](qint64 sent, qint64) {
         if (isCurrent(generation))
@@ -161,8 +210,12 @@ void UploadTransfer::startMultipart(qint64 size)
     m_plan = plan.value();
     m_waiting = m_plan;
     const quint64 generation = m_generation;
-    track(client()->createMultipartUpload(remote().bucket, remote().key, m_contentType, this,
-                                          [=, this](Outcome<S3::InitiateMultipartResult> created) {
+    S3::CreateMultipartRequest request;
+    request.bucket = remote().bucket;
+    request.key = remote().key;
+    request.contentType = m_contentType;
+    request.checksumAlgorithm = chosenChecksum();
+    track(client()->createMultipartUpload(request, this, [=, this](Outcome<S3::InitiateMultipartResult> created) {
         if (!isCurrent(generation))
             return;
         if (!created)
@@ -179,6 +232,8 @@ void UploadTransfer::startMultipart(qint64 size)
         m_record.partSize = m_plan.first().length;
         m_record.contentType = m_contentType;
         m_record.started = QDateTime::currentDateTimeUtc();
+        m_record.checksumAlgorithm = request.checksumAlgorithm;
+        m_record.noClobber = m_options.noClobber;
         if (m_journal)
             m_journal->begin(m_record);
         pumpParts();
@@ -206,24 +261,28 @@ void UploadTransfer::resumeMultipart()
             // Nothing is lost by waiting: try again later.
             return pause(parts.error(), QStringLiteral("the parts already on the server could not be checked; they are kept"));
         }
-        QHash<int, std::pair<QString, qint64>> server;
+        QHash<int, S3::UploadedPart> server;
         for (const S3::UploadedPart &part : parts.value())
-            server.insert(part.number, {withoutQuotes(part.eTag), part.size});
+            server.insert(part.number, part);
         continueWithParts(server);
     }));
 }
 
-void UploadTransfer::continueWithParts(const QHash<int, std::pair<QString, qint64>> &serverParts)
+void UploadTransfer::continueWithParts(const QHash<int, S3::UploadedPart> &serverParts)
 {
-    // The parts both the journal and the server hold, each checked against the file's bytes one after the other.
+    // The parts both the journal and the server hold (the same ETag, size and, where the server lists one, CRC),
+    // each checked against the file's bytes one after the other.
     auto candidates = std::make_shared<QList<JournalPart>>();
     for (const JournalPart &part : std::as_const(m_record.parts)) {
         const auto held = serverParts.constFind(part.number);
-        if (held != serverParts.cend() && held->first == withoutQuotes(part.eTag) && held->second == part.length)
-            candidates->append(part);
+        if (held == serverParts.cend() || withoutQuotes(held->eTag) != withoutQuotes(part.eTag) || held->size != part.length)
+            continue;
+        if (held->checksum.isValid() && part.checksum.isValid() && held->checksum != part.checksum)
+            continue;
+        candidates->append(part);
     }
     m_record.parts.clear();
-    m_partEtags.clear();
+    m_completedParts.clear();
     m_completedBytes = 0;
     const quint64 generation = m_generation;
     auto verifyNext = std::make_shared<std::function<void()>>();
@@ -242,15 +301,17 @@ void UploadTransfer::continueWithParts(const QHash<int, std::pair<QString, qint6
             return pumpParts();
         }
         const JournalPart part = candidates->takeFirst();
-        hashFileRangeAsync(localPath(), part.offset, part.length, this, [this, generation, part, weak](Outcome<QByteArray> hash) {
+        // What the journal kept of the part is computed again from the file: its SHA-256, its CRC, or both.
+        digestFileRangeAsync(localPath(), part.offset, part.length, !part.sha256.isEmpty(), part.checksum.algorithm, this,
+                             [this, generation, part, weak](Outcome<PayloadDigests> digests) {
             if (!isCurrent(generation))
                 return;
-            if (!hash)
-                return fail(hash.error());
-            if (hash.value() != part.sha256)
+            if (!digests)
+                return fail(digests.error());
+            if (digests->sha256Hex != part.sha256 || digests->checksum != part.checksum)
                 return startOver(QStringLiteral("the bytes of part %1 differ from what was sent").arg(part.number));
             m_record.parts.append(part);
-            m_partEtags.insert(part.number, part.eTag);
+            m_completedParts.insert(part.number, {part.number, part.eTag, part.checksum});
             m_completedBytes += part.length;
             if (const auto next = weak.lock())
                 (*next)();
@@ -271,13 +332,10 @@ void UploadTransfer::startOver(const QString &why)
     const QFileInfo info(localPath());
     m_record.size = info.size();
     m_record.modified = info.lastModified().toUTC();
-    m_partEtags.clear();
+    m_completedParts.clear();
     m_completedBytes = 0;
     setTotal(size);
-    if (size <= m_options.multipartThreshold)
-        startSinglePut(size);
-    else
-        startMultipart(size);
+    startUpload(size);
 }
 
 void UploadTransfer::pumpParts()
@@ -288,21 +346,24 @@ void UploadTransfer::pumpParts()
             return fail(changedError());
         const PartRange part = m_waiting.takeFirst();
         ++m_inFlight;
-        hashFileRangeAsync(localPath(), part.offset, part.length, this, [=, this](Outcome<QByteArray> hash) {
+        // The upload's own algorithm (a resumed one keeps the one it was created with).
+        const ChecksumAlgorithm algorithm = m_record.checksumAlgorithm;
+        const bool sha256 = client()->needsPayloadSha256(algorithm != ChecksumAlgorithm::None);
+        digestFileRangeAsync(localPath(), part.offset, part.length, sha256, algorithm, this, [=, this](Outcome<PayloadDigests> digests) {
             if (!isCurrent(generation))
                 return;
-            if (!hash)
-                return fail(hash.error());
-            sendPart(part, hash.value());
+            if (!digests)
+                return fail(digests.error());
+            sendPart(part, digests.value());
         });
     }
     if (m_inFlight == 0 && m_waiting.isEmpty())
         completeMultipart();
 }
 
-void UploadTransfer::sendPart(const PartRange &part, const QByteArray &payloadHash)
+void UploadTransfer::sendPart(const PartRange &part, const PayloadDigests &digests)
 {
-    putRange(part, payloadHash, true,
+    putRange(part, digests, true,
              [=, this](qint64 sent) {
                  m_partBytesSent[part.number] = sent;
                  reportProgress();
@@ -311,8 +372,8 @@ void UploadTransfer::sendPart(const PartRange &part, const QByteArray &payloadHa
                  m_partBytesSent.remove(part.number);
                  if (!etag)
                      return partFailed(etag.error());
-                 m_partEtags.insert(part.number, etag.value());
-                 const JournalPart done{part.number, part.offset, part.length, etag.value(), payloadHash};
+                 m_completedParts.insert(part.number, {part.number, etag.value(), digests.checksum});
+                 const JournalPart done{part.number, part.offset, part.length, etag.value(), digests.sha256Hex, digests.checksum};
                  m_record.parts.append(done);
                  if (m_journal)
                      m_journal->addPart(m_record.id, done);
@@ -343,14 +404,33 @@ void UploadTransfer::completeMultipart()
 {
     if (!fileUnchanged())
         return fail(changedError());
-    QList<std::pair<int, QString>> parts;
-    for (auto it = m_partEtags.cbegin(); it != m_partEtags.cend(); ++it)
-        parts.append({it.key(), it.value()});
+    S3::CompleteMultipartRequest request;
+    request.bucket = remote().bucket;
+    request.key = remote().key;
+    request.uploadId = m_record.uploadId;
+    request.ifNoneMatch = m_options.noClobber;
+    request.parts = m_completedParts.values();  // in part order (a map)
+    // FULL_OBJECT: the whole file's CRC, combined from the parts' in order, for the server to compare with its own.
+    QHash<int, qint64> lengths;
+    for (const PartRange &part : std::as_const(m_plan))
+        lengths.insert(part.number, part.length);
+    if (m_record.checksumAlgorithm != ChecksumAlgorithm::None) {
+        Checksum whole;
+        for (const S3::CompletedPart &part : std::as_const(request.parts)) {
+            if (!part.checksum.isValid()) {
+                whole = Checksum{};
+                break;
+            }
+            whole = whole.isValid() ? combineChecksums(whole, part.checksum, lengths.value(part.number)) : part.checksum;
+        }
+        request.wholeObject = whole;
+    }
     const quint64 generation = m_generation;
-    track(client()->completeMultipartUpload(remote().bucket, remote().key, m_record.uploadId, parts, this,
-                                            [=, this](Outcome<S3::CompleteMultipartResult> completed) {
+    track(client()->completeMultipartUpload(request, this, [=, this](Outcome<S3::CompleteMultipartResult> completed) {
         if (!isCurrent(generation))
             return;
+        if (!completed && isExistsRefusal(completed.error()))
+            return fail(existsError(completed.error()));  // fail() aborts the upload: no parts are left
         if (!completed)
             return partFailed(completed.error());
         if (m_journal)

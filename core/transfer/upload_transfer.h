@@ -1,6 +1,8 @@
 #pragma once
 
+#include "core/s3/s3_client.h"
 #include "core/transfer/multipart_plan.h"
+#include "core/transfer/payload_hasher.h"
 #include "core/transfer/transfer.h"
 #include "core/transfer/upload_journal.h"
 
@@ -21,11 +23,20 @@ struct UploadOptions
     qint64 partSize = 16LL * 1024 * 1024;            // grown automatically past 10,000 parts
     int maxPartsInFlight = 4;                        // bounds memory and connections
     QString contentType;                             // empty: guessed from the file name and content
+    // The CRC every PUT and part carries for the server to verify (S3's flexible checksums); None: the client's
+    // settings decide (CRC64NVME unless request_checksum_calculation is when_required, then none). A multipart
+    // upload has the FULL_OBJECT type: the completion carries the whole file's CRC, combined from the parts'.
+    ChecksumAlgorithm checksumAlgorithm = ChecksumAlgorithm::None;
+    // Never replace an object that exists: a HEAD first (nothing is sent for a key that is taken), then
+    // If-None-Match: * on the PUT or the completion for one that appears meanwhile. A refusal fails the upload
+    // with "s3://bucket/key exists already; not replaced" and leaves nothing behind.
+    bool noClobber = false;
 };
 
 // Uploads one file: a single streamed PUT for small files, else a multipart upload whose parts are read
 // straight from disk (FileRangeDevice) with at most maxPartsInFlight in flight, so memory stays flat
-// whatever the file size. Each part's SHA-256 is computed on a worker thread from disk before it is sent.
+// whatever the file size. Each part's CRC (and, where the request is signed with it, its SHA-256: over http, or
+// without a checksum) is computed on a worker thread from disk before it is sent, both in one pass.
 //
 // A multipart upload is written to the journal (upload_journal.h) as it goes, so it can be resumed after a
 // crash, a kill or a pause: its parts are checked against the server's ListParts and the file's bytes, and
@@ -58,18 +69,25 @@ protected:
     void abortWork() override;
 
 private:
+    // A single PUT or a multipart upload, by size (not Transfer::start(), which queues the transfer).
+    void startUpload(qint64 size);
     void startSinglePut(qint64 size);
     void startMultipart(qint64 size);
     void resumeMultipart();
-    void continueWithParts(const QHash<int, std::pair<QString, qint64>> &serverParts);
+    void continueWithParts(const QHash<int, S3::UploadedPart> &serverParts);
     void startOver(const QString &why);
     void pumpParts();
-    void sendPart(const PartRange &part, const QByteArray &payloadHash);
+    void sendPart(const PartRange &part, const PayloadDigests &digests);
     // Streams bytes [range.offset, +range.length) of the file as one PUT (the object, or part `range.number`
     // when `asPart`); `done` gets the ETag or the error, unless the transfer was aborted meanwhile.
-    void putRange(const PartRange &range, const QByteArray &payloadHash, bool asPart, std::function<void(qint64)> onSent,
+    void putRange(const PartRange &range, const PayloadDigests &digests, bool asPart, std::function<void(qint64)> onSent,
                   std::function<void(Outcome<QString>)> done);
     void partFailed(const AwsError &error);
+    // What a new upload's requests carry: the options' algorithm, else the client's default (or none).
+    ChecksumAlgorithm chosenChecksum() const;
+    // A refusal of a no-clobber write (412 PreconditionFailed, 409 ConditionalRequestConflict), said plainly.
+    bool isExistsRefusal(const AwsError &error) const;
+    AwsError existsError(const AwsError &refusal) const;
     void completeMultipart();
     void reportProgress();
     void track(Http::AwsCall *call);
@@ -88,7 +106,7 @@ private:
     QList<PartRange> m_plan;
     QList<PartRange> m_waiting;
     int m_inFlight = 0;
-    QMap<int, QString> m_partEtags;
+    QMap<int, S3::CompletedPart> m_completedParts;
     QHash<int, qint64> m_partBytesSent;
     qint64 m_completedBytes = 0;
     QList<QPointer<Http::AwsCall>> m_calls;  // every request in flight, for abortWork()

@@ -1,12 +1,14 @@
 // `roledrop --demo` as a newcomer runs it: the sandbox server starts, the tutorial's world is there,
 // the `james` profile works from the command line (its secret in the real keychain), and quitting the
-// app stops the server.
+// app stops the server. The server speaks https with a certificate from a CA the demo makes for itself, which its
+// profile trusts (and nothing else does).
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSslConfiguration>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,6 +28,8 @@ private:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("AWS_CONFIG_FILE"), QStringLiteral("/dev/null"));
         env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), QStringLiteral("/dev/null"));
+        // Only the demo profile's own CA file may make its server trusted.
+        env.remove(QStringLiteral("AWS_CA_BUNDLE"));
         return env;
     }
 
@@ -41,10 +45,14 @@ private:
         return process.exitCode();
     }
 
-    static bool reachable(const QString &endpoint)
+    static bool reachable(const QString &endpoint, const QList<QSslCertificate> &demoCa)
     {
         QNetworkAccessManager network;
-        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(endpoint)));
+        QNetworkRequest request{QUrl(endpoint)};
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates(demoCa);
+        request.setSslConfiguration(tls);
+        QNetworkReply *reply = network.get(request);
         QSignalSpy finished(reply, &QNetworkReply::finished);
         finished.wait(10000);
         const bool answered = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() > 0;
@@ -64,12 +72,16 @@ private slots:
         for (int waited = 0; waited < 240 && !ready.hasMatch(); ++waited) {
             demo.waitForReadyRead(1000);
             log += QString::fromUtf8(demo.readAllStandardError());
-            ready = QRegularExpression(QStringLiteral("demo ready at (http://127\\.0\\.0\\.1:\\d+)")).match(log);
+            ready = QRegularExpression(QStringLiteral("demo ready at (https://127\\.0\\.0\\.1:\\d+) \\(its certificate is from the "
+                                                      "demo's own CA, (/\\S+\\.pem),")).match(log);
             QVERIFY2(demo.state() == QProcess::Running, qPrintable(log));
         }
         QVERIFY2(ready.hasMatch(), qPrintable(log));
         const QString endpoint = ready.captured(1);
-        QVERIFY(reachable(endpoint));
+        // Read now: the CA goes with the demo's folder when it quits.
+        const QList<QSslCertificate> demoCa = QSslCertificate::fromPath(ready.captured(2));
+        QVERIFY2(!demoCa.isEmpty(), qPrintable(ready.captured(2)));
+        QVERIFY2(reachable(endpoint, demoCa), qPrintable(endpoint));
 
         QString out, err;
         // The demo keeps its profile to itself: the user's own profiles have no 'james'...
@@ -86,7 +98,7 @@ private slots:
         ::kill(pid_t(demo.processId()), SIGTERM);
         QVERIFY(demo.waitForFinished(60000));
         QCOMPARE(demo.exitStatus(), QProcess::NormalExit);
-        QVERIFY2(!reachable(endpoint), "the demo server still answers after the app quit");
+        QVERIFY2(!reachable(endpoint, demoCa), "the demo server still answers after the app quit");
     }
 };
 

@@ -68,6 +68,7 @@ private slots:
     {
         Http::EndpointConfig endpoint;
         endpoint.customEndpoint = QUrl(worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT"));
+        endpoint.tls = Test::testCaTrust();
         m_sts.emplace(&m_http, endpoint);
         m_provider = new Auth::CredentialProvider(this);
     }

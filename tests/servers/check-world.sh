@@ -11,6 +11,8 @@ D=${1:?usage: check-world.sh DIR}
 
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CA_BUNDLE AWS_ENDPOINT_URL 2>/dev/null || true
+# RGW's https certificate comes from the cluster's own test CA (rgw-start.sh): aws trusts it through AWS_CA_BUNDLE.
+[ -z "${ROLEDROP_TEST_CA_FILE:-}" ] || export AWS_CA_BUNDLE=$ROLEDROP_TEST_CA_FILE
 AWS=(/usr/bin/aws --endpoint-url "$ROLEDROP_TEST_S3_ENDPOINT")
 B=$ROLEDROP_TEST_BUCKET
 WORK=$(mktemp -d)
@@ -33,6 +35,21 @@ check() { # check NAME GOT WANT
 }
 
 check "owner reads owner-file.txt" "$(as_owner s3 cp "s3://$B/owner-file.txt" -)" hello
+if [ -n "${ROLEDROP_TEST_S3_HTTPS_ENDPOINT:-}" ]; then
+  # Both of RGW's endpoints serve the same world; https only for a client that trusts the run's CA.
+  over() { # over ENDPOINT aws-args...: as owner at that endpoint
+    local endpoint=$1; shift
+    AWS_ACCESS_KEY_ID=$ROLEDROP_TEST_OWNER_KEY AWS_SECRET_ACCESS_KEY=$ROLEDROP_TEST_OWNER_SECRET \
+      /usr/bin/aws --endpoint-url "$endpoint" "$@"
+  }
+  check "owner reads owner-file.txt over https (the test CA in AWS_CA_BUNDLE)" \
+    "$(over "$ROLEDROP_TEST_S3_HTTPS_ENDPOINT" s3 cp "s3://$B/owner-file.txt" -)" hello
+  check "owner reads owner-file.txt over plain http" \
+    "$(over "$ROLEDROP_TEST_S3_HTTP_ENDPOINT" s3 cp "s3://$B/owner-file.txt" -)" hello
+  check "without the test CA, aws refuses RGW's https certificate" \
+    "$( (unset AWS_CA_BUNDLE; over "$ROLEDROP_TEST_S3_HTTPS_ENDPOINT" s3 cp "s3://$B/owner-file.txt" - 2>&1) \
+       | grep -q -i -E 'CERTIFICATE_VERIFY_FAILED|SSL validation failed' && echo refused)" refused
+fi
 check "james ListObjectsV2 on $B is denied" "$(status as_james s3api list-objects-v2 --bucket "$B")" 403
 check "james GetObject on $B is denied" "$(status as_james s3api get-object --bucket "$B" --key owner-file.txt "$WORK/x")" 403
 check "james PutObject on $B is denied" "$(status as_james s3api put-object --bucket "$B" --key james.txt)" 403

@@ -6,6 +6,8 @@
 #
 # Usage: fault-proxy-start.sh DIR [UPSTREAM_URL]
 #   FAULT_PROXY_ARGS="--tls-cert C --tls-key K"   extra arguments for fault_proxy.py (TLS, --rules FILE, ...)
+# In front of an https upstream, with DIR/tls/ from make-test-ca.sh and no FAULT_PROXY_ARGS, the proxy serves https
+# itself (DIR/tls/server.pem) and checks the upstream against DIR/tls/ca.pem.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 D=${1:?usage: fault-proxy-start.sh DIR [UPSTREAM_URL]}
@@ -25,6 +27,9 @@ if [ -f "$S/pid" ] && kill -0 "$(cat "$S/pid")" 2>/dev/null; then
 fi
 rm -rf "$S"
 mkdir -p "$S"
+if [ -z "${FAULT_PROXY_ARGS:-}" ] && [ "${UPSTREAM#https://}" != "$UPSTREAM" ] && [ -f "$D/tls/server.pem" ]; then
+  FAULT_PROXY_ARGS="--tls-cert $D/tls/server.pem --tls-key $D/tls/server.key --upstream-ca $D/tls/ca.pem"
+fi
 
 # shellcheck disable=SC2086  # FAULT_PROXY_ARGS is a list of words on purpose
 "$PY" "$HERE/fault_proxy.py" --upstream "$UPSTREAM" --port-file "$S/port" --control-port-file "$S/control-port" \

@@ -4,9 +4,12 @@
 #
 # Usage: rgw-start.sh DIR        (DIR is created; stop with rgw-stop.sh DIR)
 #
-# Writes DIR/env (shell `export` lines: CEPH_CONF, ROLEDROP_TEST_RGW_DIR, ROLEDROP_TEST_S3_ENDPOINT,
-# ROLEDROP_TEST_RGW_PORT) and prints `READY dir=... endpoint=...`. Ports are picked free at start, so a
-# developer's cluster and CI's can run side by side.
+# RGW serves plain http and https (a certificate for 127.0.0.1/localhost from a CA made for this cluster by
+# make-test-ca.sh, in DIR/tls/). Writes DIR/env (shell `export` lines: CEPH_CONF, ROLEDROP_TEST_RGW_DIR,
+# ROLEDROP_TEST_RGW_PORT, ROLEDROP_TEST_RGW_TLS_PORT, ROLEDROP_TEST_S3_HTTP_ENDPOINT, ROLEDROP_TEST_S3_HTTPS_ENDPOINT,
+# ROLEDROP_TEST_S3_ENDPOINT (one of the two, see RGW_DEFAULT_ENDPOINT), ROLEDROP_TEST_CA_FILE, ROLEDROP_TEST_TLS_DIR)
+# and prints `READY dir=... endpoint=...`. Ports are picked free at start, so a developer's cluster and CI's can
+# run side by side.
 #
 # Environment knobs:
 #   OSD_STORE=bluestore|memstore  bluestore (default) keeps objects in a sparse file on disk; memstore keeps
@@ -14,6 +17,8 @@
 #   BLUESTORE_BLOCK_SIZE=bytes    size of the sparse OSD file (default 16 GiB; only written blocks use disk)
 #   START_TIMEOUT=seconds         how long each daemon may take to come up (default 120)
 #   WITH_MGR=0|1                  also start a ceph-mgr (default 0; without one `ceph osd df` etc. hang)
+#   RGW_DEFAULT_ENDPOINT=http|https  which one ROLEDROP_TEST_S3_ENDPOINT is (default http, for bench/run-bench.sh;
+#                                 tests/run-tests.sh and `roledrop --demo` ask for https)
 # Needs (Debian 12): ceph-mon ceph-osd radosgw ceph-common uuid-runtime jq curl python3. Runs as root or not.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,9 +27,11 @@ OSD_STORE=${OSD_STORE:-bluestore}
 BLUESTORE_BLOCK_SIZE=${BLUESTORE_BLOCK_SIZE:-$((16 << 30))}
 START_TIMEOUT=${START_TIMEOUT:-120}
 WITH_MGR=${WITH_MGR:-0}
-PORT_BLOCK=42   # mon, rgw, then 40 for the messenger ports of the OSD (and mgr)
+RGW_DEFAULT_ENDPOINT=${RGW_DEFAULT_ENDPOINT:-http}
+PORT_BLOCK=43   # mon, rgw, rgw's https, then 40 for the messenger ports of the OSD (and mgr)
+case $RGW_DEFAULT_ENDPOINT in http|https) ;; *) echo "rgw-start: RGW_DEFAULT_ENDPOINT must be http or https" >&2; exit 1 ;; esac
 
-for tool in ceph-mon ceph-osd radosgw ceph ceph-authtool monmaptool uuidgen jq curl flock /usr/bin/python3; do
+for tool in ceph-mon ceph-osd radosgw ceph ceph-authtool monmaptool uuidgen jq curl flock openssl /usr/bin/python3; do
   command -v "$tool" >/dev/null || { echo "rgw-start: '$tool' is missing (run tests/install-deps.sh)" >&2; exit 1; }
 done
 if [ -e "$D/ceph.conf" ]; then
@@ -36,6 +43,8 @@ D=$(cd "$D" && pwd)
 mkdir -p "$D"/{run,log,crash,mon.a,osd.0}
 CONF=$D/ceph.conf
 export CEPH_CONF=$CONF
+TLS=$D/tls
+"$HERE/make-test-ca.sh" "$TLS" >/dev/null || { echo "rgw-start: FAILED: could not make the test CA" >&2; exit 1; }
 
 fail() {
   trap - ERR
@@ -78,7 +87,8 @@ flock -w 600 9 || fail "another rgw-start.sh held the start lock for 10 minutes"
 BASE=$(/usr/bin/python3 "$HERE/free_port_block.py" $PORT_BLOCK) || fail "no free ports"
 MON_PORT=$BASE
 RGW_PORT=$((BASE + 1))
-OSD_PORT_MIN=$((BASE + 2))
+RGW_TLS_PORT=$((BASE + 2))
+OSD_PORT_MIN=$((BASE + 3))
 OSD_PORT_MAX=$((BASE + PORT_BLOCK - 1))
 FSID=$(uuidgen)
 # rgw_sts_key encrypts the session tokens RGW issues; it must be exactly 16 characters.
@@ -140,7 +150,7 @@ bluestore_cache_autotune = false
 bluestore_cache_size = 268435456
 
 [client.rgw.roledrop]
-rgw_frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw_frontends = beast endpoint=127.0.0.1:$RGW_PORT ssl_endpoint=127.0.0.1:$RGW_TLS_PORT ssl_certificate=$TLS/server.pem ssl_private_key=$TLS/server.key
 rgw_dns_name = 127.0.0.1
 rgw_sts_key = $STS_KEY
 rgw_s3_auth_use_sts = true
@@ -187,16 +197,25 @@ ceph_q auth get-or-create client.rgw.roledrop mon 'allow rw' osd 'allow rwx' mgr
   -o "$D/ceph.client.rgw.roledrop.keyring"
 launch rgw radosgw -c "$CONF" -n client.rgw.roledrop -f
 wait_until "radosgw" "$D/run/rgw.pidfile" curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$RGW_PORT/"
+wait_until "radosgw (https)" "$D/run/rgw.pidfile" curl -sf -o /dev/null --max-time 5 --cacert "$TLS/ca.pem" \
+  "https://127.0.0.1:$RGW_TLS_PORT/"
 flock -u 9
 exec 9>&-
 trap - ERR
 
-ENDPOINT=http://127.0.0.1:$RGW_PORT
+HTTP_ENDPOINT=http://127.0.0.1:$RGW_PORT
+HTTPS_ENDPOINT=https://127.0.0.1:$RGW_TLS_PORT
+if [ "$RGW_DEFAULT_ENDPOINT" = https ]; then ENDPOINT=$HTTPS_ENDPOINT; else ENDPOINT=$HTTP_ENDPOINT; fi
 cat >"$D/env" <<EOF
 # Written by tests/servers/rgw-start.sh; source it to reach this cluster.
 export CEPH_CONF='$CONF'
 export ROLEDROP_TEST_RGW_DIR='$D'
 export ROLEDROP_TEST_RGW_PORT=$RGW_PORT
+export ROLEDROP_TEST_RGW_TLS_PORT=$RGW_TLS_PORT
+export ROLEDROP_TEST_S3_HTTP_ENDPOINT='$HTTP_ENDPOINT'
+export ROLEDROP_TEST_S3_HTTPS_ENDPOINT='$HTTPS_ENDPOINT'
 export ROLEDROP_TEST_S3_ENDPOINT='$ENDPOINT'
+export ROLEDROP_TEST_CA_FILE='$TLS/ca.pem'
+export ROLEDROP_TEST_TLS_DIR='$TLS'
 EOF
-echo "READY dir=$D endpoint=$ENDPOINT conf=$CONF store=$OSD_STORE (${SECONDS}s)"
+echo "READY dir=$D endpoint=$ENDPOINT http=$HTTP_ENDPOINT https=$HTTPS_ENDPOINT ca=$TLS/ca.pem conf=$CONF store=$OSD_STORE (${SECONDS}s)"

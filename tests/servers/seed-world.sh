@@ -27,6 +27,8 @@ BUCKET=data
 # A developer's ~/.aws or AWS_* variables must not leak into the calls.
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CA_BUNDLE AWS_ENDPOINT_URL 2>/dev/null || true
+# RGW's https certificate comes from the cluster's own test CA (rgw-start.sh): aws trusts it through AWS_CA_BUNDLE.
+[ -z "${ROLEDROP_TEST_CA_FILE:-}" ] || export AWS_CA_BUNDLE=$ROLEDROP_TEST_CA_FILE
 as_owner() {
   AWS_ACCESS_KEY_ID=$OWNER_KEY AWS_SECRET_ACCESS_KEY=$OWNER_SECRET \
     /usr/bin/aws --endpoint-url "$ROLEDROP_TEST_S3_ENDPOINT" "$@"

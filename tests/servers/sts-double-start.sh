@@ -4,6 +4,9 @@
 # ROLEDROP_TEST_S3_DOUBLE_* lines (the same endpoint, its bucket, region, minimum part size) to DIR/env. Its
 # files live in DIR/sts-double/ (pid, port, log, data/ = the S3 objects). Stop it with sts-double-stop.sh DIR.
 #
+# It serves https when DIR/tls/ holds make-test-ca.sh's certificates (rgw-start.sh makes them): the endpoint is then
+# https://127.0.0.1:PORT, with a certificate from that CA (ROLEDROP_TEST_CA_FILE). STS_DOUBLE_TLS=0 serves plain http.
+#
 # Usage: sts-double-start.sh DIR      (STS_DOUBLE_WORLD=file.json picks another world)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,8 +22,16 @@ if [ -f "$S/pid" ] && kill -0 "$(cat "$S/pid")" 2>/dev/null; then
 fi
 rm -rf "$S"
 mkdir -p "$S/data"
+TLS_ARGS=()
+SCHEME=http
+CURL_TLS=()
+if [ "${STS_DOUBLE_TLS:-1}" != 0 ] && [ -f "$D/tls/server.pem" ] && [ -f "$D/tls/server.key" ]; then
+  TLS_ARGS=(--tls-cert "$D/tls/server.pem" --tls-key "$D/tls/server.key")
+  SCHEME=https
+  CURL_TLS=(--cacert "$D/tls/ca.pem")
+fi
 
-"$PY" "$HERE/sts_test_double.py" --world "$WORLD" --port-file "$S/port" --data-dir "$S/data" \
+"$PY" "$HERE/sts_test_double.py" --world "$WORLD" --port-file "$S/port" --data-dir "$S/data" "${TLS_ARGS[@]}" \
   </dev/null >"$S/stdout" 2>"$S/log" &
 echo $! >"$S/pid"
 
@@ -31,12 +42,12 @@ fail() {
   exit 1
 }
 deadline=$((SECONDS + 30))
-until [ -s "$S/port" ] && curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$(cat "$S/port")/__test__/health"; do
+until [ -s "$S/port" ] && curl -sf -o /dev/null --max-time 2 "${CURL_TLS[@]}" "$SCHEME://127.0.0.1:$(cat "$S/port")/__test__/health"; do
   kill -0 "$(cat "$S/pid")" 2>/dev/null || fail "the double exited during start-up"
   [ $SECONDS -lt $deadline ] || fail "the double did not answer within 30 s"
   sleep 0.2
 done
-ENDPOINT=http://127.0.0.1:$(cat "$S/port")
+ENDPOINT=$SCHEME://127.0.0.1:$(cat "$S/port")
 
 touch "$D/env"
 sed -i -E '/^export ROLEDROP_TEST_(STS|S3)_DOUBLE_/d; /^# Written by tests\/servers\/sts-double-start.sh/d' "$D/env"

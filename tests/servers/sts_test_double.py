@@ -2565,6 +2565,30 @@ def print_env(world, endpoint):
         out(name, value)
 
 
+def TlsThreadingHTTPServer(cert, key):
+    """A ThreadingHTTPServer class serving https: each connection's TLS handshake happens in its own thread (on its
+    first read), so a client that never finishes one holds up nobody else."""
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    class Server(ThreadingHTTPServer):
+        def get_request(self):
+            sock, addr = self.socket.accept()
+            return context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
+
+        def finish_request(self, request, client_address):
+            try:
+                request.do_handshake()
+            except (ssl.SSLError, OSError) as e:
+                # A client refusing our certificate is what the TLS tests want: one line, not a traceback.
+                log("TLS handshake with %s:%d failed: %s" % (client_address[0], client_address[1], e))
+                return
+            super().finish_request(request, client_address)
+
+    return Server
+
+
 def main():
     ap = argparse.ArgumentParser(description="RoleDrop's STS + S3 TEST DOUBLE (not AWS)")
     ap.add_argument("--world", help="world JSON file")
@@ -2574,6 +2598,8 @@ def main():
     ap.add_argument("--data-dir", help="where S3 objects are kept (default: a temporary directory, removed at exit)")
     ap.add_argument("--print-env", metavar="ENDPOINT", help="print export lines for the world and exit")
     ap.add_argument("--totp", metavar="BASE32SEED", help="print the current TOTP code of a seed and exit")
+    ap.add_argument("--tls-cert", help="serve https with this certificate (PEM), e.g. tests/servers/make-test-ca.sh's")
+    ap.add_argument("--tls-key", help="its private key (PEM)")
     args = ap.parse_args()
     if args.totp:
         print(totp(args.totp, time.time()))
@@ -2587,9 +2613,12 @@ def main():
         return 0
     if not args.host.startswith("127."):
         ap.error("the test double listens on loopback addresses only")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
     own_dir = args.data_dir is None
     data_dir = tempfile.mkdtemp(prefix="roledrop-s3-double-") if own_dir else args.data_dir
-    server = ThreadingHTTPServer((args.host, args.port), Handler)
+    server = (TlsThreadingHTTPServer(args.tls_cert, args.tls_key) if args.tls_cert else ThreadingHTTPServer)(
+        (args.host, args.port), Handler)
     server.daemon_threads = True
     server.double = StsTestDouble(world)
     server.s3 = S3TestDouble(server.double, data_dir)
@@ -2605,7 +2634,7 @@ def main():
     def stop(_signum, _frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
-    print("READY port=%d (STS + S3 TEST DOUBLE, not AWS)" % port, flush=True)
+    print("READY port=%d%s (STS + S3 TEST DOUBLE, not AWS)" % (port, " https" if args.tls_cert else ""), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

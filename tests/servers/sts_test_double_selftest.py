@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import socket
+import ssl
 import sys
 import time
 import urllib.error
@@ -51,6 +52,14 @@ ROLE = {r["name"]: "arn:aws:iam::%s:role/%s" % (ACCOUNT, r["name"]) for r in WOR
 SESSION = botocore.session.Session()
 SESSION.set_config_variable("config_file", "/dev/null")
 SESSION.set_config_variable("credentials_file", "/dev/null")
+# Over https, the double's certificate comes from the run's test CA (tests/servers/make-test-ca.sh): every client
+# here trusts that CA, botocore's and the hand-built ones alike.
+TLS = urlsplit(ENDPOINT).scheme == "https"
+CA_FILE = os.environ.get("ROLEDROP_TEST_CA_FILE") or os.environ.get("AWS_CA_BUNDLE")
+TLS_CONTEXT = ssl.create_default_context(cafile=CA_FILE) if TLS else None
+if TLS:
+    SESSION.set_config_variable("ca_bundle", CA_FILE)
+    urllib.request.install_opener(urllib.request.build_opener(urllib.request.HTTPSHandler(context=TLS_CONTEXT)))
 # Client-side validation off: the point is to see the double refuse bad parameters.
 CONFIG = Config(parameter_validation=False, retries={"max_attempts": 1})
 
@@ -214,7 +223,8 @@ def build_signed(method, key, creds, query=None, headers=None, body=b"", payload
 
 
 def send(method, target, headers, body=b""):
-    conn = http.client.HTTPConnection(ENDPOINT_HOST, timeout=60)
+    conn = (http.client.HTTPSConnection(ENDPOINT_HOST, timeout=60, context=TLS_CONTEXT) if TLS
+            else http.client.HTTPConnection(ENDPOINT_HOST, timeout=60))
     try:
         conn.request(method, target, body=body, headers=headers)
         resp = conn.getresponse()
@@ -800,6 +810,8 @@ def conditional_checks(s3, creds):
     body = os.urandom(300000)
     target, sent, _ = build_signed("PUT", key, creds, headers={"If-None-Match": "*"}, body=body)
     sock = socket.create_connection(("127.0.0.1", urlsplit(ENDPOINT).port), timeout=30)
+    if TLS:
+        sock = TLS_CONTEXT.wrap_socket(sock, server_hostname="127.0.0.1")
     try:
         head = "PUT %s HTTP/1.1\r\n" % target + "".join("%s: %s\r\n" % kv for kv in sent.items()) + \
             "Content-Length: %d\r\n\r\n" % len(body)

@@ -3,6 +3,9 @@
 // The fault-injecting proxy (tests/servers/fault_proxy.py, a TEST TOOL) run by a test for itself, in front of
 // one upstream server: rules set through its control port, its log read back (what reached the server, how
 // many bytes). Stopped when the object goes.
+// In front of an https server it speaks https too, as the server does: with a certificate from the run's test CA
+// (ROLEDROP_TEST_TLS_DIR, made by tests/servers/make-test-ca.sh), checking the server against that CA. A test of
+// certificate errors picks another of that folder's certificates (expired.pem, wrong-name.pem...).
 
 #include <QByteArray>
 #include <QEventLoop>
@@ -23,15 +26,21 @@ namespace RoleDrop::Test {
 class FaultProxyProcess
 {
 public:
-    explicit FaultProxyProcess(const QString &upstream)
+    explicit FaultProxyProcess(const QString &upstream, const QString &certificate = QStringLiteral("server.pem"))
     {
         const QString portFile = m_dir.filePath(QStringLiteral("port"));
         const QString controlFile = m_dir.filePath(QStringLiteral("control"));
+        QStringList arguments{QStringLiteral(ROLEDROP_TESTS_DIR "/servers/fault_proxy.py"), QStringLiteral("--upstream"), upstream,
+                              QStringLiteral("--port-file"), portFile, QStringLiteral("--control-port-file"), controlFile,
+                              QStringLiteral("--quiet")};
+        const QString tlsDir = qEnvironmentVariable("ROLEDROP_TEST_TLS_DIR");
+        if (upstream.startsWith(QLatin1String("https://")) && !tlsDir.isEmpty()) {
+            m_scheme = QStringLiteral("https");
+            arguments << QStringLiteral("--upstream-ca") << tlsDir + QStringLiteral("/ca.pem") << QStringLiteral("--tls-cert")
+                      << tlsDir + QLatin1Char('/') + certificate << QStringLiteral("--tls-key") << tlsDir + QStringLiteral("/server.key");
+        }
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start(QStringLiteral("/usr/bin/python3"),
-                        {QStringLiteral(ROLEDROP_TESTS_DIR "/servers/fault_proxy.py"), QStringLiteral("--upstream"), upstream,
-                         QStringLiteral("--port-file"), portFile, QStringLiteral("--control-port-file"), controlFile,
-                         QStringLiteral("--quiet")});
+        m_process.start(QStringLiteral("/usr/bin/python3"), arguments);
         QTest::qWaitFor([&] { return QFile::exists(portFile) && QFile::exists(controlFile) && m_process.state() == QProcess::Running; }, 20000);
         m_port = readNumber(portFile);
         m_control = readNumber(controlFile);
@@ -45,7 +54,7 @@ public:
     Q_DISABLE_COPY_MOVE(FaultProxyProcess)
 
     bool isRunning() const { return m_port > 0 && m_control > 0 && m_process.state() == QProcess::Running; }
-    QString endpoint() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
+    QString endpoint() const { return QStringLiteral("%1://127.0.0.1:%2").arg(m_scheme).arg(m_port); }
 
     // Replaces the rule list (see tests/servers/README.md for the rule format).
     bool setRules(const QJsonArray &rules) { return !control("POST", QStringLiteral("/rules"), QJsonDocument(rules).toJson()).contains("\"error\""); }
@@ -76,6 +85,7 @@ private:
 
     QTemporaryDir m_dir;
     QProcess m_process;
+    QString m_scheme = QStringLiteral("http");
     int m_port = 0;
     int m_control = 0;
 };

@@ -7,7 +7,9 @@
 #include <QCheckBox>
 #include <QCompleter>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
@@ -27,6 +29,7 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
       m_endpoint(new QLineEdit(this)),
       m_pathStyle(new QCheckBox(tr("Pat&h-style addressing (host/bucket/key)"), this)),
       m_mfaSerial(new QLineEdit(this)),
+      m_caFile(new QLineEdit(this)),
       m_error(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -58,11 +61,26 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
                               QStringLiteral("sa-east-1")};
     m_region->setCompleter(new QCompleter(regions, m_region));
     m_endpoint->setObjectName(QStringLiteral("endpointField"));
-    m_endpoint->setPlaceholderText(tr("Empty for AWS; e.g. http://127.0.0.1:7480 for Ceph RGW"));
+    m_endpoint->setPlaceholderText(tr("Empty for AWS; e.g. https://rgw.example.com for Ceph RGW"));
     m_pathStyle->setObjectName(QStringLiteral("pathStyleField"));
     m_pathStyle->setToolTip(tr("Needed by most S3-compatible servers such as Ceph RGW and MinIO"));
     m_mfaSerial->setObjectName(QStringLiteral("mfaSerialField"));
     m_mfaSerial->setPlaceholderText(tr("Optional: arn:aws:iam::123456789012:mfa/you"));
+    m_caFile->setObjectName(QStringLiteral("caFileField"));
+    m_caFile->setPlaceholderText(tr("Optional: PEM file of a private CA, trusted besides the system's"));
+    m_caFile->setToolTip(tr("For a server whose certificate comes from your organisation's own CA. Its certificates are "
+                            "added to the system's; certificates are always checked. AWS_CA_BUNDLE, when set, comes first."));
+    auto *browseCaFile = new QPushButton(tr("&Browse…"), this);
+    browseCaFile->setObjectName(QStringLiteral("browseCaFileButton"));
+    connect(browseCaFile, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("CA certificates (PEM)"), m_caFile->text(),
+                                                          tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
+        if (!file.isEmpty())
+            m_caFile->setText(file);
+    });
+    auto *caFileRow = new QHBoxLayout;
+    caFileRow->addWidget(m_caFile, 1);
+    caFileRow->addWidget(browseCaFile);
     m_error->setObjectName(QStringLiteral("profileError"));
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("QLabel { color: #B0271A; }"));
@@ -80,12 +98,13 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
     form->addRow(tr("E&ndpoint URL:"), m_endpoint);
     form->addRow(QString(), m_pathStyle);
     form->addRow(tr("&MFA device:"), m_mfaSerial);
+    form->addRow(tr("&CA file:"), caFileRow);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
     layout->addWidget(m_buttons);
 
-    for (QLineEdit *edit : {m_name, m_accessKeyId, m_secret, m_region, m_endpoint, m_mfaSerial})
+    for (QLineEdit *edit : {m_name, m_accessKeyId, m_secret, m_region, m_endpoint, m_mfaSerial, m_caFile})
         connect(edit, &QLineEdit::textChanged, this, &ProfileDialog::validate);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &ProfileDialog::save);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -101,6 +120,7 @@ void ProfileDialog::fill(const Auth::Profile &profile)
     m_endpoint->setText(profile.endpointUrl);
     m_pathStyle->setChecked(profile.pathStyle);
     m_mfaSerial->setText(profile.mfaSerial);
+    m_caFile->setText(profile.caFile);
 }
 
 void ProfileDialog::editProfile(const Auth::Profile &profile)
@@ -141,6 +161,7 @@ Auth::Profile ProfileDialog::profile() const
     p.endpointUrl = m_endpoint->text();
     p.pathStyle = m_pathStyle->isChecked();
     p.mfaSerial = m_mfaSerial->text();
+    p.caFile = m_caFile->text();
     return p;
 }
 

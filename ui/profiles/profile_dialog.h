@@ -56,6 +56,7 @@ private:
     QLineEdit *m_endpoint;
     QCheckBox *m_pathStyle;
     QLineEdit *m_mfaSerial;
+    QLineEdit *m_caFile;
     QLabel *m_error;
     QDialogButtonBox *m_buttons;
     QPushButton *m_ok;

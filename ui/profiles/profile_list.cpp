@@ -147,6 +147,8 @@ void ProfileList::reload()
             tip += tr("\nEndpoint %1%2").arg(profile.endpointUrl, profile.pathStyle ? tr(" (path-style)") : QString());
         if (!profile.mfaSerial.isEmpty())
             tip += tr("\nMFA device %1").arg(profile.mfaSerial);
+        if (!profile.caFile.isEmpty())
+            tip += tr("\nCA file %1").arg(profile.caFile);
         item->setToolTip(0, tip);
         const bool isActive = hasIdentity && profile.name == m_session->activeProfile();
         if (isActive) {

@@ -62,6 +62,9 @@ ConflictDialog::ConflictDialog(const ConflictInfo &info, QWidget *parent) : QDia
     auto *buttons = new QDialogButtonBox(this);
     m_overwrite = buttons->addButton(tr("&Overwrite"), QDialogButtonBox::DestructiveRole);
     m_overwrite->setObjectName(QStringLiteral("overwrite"));
+    // Replacing is never what Enter does: not by default, nor when the button merely has the focus.
+    m_overwrite->setAutoDefault(false);
+    m_overwrite->setDefault(false);
     m_overwrite->setToolTip(download ? tr("Replace the local file with the object") : tr("Replace the object in the bucket with the local file"));
     m_skip = buttons->addButton(tr("&Skip"), QDialogButtonBox::RejectRole);
     m_skip->setObjectName(QStringLiteral("skip"));
@@ -87,6 +90,7 @@ ConflictDialog::ConflictDialog(const ConflictInfo &info, QWidget *parent) : QDia
     layout->addLayout(top);
     layout->addWidget(buttons);
     setMinimumWidth(440);
+    m_keepBoth->setFocus();  // Enter and Space keep both; the focus does not start on Overwrite
 }
 
 bool ConflictDialog::applyToAll() const

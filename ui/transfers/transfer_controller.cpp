@@ -167,6 +167,10 @@ void TransferController::askNext(const std::shared_ptr<Questions> &questions)
 void TransferController::enqueueUploads(const std::shared_ptr<PendingUpload> &pending, const Choices &choices)
 {
     Transfers::UploadPlan &plan = pending->check.plan;
+    // Nothing is replaced that the user did not answer "Overwrite" for: not an object that appears between the
+    // check and the upload under a key that was free, nor under a "Keep Both" name (If-None-Match: *).
+    for (Transfers::UploadItem &item : plan.items)
+        item.noClobber = true;
     Transfers::applyConflictChoices(plan, choices, QSet<QString>(pending->check.existing.keyBegin(), pending->check.existing.keyEnd()));
     if (plan.items.isEmpty()) {
         emit batchFinished(0, 0);

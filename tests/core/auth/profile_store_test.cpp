@@ -1,4 +1,5 @@
 #include "core/auth/profile_store.h"
+#include "test_ca.h"
 
 #include <QFile>
 #include <QSettings>
@@ -205,6 +206,30 @@ private slots:
         QCOMPARE(keys, (QStringList{"profiles/prod/accessKeyId", "profiles/prod/endpointUrl", "profiles/prod/mfaSerial",
                                     "profiles/prod/pathStyle", "profiles/prod/region"}));
         QVERIFY(!fileContent(m_file).toLower().contains("secret"));
+    }
+
+    void keepsItsCaFile()
+    {
+        Test::TestCa ca;
+        QVERIFY2(ca.make(), qPrintable(ca.problem()));
+        Auth::ProfileStore store(m_file);
+        Auth::Profile p = validProfile(QStringLiteral("private"));
+        p.endpointUrl = QStringLiteral("https://rgw.example.com");
+        p.caFile = QStringLiteral(" ") + ca.path(QStringLiteral("ca.pem")) + QStringLiteral(" ");
+        QVERIFY(store.save(p).ok());
+        QCOMPARE(store.profile(QStringLiteral("private"))->caFile, ca.path(QStringLiteral("ca.pem")));
+        QCOMPARE(QSettings(m_file, QSettings::IniFormat).value(QStringLiteral("profiles/private/caFile")).toString(), ca.path(QStringLiteral("ca.pem")));
+        // A CA file that is not there is refused by name, and the stored profile is left as it was.
+        p.caFile = ca.path(QStringLiteral("missing.pem"));
+        const auto refused = store.save(p);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().userMessage().contains(p.caFile), qPrintable(refused.error().userMessage()));
+        QCOMPARE(store.profile(QStringLiteral("private"))->caFile, ca.path(QStringLiteral("ca.pem")));
+        // Cleared, it is gone from the settings.
+        p.caFile.clear();
+        QVERIFY(store.save(p).ok());
+        QVERIFY(store.profile(QStringLiteral("private"))->caFile.isEmpty());
+        QVERIFY(!QSettings(m_file, QSettings::IniFormat).contains(QStringLiteral("profiles/private/caFile")));
     }
 
     void unwritableSettingsFileIsAnError()

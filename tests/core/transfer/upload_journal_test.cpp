@@ -109,6 +109,63 @@ private slots:
         QCOMPARE(record->parts.first().eTag, QStringLiteral("new"));
     }
 
+    // A resumed upload completes with the checksums it began with: the algorithm, each part's CRC, and whether it
+    // may replace an object all come back (a part signed with no SHA-256, over https, has only its CRC).
+    void checksumsAndNoClobberComeBack()
+    {
+        UploadJournal journal(m_dir.filePath(QStringLiteral("checksums")));
+        UploadRecord record = sampleRecord();
+        record.checksumAlgorithm = ChecksumAlgorithm::Crc64Nvme;
+        record.noClobber = true;
+        QVERIFY(journal.begin(record));
+        const Checksum one = checksumOf(ChecksumAlgorithm::Crc64Nvme, "part one");
+        const Checksum two = checksumOf(ChecksumAlgorithm::Crc64Nvme, "part two");
+        journal.addPart(record.id, {1, 0, record.partSize, QStringLiteral("\"e1\""), "aa11", one});
+        journal.addPart(record.id, {2, record.partSize, record.partSize, QStringLiteral("\"e2\""), QByteArray(), two});
+        const QList<UploadRecord> records = journal.records();
+        QCOMPARE(records.size(), 1);
+        const UploadRecord &back = records.first();
+        QCOMPARE(back.checksumAlgorithm, ChecksumAlgorithm::Crc64Nvme);
+        QVERIFY(back.noClobber);
+        QCOMPARE(back.parts.size(), 2);
+        QVERIFY(back.parts.at(0).checksum == one);
+        QCOMPARE(back.parts.at(0).sha256, QByteArray("aa11"));
+        QVERIFY(back.parts.at(1).checksum == two);
+        QVERIFY(back.parts.at(1).sha256.isEmpty());
+        // An upload begun without: none, and it may replace.
+        UploadRecord plain = sampleRecord();
+        QVERIFY(journal.begin(plain));
+        for (const UploadRecord &found : journal.records()) {
+            if (found.id == plain.id) {
+                QCOMPARE(found.checksumAlgorithm, ChecksumAlgorithm::None);
+                QVERIFY(!found.noClobber);
+            }
+        }
+    }
+
+    void partsWithoutWhatTheyNeedAreSentAgain()
+    {
+        QByteArray text = "{\"type\":\"upload\",\"bucket\":\"b\",\"key\":\"k\",\"uploadId\":\"u\",\"localPath\":\"/f\",\"size\":\"100\","
+                          "\"partSize\":\"50\",\"checksumAlgorithm\":\"CRC32C\"}\n";
+        text += "{\"type\":\"part\",\"number\":1,\"offset\":\"0\",\"length\":\"50\",\"eTag\":\"e\",\"sha256\":\"x\"}\n";  // no CRC
+        text += "{\"type\":\"part\",\"number\":2,\"offset\":\"50\",\"length\":\"50\",\"eTag\":\"e\",\"checksum\":\"OOJZ0D8xKts=\"}\n";  // a CRC64 for a CRC32C upload
+        auto record = UploadJournal::parse(text);
+        QVERIFY(record.has_value());
+        QCOMPARE(record->checksumAlgorithm, ChecksumAlgorithm::Crc32c);
+        QVERIFY(record->parts.isEmpty());
+        text += "{\"type\":\"part\",\"number\":2,\"offset\":\"50\",\"length\":\"50\",\"eTag\":\"e\",\"checksum\":\"4waSgw==\"}\n";
+        record = UploadJournal::parse(text);
+        QCOMPARE(record->parts.size(), 1);
+        QCOMPARE(record->parts.first().checksum.value, quint64(0xE3069283u));
+        // Neither a SHA-256 nor a CRC: nothing to check the local bytes against.
+        QByteArray bare = "{\"type\":\"upload\",\"bucket\":\"b\",\"key\":\"k\",\"uploadId\":\"u\",\"localPath\":\"/f\",\"size\":\"100\",\"partSize\":\"50\"}\n";
+        bare += "{\"type\":\"part\",\"number\":1,\"offset\":\"0\",\"length\":\"50\",\"eTag\":\"e\"}\n";
+        QVERIFY(UploadJournal::parse(bare)->parts.isEmpty());
+        // An algorithm this version cannot compute: the upload is not taken up.
+        QVERIFY(!UploadJournal::parse("{\"type\":\"upload\",\"bucket\":\"b\",\"key\":\"k\",\"uploadId\":\"u\",\"localPath\":\"/f\","
+                                      "\"size\":\"100\",\"partSize\":\"50\",\"checksumAlgorithm\":\"SHA512\"}\n").has_value());
+    }
+
     void theFolderIsTheUsersOnly()
     {
         UploadJournal journal(m_dir.filePath(QStringLiteral("private")));

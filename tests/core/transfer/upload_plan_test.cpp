@@ -106,6 +106,22 @@ private slots:
         QCOMPARE(plan.totalBytes, qint64(14));
     }
 
+    // The window protects every item nobody answered "Overwrite" for (If-None-Match: *): an explicit Overwrite
+    // lifts it, Keep Both and no conflict at all keep it.
+    void onlyAnExplicitOverwriteMayReplace()
+    {
+        Transfers::UploadPlan plan = Transfers::planUpload({{"/a", "a.txt", 1}, {"/b", "b.txt", 2}, {"/c", "c.txt", 4}, {"/d", "d.txt", 8}}, "p/");
+        QVERIFY(!plan.items.first().noClobber);  // the plan itself (the CLI's) replaces, as aws s3 cp does
+        for (Transfers::UploadItem &item : plan.items)
+            item.noClobber = true;
+        Transfers::applyConflictChoices(plan, {{0, Transfers::ConflictChoice::Skip}, {1, Transfers::ConflictChoice::Overwrite}, {2, Transfers::ConflictChoice::KeepBoth}},
+                                        {"p/a.txt", "p/b.txt", "p/c.txt"});
+        QCOMPARE(keysOf(plan), QStringList({"p/b.txt", "p/c (1).txt", "p/d.txt"}));
+        QVERIFY(!plan.items.at(0).noClobber);  // b.txt: "Overwrite"
+        QVERIFY(plan.items.at(1).noClobber);   // c (1).txt: "Keep Both" must not replace an object that appears under its new name
+        QVERIFY(plan.items.at(2).noClobber);   // d.txt: no conflict when checked, none made later
+    }
+
     void keepBothAvoidsOtherPlannedKeys()
     {
         // "a (1).txt" is itself part of the upload, so the renamed "a.txt" must not take its key.
