@@ -1065,23 +1065,76 @@ class S3Request:
             self.part_number = None
         self.upload_id = self.q.get("uploadId")
         length = self.headers.get("Content-Length")
-        chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
+        codings = [c.strip().lower() for c in (self.headers.get("Transfer-Encoding") or "").split(",") if c.strip()]
+        # HTTP/1.1's chunked transfer coding (RFC 9112 7.1), which wins over a Content-Length: what botocore sends
+        # for an aws-chunked body with a checksum trailer over https (then x-amz-decoded-content-length gives the size).
+        self.te_chunked = codings[-1:] == ["chunked"]
+        self.chunk_left = 0
+        chunked = bool(codings) and not self.te_chunked
         try:
-            self.content_length = int(length) if length is not None else None
+            self.content_length = int(length) if length is not None and not self.te_chunked else None
         except ValueError:
             self.content_length = None
             chunked = True
-        self.framed = not chunked  # a body we can find the end of (Content-Length, or none at all)
-        self.remaining = (self.content_length or 0) if self.framed else 0
+        self.framed = not chunked  # a body we can find the end of (Content-Length, chunked coding, or none at all)
+        if self.te_chunked:
+            self.remaining = 1  # "more to come" until the last chunk is read
+        else:
+            self.remaining = (self.content_length or 0) if self.framed else 0
         if not self.framed:
             self.close = True
 
     # --- reading the body
 
+    def next_chunk(self):
+        """At a chunk boundary of a chunked-coded body: reads the size line (and, after the last chunk, the
+        trailer section)."""
+        rfile = self.handler.rfile
+        line = rfile.readline(8192)
+        self.bytes_received += len(line)
+        if not line.endswith(b"\n"):
+            self.close = True
+            raise ConnectionError("the client closed the connection in the middle of the body")
+        try:
+            size = int(line.split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            self.close = True
+            raise S3Error("IncompleteBody", "The request body has a malformed chunk size line.", 400)
+        if size == 0:
+            while True:
+                trailer = rfile.readline(8192)
+                self.bytes_received += len(trailer)
+                if trailer in (b"\r\n", b"\n", b""):
+                    break
+            self.remaining = 0
+        self.chunk_left = size
+
+    def read_chunked(self, n, line):
+        while self.chunk_left == 0 and self.remaining > 0:
+            self.next_chunk()
+        if self.remaining <= 0:
+            return b""
+        rfile = self.handler.rfile
+        data = (rfile.readline if line else rfile.read)(min(n, self.chunk_left))
+        if not data:
+            self.close = True
+            raise ConnectionError("the client closed the connection in the middle of the body")
+        self.chunk_left -= len(data)
+        self.bytes_received += len(data)
+        if self.chunk_left == 0:
+            end = rfile.readline(3)  # the CRLF after the chunk's data
+            self.bytes_received += len(end)
+            if not end.endswith(b"\n"):
+                self.close = True
+                raise ConnectionError("the client closed the connection in the middle of the body")
+        return data
+
     def read(self, n):
         if self.remaining <= 0:
             return b""
         self.handler.send_continue()
+        if self.te_chunked:
+            return self.read_chunked(n, line=False)
         data = self.handler.rfile.read(min(n, self.remaining))
         if not data:
             self.close = True
@@ -1104,6 +1157,14 @@ class S3Request:
         if self.remaining <= 0:
             return b""
         self.handler.send_continue()
+        if self.te_chunked:  # a line may span chunks of the transfer coding
+            line = b""
+            while len(line) < limit and not line.endswith(b"\n"):
+                piece = self.read_chunked(limit - len(line), line=True)
+                if not piece:
+                    break
+                line += piece
+            return line
         line = self.handler.rfile.readline(min(limit, self.remaining))
         self.remaining -= len(line)
         self.bytes_received += len(line)
@@ -1118,7 +1179,7 @@ class S3Request:
                 try:
                     while self.remaining > 0:
                         self.read(COPY_CHUNK)
-                except (ConnectionError, OSError):
+                except (ConnectionError, OSError, S3Error):
                     self.close = True
 
     # --- answering
@@ -1933,7 +1994,7 @@ class S3TestDouble:
         return meta
 
     def op_PutObject(self, req):
-        if req.content_length is None:
+        if req.content_length is None and not (req.te_chunked and req.headers.get("x-amz-decoded-content-length")):
             raise S3Error("MissingContentLength", "You must provide the Content-Length HTTP header.", 411)
         condition = self.write_condition(req)
         with self.lock:
@@ -2044,7 +2105,7 @@ class S3TestDouble:
                       headers)
 
     def op_UploadPart(self, req):
-        if req.content_length is None:
+        if req.content_length is None and not (req.te_chunked and req.headers.get("x-amz-decoded-content-length")):
             raise S3Error("MissingContentLength", "You must provide the Content-Length HTTP header.", 411)
         number = req.part_number
         if number is None or not 1 <= number <= MAX_PART_NUMBER:
