@@ -131,12 +131,14 @@ public:
         return parts;
     }
 
-    // james's keys of the RGW world (or of the double's) from the environment, nothing else of the developer's.
+    // james's keys of the RGW world (or of the double's) from the environment, nothing else of the developer's but
+    // AWS_CA_BUNDLE: the run's test CA (tests/run-tests.sh), as a user trusts a private CA.
     QProcessEnvironment environment(bool doubleWorld = false, const QMap<QString, QString> &extra = {}) const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         for (const QString &name : env.keys()) {
-            if (name.startsWith(QLatin1String("AWS_")) || name.startsWith(QLatin1String("ROLEDROP_STALL")))
+            if ((name.startsWith(QLatin1String("AWS_")) && name != QLatin1String("AWS_CA_BUNDLE"))
+                || name.startsWith(QLatin1String("ROLEDROP_STALL")))
                 env.remove(name);
         }
         env.insert(QStringLiteral("HOME"), m_dir.path());
