@@ -176,6 +176,9 @@ std::optional<AwsError> Runner::establishIdentity()
     if (!opened)
         return opened.error();
     m_notice = opened->notice;
+    // Asked for, so done; but said, as plain http to another machine exposes everything sent.
+    if (const QString warning = Http::plainHttpWarning(m_session->endpoint()); !warning.isEmpty())
+        err() << "roledrop: warning: " << warning << "\n";
     if (!m_options.roleArn.isEmpty()) {
         Sts::AssumeRoleRequest request;
         request.roleArn = m_options.roleArn;

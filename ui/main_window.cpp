@@ -61,6 +61,7 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
 
     m_regionLabel = new QLabel(this);
     m_endpointLabel = new QLabel(this);
+    m_endpointLabel->setObjectName(QStringLiteral("endpointLabel"));
     m_errorLabel = new QLabel(this);
     m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_errorLabel, 1);
@@ -242,6 +243,12 @@ void MainWindow::showIdentity(const Auth::Identity &identity)
     const Http::EndpointConfig endpoint = m_session->endpoint();
     m_regionLabel->setText(tr("Region: %1").arg(endpoint.region));
     m_endpointLabel->setText(endpoint.customEndpoint.isValid() ? tr("Endpoint: %1").arg(endpoint.customEndpoint.toString()) : tr("AWS"));
+    // Plain http to another machine is done as asked, but never silently: the endpoint shows it in red.
+    const QString plainHttp = Http::plainHttpWarning(endpoint);
+    m_endpointLabel->setToolTip(plainHttp);
+    m_endpointLabel->setStyleSheet(plainHttp.isEmpty() ? QString() : QStringLiteral("QLabel { color: #B0271A; font-weight: bold; }"));
+    if (!plainHttp.isEmpty())
+        m_endpointLabel->setText(tr("Not encrypted (http): %1").arg(endpoint.customEndpoint.toString()));
     setWindowTitle(identity.kind == Auth::Identity::Kind::None ? tr("RoleDrop") : tr("%1 — RoleDrop").arg(identity.displayName));
     m_errorLabel->clear();
 }

@@ -1,6 +1,7 @@
 #include "core/http/endpoint_config.h"
 
 #include <QHostAddress>
+#include <QStringList>
 
 namespace RoleDrop::Http {
 
@@ -56,6 +57,36 @@ S3Address s3Address(const EndpointConfig &config, const QString &bucket)
     QUrl virtualHost = base;
     virtualHost.setHost(bucket + QLatin1Char('.') + base.host());
     return {virtualHost, QString()};
+}
+
+namespace {
+
+bool isLoopbackHost(const QString &host)
+{
+    const QString name = host.toLower();
+    if (name == QLatin1String("localhost") || name.endsWith(QLatin1String(".localhost")))
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+} // namespace
+
+QString plainHttpWarning(const EndpointConfig &config)
+{
+    QStringList hosts;
+    for (const QUrl &url : {config.customEndpoint, config.customStsEndpoint}) {
+        if (url.scheme() == QLatin1String("http") && !isLoopbackHost(url.host())) {
+            const QString shown = url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
+            if (!hosts.contains(shown))
+                hosts << shown;
+        }
+    }
+    if (hosts.isEmpty())
+        return {};
+    return QStringLiteral("%1 is reached over plain http: requests, data and the session's use are not encrypted and "
+                          "can be read or changed on the way. Use an https:// endpoint URL")
+        .arg(hosts.join(QStringLiteral(" and ")));
 }
 
 } // namespace RoleDrop::Http

@@ -39,4 +39,10 @@ struct S3Address
 };
 S3Address s3Address(const EndpointConfig &config, const QString &bucket);
 
+// One line when requests to `config` would travel as plain http to a host other than this computer: the
+// signatures, the session token's use and every byte go unencrypted there. Empty for https and for loopback
+// (127.0.0.0/8, ::1, localhost), where http is what local test servers speak. Plain http is still done (the user
+// asked for it); the CLI and the window say this line.
+QString plainHttpWarning(const EndpointConfig &config);
+
 } // namespace RoleDrop::Http

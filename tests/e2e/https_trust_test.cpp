@@ -283,6 +283,19 @@ private slots:
         const CliRun downloaded = run(QStringList{QStringLiteral("download"), prefix + QStringLiteral("over-http.bin"), into} + role);
         QVERIFY2(downloaded.exitCode == 0, qPrintable(describe(downloaded)));
         QCOMPARE(Test::fileSha256(into + QStringLiteral("/over-http.bin")), Test::fileSha256(file));
+        // Loopback: http is what local servers speak, and nothing is said about it.
+        for (const CliRun &loopback : {uploaded, listed, downloaded})
+            QVERIFY2(!loopback.err.contains(QStringLiteral("plain http")), qPrintable(describe(loopback)));
+
+        // Another machine over http: done as asked (a presigned URL needs no request), with one warning line.
+        const CliRun remote = run({QStringLiteral("presign"), QStringLiteral("s3://data/k.txt"), QStringLiteral("--expires"),
+                                   QStringLiteral("60"), QStringLiteral("--endpoint-url"), QStringLiteral("http://s3.example.invalid:7480"),
+                                   QStringLiteral("--path-style")});
+        QVERIFY2(remote.exitCode == 0 && remote.out.startsWith(QStringLiteral("http://s3.example.invalid:7480/data/k.txt?")),
+                 qPrintable(describe(remote)));
+        QVERIFY2(remote.err.startsWith(QStringLiteral("roledrop: warning: s3.example.invalid:7480 is reached over plain http: "))
+                     && remote.err.trimmed().count(QLatin1Char('\n')) == 0,
+                 qPrintable(describe(remote)));
     }
 
     // ---- the same rules in-process, through the Session the window uses

@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
+#include <QLabel>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QMimeData>
@@ -50,6 +51,34 @@ private:
     }
 
 private slots:
+    // The status bar names the endpoint; plain http to another machine is shown in red as not encrypted (opening
+    // such a profile sends nothing: the warning is there before any request).
+    void plainHttpToAnotherMachineIsShown()
+    {
+        Test::SessionFixture fixture(QStringLiteral("plainhttp"));
+        Sessions::Session &session = fixture.session();
+        Auth::Profile secure = Test::SessionFixture::rgwJames(QStringLiteral("secure"));
+        Auth::Profile plain = Test::SessionFixture::rgwJames(QStringLiteral("plain"));
+        plain.endpointUrl = QStringLiteral("http://s3.example.invalid:7480");
+        QVERIFY(fixture.addProfile(secure, Test::SessionFixture::rgwJamesSecret()));
+        QVERIFY(fixture.addProfile(plain, Test::SessionFixture::rgwJamesSecret()));
+        Ui::MainWindow window(&session, fixture.settings());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *label = window.findChild<QLabel *>(QStringLiteral("endpointLabel"));
+        QVERIFY(label);
+
+        QVERIFY(fixture.open(secure.name));
+        QTRY_VERIFY(label->text().startsWith(QStringLiteral("Endpoint: https://")));
+        QVERIFY(label->toolTip().isEmpty());
+
+        QVERIFY(fixture.open(plain.name));
+        QTRY_COMPARE(label->text(), QStringLiteral("Not encrypted (http): http://s3.example.invalid:7480"));
+        QVERIFY2(label->toolTip().startsWith(QStringLiteral("s3.example.invalid:7480 is reached over plain http")), qPrintable(label->toolTip()));
+        QVERIFY(label->styleSheet().contains(QStringLiteral("#B0271A")));
+        shoot(&window, "mainwindow-plain-http");
+    }
+
     void tutorialInTheWindow()
     {
         Test::SessionFixture fixture(QStringLiteral("mainwindow"));

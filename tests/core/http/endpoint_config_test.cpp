@@ -31,6 +31,8 @@ private slots:
     void parsesEndpointUrls();
     void rejectsEndpointUrls_data();
     void rejectsEndpointUrls();
+    void plainHttpWarning_data();
+    void plainHttpWarning();
 };
 
 void EndpointConfigTest::sts_data()
@@ -171,6 +173,41 @@ void EndpointConfigTest::rejectsEndpointUrls()
     QVERIFY(!parsed.error().message.isEmpty());
     // A password typed into the endpoint field never ends up in an error text.
     QVERIFY2(!parsed.error().message.contains(QStringLiteral("hunter2secret")), qPrintable(parsed.error().message));
+}
+
+void EndpointConfigTest::plainHttpWarning_data()
+{
+    QTest::addColumn<QString>("s3");
+    QTest::addColumn<QString>("sts");
+    QTest::addColumn<QString>("named");  // the host named in the warning; empty: no warning
+
+    QTest::newRow("AWS") << QString() << QString() << QString();
+    QTest::newRow("https elsewhere") << "https://rgw.example.com" << QString() << QString();
+    QTest::newRow("http loopback IPv4") << "http://127.0.0.1:7480" << QString() << QString();
+    QTest::newRow("http loopback 127/8") << "http://127.8.9.10:7480" << QString() << QString();
+    QTest::newRow("http loopback IPv6") << "http://[::1]:7480" << QString() << QString();
+    QTest::newRow("http localhost") << "http://LocalHost:7480" << QString() << QString();
+    QTest::newRow("http elsewhere") << "http://rgw.example.com:7480" << QString() << "rgw.example.com:7480";
+    QTest::newRow("http LAN address") << "http://10.0.0.5" << QString() << "10.0.0.5";
+    QTest::newRow("not fooled by a name") << "http://127.0.0.1.example.com" << QString() << "127.0.0.1.example.com";
+    QTest::newRow("STS only over http") << "https://s3.example.com" << "http://sts.example.com" << "sts.example.com";
+}
+
+void EndpointConfigTest::plainHttpWarning()
+{
+    QFETCH(QString, s3);
+    QFETCH(QString, sts);
+    QFETCH(QString, named);
+    Http::EndpointConfig c = config(QStringLiteral("us-east-1"), s3, true);
+    if (!sts.isEmpty())
+        c.customStsEndpoint = QUrl(sts);
+    const QString warning = Http::plainHttpWarning(c);
+    if (named.isEmpty()) {
+        QVERIFY2(warning.isEmpty(), qPrintable(warning));
+        return;
+    }
+    QVERIFY2(warning.startsWith(named + QStringLiteral(" is reached over plain http")), qPrintable(warning));
+    QVERIFY(!warning.contains(QLatin1Char('\n')));
 }
 
 QTEST_GUILESS_MAIN(EndpointConfigTest)
