@@ -4,10 +4,12 @@
 #include "core/common/http_date.h"
 #include "core/http/certificate_errors.h"
 #include "core/http/error_response_parser.h"
+#include "core/http/proxy_factory.h"
 #include "core/sigv4/sigv4_signer.h"
 #include "core/sigv4/sigv4_signing_key.h"
 #include "core/sigv4/uri_encoding.h"
 
+#include <QAuthenticator>
 #include <QCryptographicHash>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -45,7 +47,8 @@ QString trustKey(const TlsTrust &trust)
 } // namespace
 
 AwsHttpClient::AwsHttpClient(QObject *parent)
-    : QObject(parent), m_network(nullptr), m_keyCache(std::make_shared<SigV4::SigningKeyCache>())
+    : QObject(parent), m_network(nullptr), m_keyCache(std::make_shared<SigV4::SigningKeyCache>()),
+      m_proxySettings(std::make_shared<ProxySettings>(ProxySettings::fromEnvironment()))
 {
     m_network = newNetwork();
 }
@@ -55,7 +58,41 @@ QNetworkAccessManager *AwsHttpClient::newNetwork()
     auto *network = new QNetworkAccessManager(this);
     // Redirects are S3's way of naming a bucket's region: the S3 client handles them, not Qt.
     network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    network->setProxyFactory(new ProxyFactory(m_proxySettings));  // owned by the manager
+    // Direct: Qt emits this inside the request's processing and reads the authenticator when the slot returns.
+    connect(network, &QNetworkAccessManager::proxyAuthenticationRequired, this,
+            [this, network](const QNetworkProxy &proxy, QAuthenticator *authenticator) { answerProxyLogin(network, proxy, authenticator); },
+            Qt::DirectConnection);
     return network;
+}
+
+void AwsHttpClient::setProxySettings(const ProxySettings &settings)
+{
+    m_proxySettings = std::make_shared<ProxySettings>(settings);
+    for (QNetworkAccessManager *network : std::as_const(m_networksByCaFile))
+        network->setProxyFactory(new ProxyFactory(m_proxySettings));
+    m_network->setProxyFactory(new ProxyFactory(m_proxySettings));
+}
+
+void AwsHttpClient::answerProxyLogin(QNetworkAccessManager *network, const QNetworkProxy &proxy, QAuthenticator *authenticator)
+{
+    const QString key = QStringLiteral("%1:%2").arg(proxy.hostName()).arg(proxy.port());
+    QSet<QString> &offered = m_proxyLoginsOffered[network];
+    if (const auto remembered = m_proxyLogins.constFind(key); remembered != m_proxyLogins.cend() && !offered.contains(key)) {
+        offered.insert(key);
+        authenticator->setUser(remembered->user);
+        authenticator->setPassword(remembered->password);
+        return;
+    }
+    if (!m_proxyLoginPrompt)
+        return;  // left empty: the request fails with 407, explained by proxyError()
+    const auto login = m_proxyLoginPrompt(QStringLiteral("http://") + key, m_proxyLogins.value(key).user);
+    if (!login)
+        return;
+    m_proxyLogins.insert(key, *login);
+    offered.insert(key);
+    authenticator->setUser(login->user);
+    authenticator->setPassword(login->password);
 }
 
 QNetworkAccessManager *AwsHttpClient::networkFor(const TlsTrust &trust)
@@ -130,6 +167,8 @@ Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials,
     const QUrl::FormattingOptions requestLine = QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment | QUrl::RemoveQuery;
     if (url.toEncoded(requestLine | QUrl::NormalizePathSegments) != url.toEncoded(requestLine))
         return AwsError::validation(QStringLiteral("The name '%1' has a path segment ('.', '..', a '.' and one character, or a leading '/') that cannot be sent in a URL unchanged").arg(request.path));
+    if (const ProxyChoice proxy = m_proxySettings->choiceFor(url); !proxy.problem.isEmpty() && m_proxySettings->isConfigured())
+        return AwsError::validation(proxy.problem);
     QNetworkRequest qrequest(url);
     for (const auto &[name, value] : std::as_const(signing.headers)) {
         if (name != "host")
@@ -173,6 +212,9 @@ Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials,
 
 AwsError AwsHttpClient::transportError(QNetworkReply *reply, QNetworkReply::NetworkError code, const TlsTrust &trust) const
 {
+    code = proxyFailureCode(reply, code);
+    if (code >= QNetworkReply::ProxyConnectionRefusedError && code <= QNetworkReply::UnknownProxyError)
+        return proxyError(reply, code);
     AwsError error;
     const QString host = reply->url().host();
     const QString hostAndPort = reply->url().port() > 0 ? QStringLiteral("%1:%2").arg(host).arg(reply->url().port()) : host;
@@ -204,6 +246,68 @@ AwsError AwsHttpClient::transportError(QNetworkReply *reply, QNetworkReply::Netw
     default:
         error.kind = AwsErrorKind::Network;
         error.message = QStringLiteral("Cannot reach %1: %2").arg(host, reply->errorString());
+        break;
+    }
+    return error;
+}
+
+QNetworkReply::NetworkError AwsHttpClient::proxyFailureCode(QNetworkReply *reply, QNetworkReply::NetworkError code) const
+{
+    // Qt 6.4 reports several proxy failures (a refused proxy connection, a login refused after it was sent) as
+    // UnknownNetworkError, with the socket engine's untranslated text (QHttpSocketEngine, QAbstractSocket).
+    if (code != QNetworkReply::UnknownNetworkError)
+        return code;
+    const QNetworkProxy proxy = ProxyFactory::proxyFor(*m_proxySettings, reply->url());
+    if (proxy.type() != QNetworkProxy::HttpProxy && proxy.type() != QNetworkProxy::Socks5Proxy)
+        return code;
+    const QString text = reply->errorString();
+    if (text.contains(QLatin1String("Proxy connection refused"), Qt::CaseInsensitive))
+        return QNetworkReply::ProxyConnectionRefusedError;
+    if (text.contains(QLatin1String("Proxy connection closed"), Qt::CaseInsensitive))
+        return QNetworkReply::ProxyConnectionClosedError;
+    if (text.contains(QLatin1String("Proxy server not found"), Qt::CaseInsensitive) || text.contains(QLatin1String("Proxy host not found"), Qt::CaseInsensitive))
+        return QNetworkReply::ProxyNotFoundError;
+    if (text.contains(QLatin1String("timed out"), Qt::CaseInsensitive))
+        return QNetworkReply::ProxyTimeoutError;
+    if (!proxy.user().isEmpty())
+        return QNetworkReply::ProxyAuthenticationRequiredError;  // the login was sent and the proxy broke off
+    return QNetworkReply::UnknownProxyError;
+}
+
+AwsError AwsHttpClient::proxyError(QNetworkReply *reply, QNetworkReply::NetworkError code) const
+{
+    AwsError error;
+    error.kind = AwsErrorKind::Network;
+    const QNetworkProxy proxy = ProxyFactory::proxyFor(*m_proxySettings, reply->url());
+    QString name = ProxyFactory::proxyNameFor(*m_proxySettings, reply->url());
+    if (name.isEmpty())
+        name = QStringLiteral("the proxy");
+    const std::optional<ProxyEndpoint> fromEnvironment = m_proxySettings->choiceFor(reply->url()).proxy;
+    const QString variable = fromEnvironment ? fromEnvironment->variable
+                                             : (reply->url().scheme() == QLatin1String("https") ? QStringLiteral("HTTPS_PROXY") : QStringLiteral("HTTP_PROXY"));
+    const QString target = reply->url().host();
+    switch (code) {
+    case QNetworkReply::ProxyConnectionRefusedError:
+        error.message = QStringLiteral("the proxy %1 refused the connection (is the proxy running, and is the port right? it comes from %2)").arg(name, variable);
+        break;
+    case QNetworkReply::ProxyConnectionClosedError:
+        error.message = QStringLiteral("the proxy %1 closed the connection to %2 before the answer was complete").arg(name, target);
+        break;
+    case QNetworkReply::ProxyNotFoundError:
+        error.message = QStringLiteral("the proxy host name %1 was not found (DNS; it comes from %2)").arg(proxy.hostName(), variable);
+        break;
+    case QNetworkReply::ProxyTimeoutError:
+        error.kind = AwsErrorKind::Timeout;
+        error.message = QStringLiteral("the proxy %1 did not answer in time").arg(name);
+        break;
+    case QNetworkReply::ProxyAuthenticationRequiredError:
+        error.message = !proxy.user().isEmpty()
+            ? QStringLiteral("the proxy %1 did not accept the user name and password given for it (407 Proxy Authentication Required, or it broke off after they were sent: %2)").arg(name, reply->errorString())
+            : QStringLiteral("the proxy %1 needs a user name and password (407 Proxy Authentication Required): put them in %2 as http://user:password@%3:%4")
+                  .arg(name, variable, proxy.hostName()).arg(proxy.port());
+        break;
+    default:
+        error.message = QStringLiteral("the proxy %1 failed the request to %2: %3").arg(name, target, reply->errorString());
         break;
     }
     return error;
@@ -357,8 +461,8 @@ void AwsHttpClient::finishAttempt(const std::shared_ptr<Exchange> &exchange, QNe
     if (ex.response.status == 0 || (ex.streamingBody && reply->error() != QNetworkReply::NoError)) {
         // The call was not cancelled (above), so a cancelled reply is Qt's transfer timeout: Qt 6.4 aborts a
         // stalled reply and reports OperationCanceledError, not TimeoutError.
-        const QNetworkReply::NetworkError code =
-            reply->error() == QNetworkReply::OperationCanceledError ? QNetworkReply::TimeoutError : reply->error();
+        const QNetworkReply::NetworkError code = proxyFailureCode(
+            reply, reply->error() == QNetworkReply::OperationCanceledError ? QNetworkReply::TimeoutError : reply->error());
         const AwsError failure = transportError(reply, code, ex.request.tls);
         // A reader that got bytes already resumes by itself (e.g. a range from where it stopped).
         if (!ex.handedOnData && retry(exchange, retryReasonFor(code), code == QNetworkReply::TimeoutError))

@@ -4,6 +4,8 @@
 #include "core/common/outcome.h"
 #include "core/http/aws_call.h"
 #include "core/http/credential_source.h"
+#include "core/http/proxy_login.h"
+#include "core/http/proxy_settings.h"
 #include "core/http/retry_policy.h"
 #include "core/http/tls_trust.h"
 
@@ -11,6 +13,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QUrl>
 
 #include <atomic>
@@ -21,6 +24,8 @@
 
 class QIODevice;
 class QNetworkAccessManager;
+class QAuthenticator;
+class QNetworkProxy;
 class QNetworkReply;
 
 namespace RoleDrop::SigV4 {
@@ -119,6 +124,13 @@ public:
     const RetryPolicy &retryPolicy() const { return m_policy; }
     int retryTokensLeft() const { return m_quota.available(); }
 
+    // The proxy variables are read once, here; tests and the CLI may set them before the first request.
+    void setProxySettings(const ProxySettings &settings);
+    const ProxySettings &proxySettings() const { return *m_proxySettings; }
+    // Who is asked for a proxy's login when it answers 407 and the proxy URL carried none (or a refused one).
+    // Unset (the command line): the request fails with a message saying where to put it.
+    void setProxyLoginPrompt(ProxyLoginPrompt prompt) { m_proxyLoginPrompt = std::move(prompt); }
+
     static constexpr qint64 maxBodyBytes = 64LL * 1024 * 1024;
 
 private:
@@ -133,6 +145,11 @@ private:
     // was just fixed is not served by a connection that was refused under the old one).
     QNetworkAccessManager *networkFor(const TlsTrust &trust);
     QNetworkAccessManager *newNetwork();
+    void answerProxyLogin(QNetworkAccessManager *network, const QNetworkProxy &proxy, QAuthenticator *authenticator);
+    // The proxy failure behind a reply's UnknownNetworkError, when a proxy was in the way (else `code`).
+    QNetworkReply::NetworkError proxyFailureCode(QNetworkReply *reply, QNetworkReply::NetworkError code) const;
+    // A proxy failure in one line naming the proxy as http://host:port (never its login).
+    AwsError proxyError(QNetworkReply *reply, QNetworkReply::NetworkError code) const;
 
     QNetworkAccessManager *m_network;
     QHash<QString, QNetworkAccessManager *> m_networksByCaFile;
@@ -140,6 +157,12 @@ private:
     std::atomic<qint64> m_clockOffsetMs{0};
     RetryPolicy m_policy = RetryPolicy::fromEnvironment();
     RetryQuota m_quota;
+    std::shared_ptr<const ProxySettings> m_proxySettings;
+    ProxyLoginPrompt m_proxyLoginPrompt;
+    // Logins given for each proxy ("host:port"), for the process only; and per manager the proxies whose
+    // remembered login was offered already (asked again there, it was refused: ask the user).
+    QHash<QString, ProxyLogin> m_proxyLogins;
+    QHash<QNetworkAccessManager *, QSet<QString>> m_proxyLoginsOffered;
 };
 
 } // namespace RoleDrop::Http

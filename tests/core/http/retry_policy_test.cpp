@@ -132,6 +132,11 @@ private slots:
         QCOMPARE(Http::retryReasonFor(QNetworkReply::SslHandshakeFailedError), Http::RetryReason::None);
         QCOMPARE(Http::retryReasonFor(QNetworkReply::HostNotFoundError), Http::RetryReason::None);
         QCOMPARE(Http::retryReasonFor(QNetworkReply::OperationCanceledError), Http::RetryReason::None);
+        // A proxy refusing or dropping the connection is a reset; its 407 or an unknown proxy host is not fixed by waiting.
+        QCOMPARE(Http::retryReasonFor(QNetworkReply::ProxyConnectionRefusedError), Http::RetryReason::Transient);
+        QCOMPARE(Http::retryReasonFor(QNetworkReply::ProxyConnectionClosedError), Http::RetryReason::Transient);
+        QCOMPARE(Http::retryReasonFor(QNetworkReply::ProxyAuthenticationRequiredError), Http::RetryReason::None);
+        QCOMPARE(Http::retryReasonFor(QNetworkReply::ProxyNotFoundError), Http::RetryReason::None);
     }
 
     void backoffIsFullJitterUnderTheCap()
