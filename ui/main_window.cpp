@@ -6,6 +6,7 @@
 #include "ui/identity/identity_bar.h"
 #include "ui/identity/mfa_prompt.h"
 #include "ui/profiles/profile_list.h"
+#include "ui/proxy_login_dialog.h"
 #include "ui/identity/switch_role_dialog.h"
 #include "ui/transfers/transfer_controller.h"
 #include "ui/transfers/transfer_queue_view.h"
@@ -88,6 +89,7 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
     // Uploads that ran as a role are offered when that role is active again (it is what can write there).
     connect(session, &Sessions::Session::identityChanged, this, [this] { offerInterruptedUploads(false); });
     installMfaPrompt(session, this);
+    installProxyLoginPrompt(session, this);
 
     buildMenus();
     restoreLayout();

@@ -193,6 +193,11 @@ Outcome<Auth::RoleHistoryEntry> Session::saveRole(const Auth::RoleHistoryEntry &
     return saved;
 }
 
+void Session::setProxyLoginPrompt(Http::ProxyLoginPrompt prompt)
+{
+    m_http.setProxyLoginPrompt(std::move(prompt));
+}
+
 void Session::backToBase()
 {
     m_credentials.backToBase();

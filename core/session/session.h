@@ -124,6 +124,10 @@ public:
     void backToBase();
     Http::AwsCall *whoAmI(QObject *context, ResultHandler<WhoAmI> done);
 
+    // Who is asked for a proxy's user name and password when the proxy answers 407 (the window's dialog);
+    // answers are remembered for the process only. Without one, such a request fails saying where to put them.
+    void setProxyLoginPrompt(Http::ProxyLoginPrompt prompt);
+
     // Role sessions renew themselves this long before they expire (default 5 minutes).
     void setRenewalMargin(int seconds) { m_credentials.setRefreshMargin(seconds); }
     void renewNow() { m_credentials.refreshNow(); }
