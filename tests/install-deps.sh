@@ -16,6 +16,7 @@ PACKAGES=(
   xvfb xauth                                                        # widgets under a virtual X server
   ceph-mon ceph-osd radosgw ceph-common uuid-runtime jq curl        # the Ceph RGW test server
   openssl ca-certificates                                           # the test CA (https) and the system's CAs
+  tinyproxy                                                         # a real forward proxy (e2e proxy_test)
   python3 python3-botocore python3-crcmod awscli                    # STS + S3 test double (CRCs), world checks
 )
 # Node may come from elsewhere than Debian (NodeSource ships npm inside its nodejs): only fill the gaps.
