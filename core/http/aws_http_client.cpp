@@ -255,11 +255,14 @@ QNetworkReply::NetworkError AwsHttpClient::proxyFailureCode(QNetworkReply *reply
 {
     // Qt 6.4 reports several proxy failures (a refused proxy connection, a login refused after it was sent) as
     // UnknownNetworkError, with the socket engine's untranslated text (QHttpSocketEngine, QAbstractSocket).
-    if (code != QNetworkReply::UnknownNetworkError)
+    if (code != QNetworkReply::UnknownNetworkError && code != QNetworkReply::HostNotFoundError)
         return code;
     const QNetworkProxy proxy = ProxyFactory::proxyFor(*m_proxySettings, reply->url());
     if (proxy.type() != QNetworkProxy::HttpProxy && proxy.type() != QNetworkProxy::Socks5Proxy)
         return code;
+    // Through a proxy only the proxy's own name is looked up here (it resolves the server's): Qt says HostNotFound.
+    if (code == QNetworkReply::HostNotFoundError)
+        return QNetworkReply::ProxyNotFoundError;
     const QString text = reply->errorString();
     if (text.contains(QLatin1String("Proxy connection refused"), Qt::CaseInsensitive))
         return QNetworkReply::ProxyConnectionRefusedError;

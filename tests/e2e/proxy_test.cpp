@@ -154,6 +154,14 @@ private slots:
         QVERIFY2(!refused.err.contains(proxyPassword) && !refused.out.contains(proxyPassword), qPrintable(describe(refused)));
     }
 
+    void aProxyThatIsNotFoundIsNamed()
+    {
+        const CliRun unknown = listThrough({{QStringLiteral("HTTPS_PROXY"), QStringLiteral("http://no-such-proxy.invalid:3128")}});
+        checkOneLine(unknown);
+        QVERIFY2(unknown.err.contains(QStringLiteral("the proxy host name no-such-proxy.invalid was not found")), qPrintable(describe(unknown)));
+        QVERIFY2(!unknown.err.contains(QStringLiteral("127.0.0.1")), qPrintable(describe(unknown)));
+    }
+
     void aProxyWantingALoginSaysWhereToPutIt()
     {
         TinyproxyProcess proxy(m_rgwPort, QStringLiteral("proxyuser"), proxyPassword);
