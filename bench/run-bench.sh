@@ -3,13 +3,17 @@
 # Ceph RGW, with the same temporary credentials. Prints a Markdown table and, unless --smoke, writes it to
 # bench/RESULTS.md. See bench/README.md.
 #
-# Usage: bench/run-bench.sh [--sizes 64M,1G,4G] [--runs 3] [--small 1000] [--listing 100000] [--smoke]
+# Usage: bench/run-bench.sh [--sizes 64M,1G,4G] [--runs 3] [--small 1000] [--listing 100000] [--schemes https,http]
+#                           [--smoke]
 #   --sizes LIST   file sizes to upload and download (suffix K, M or G: binary units)
+#   --schemes LIST https, http or both (in that order): every case runs over each, as case names 1G-https,
+#                  1G-http; RGW's certificate comes from a CA made for the run, which every tool is given
+#                  (AWS_CA_BUNDLE for roledrop and aws, --ca-cert for rclone, curl's CA bundle)
 #   --runs N       counted runs per tool and case, after one warm-up run
 #   --small N      number of small files (4-64 KiB) in the folder case; 0 skips the case
 #   --listing N    objects in the listing the GUI stall measurement loads
 #   --smoke        CI: 8M only, 1 counted run, 20 small files, a 1,500-object listing, no micro-benchmarks,
-#                  no RESULTS.md (must stay within a few minutes)
+#                  no RESULTS.md (must stay within a few minutes); both schemes
 # Runs as root (or with sudo for the package install). Needs about 3x the largest size free in /tmp.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +28,7 @@ SIZES=64M,1G,4G
 RUNS=3
 SMALL_COUNT=1000
 LISTING_COUNT=100000
+SCHEMES=https,http
 SMOKE=0
 
 log() { echo "bench [${SECONDS}s]: $*" >&2; }
@@ -36,14 +41,16 @@ parse_args() {
       --runs) RUNS=${2:?--runs needs a number}; shift 2 ;;
       --small) SMALL_COUNT=${2:?--small needs a number}; shift 2 ;;
       --listing) LISTING_COUNT=${2:?--listing needs a number}; shift 2 ;;
+      --schemes) SCHEMES=${2:?--schemes needs a list}; shift 2 ;;
       --smoke) SMOKE=1; SIZES=8M; RUNS=1; SMALL_COUNT=20; LISTING_COUNT=1500; shift ;;
-      -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+      -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
       *) die "unknown argument '$1' (see --help)" ;;
     esac
   done
   [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive number"
   [[ $SMALL_COUNT =~ ^[0-9]+$ ]] || die "--small must be a number"
   [[ $LISTING_COUNT =~ ^[1-9][0-9]*$ ]] || die "--listing must be a positive number"
+  [[ $SCHEMES =~ ^(https|http)(,(https|http))?$ ]] || die "--schemes must be https, http or both"
 }
 
 # to_bytes 64M -> 67108864 (binary units, as the sizes are named in MiB/GiB)
@@ -106,8 +113,22 @@ start_server() {
   "$SERVERS/seed-world.sh" "$RGW" >&2
   # shellcheck disable=SC1091
   . "$RGW/env"
-  EP=$ROLEDROP_TEST_S3_ENDPOINT
   BUCKET=$ROLEDROP_TEST_BUCKET
+}
+
+# use_scheme https|http: the endpoint every tool talks to from now on. Over https each tool verifies RGW's
+# certificate against the run's CA, as a user with a private CA would set it up; over http nothing is set.
+use_scheme() {
+  SCHEME=$1
+  if [ "$SCHEME" = https ]; then
+    EP=$ROLEDROP_TEST_S3_HTTPS_ENDPOINT
+    export AWS_CA_BUNDLE=$ROLEDROP_TEST_CA_FILE CURL_CA_BUNDLE=$ROLEDROP_TEST_CA_FILE
+    export RCLONE_CA_CERT=$ROLEDROP_TEST_CA_FILE
+  else
+    EP=$ROLEDROP_TEST_S3_HTTP_ENDPOINT
+    unset AWS_CA_BUNDLE CURL_CA_BUNDLE RCLONE_CA_CERT
+  fi
+  export RCLONE_CONFIG_BENCH_ENDPOINT=$EP
 }
 
 # A developer's ~/.aws, rclone.conf or RoleDrop settings must not change what is measured.
@@ -118,7 +139,7 @@ isolate_environment() {
   unset AWS_PROFILE AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN 2>/dev/null || true
   # rclone's remote `bench:` comes from the environment; env_auth reads the same AWS_* variables as the others.
   export RCLONE_CONFIG=$WORK/home/rclone.conf
-  export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ENDPOINT=$EP
+  export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other
   export RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true RCLONE_CONFIG_BENCH_ENV_AUTH=true
   export RCLONE_CONFIG_BENCH_REGION=us-east-1
 }
@@ -251,17 +272,17 @@ for i in range(count):
 EOF
 }
 
-bench_file_case() { # SIZE_LABEL
-  local label=$1 bytes file sum run tool key ref dl
-  bytes=$(to_bytes "$label")
-  make_file "$label.bin" "$bytes"
-  file=$WORK/src/$label.bin
+bench_file_case() { # SIZE_LABEL (over $SCHEME)
+  local size=$1 label="$1-$SCHEME" bytes file sum run tool key ref dl
+  bytes=$(to_bytes "$size")
+  file=$WORK/src/$size.bin
+  [ -f "$file" ] || make_file "$size.bin" "$bytes"
   sum=$(sha256sum <"$file" | cut -d' ' -f1)
 
   log "$label upload: 1 warm-up + $RUNS runs per tool"
   for run in $(seq 0 "$RUNS"); do
     for tool in "${TOOLS[@]}"; do
-      key=bench/$label/$tool-$run.bin
+      key=bench/$SCHEME/$label/$tool-$run.bin
       cmd_upload_file "$tool" "$file" "$key"
       timed "$tool" "$label" upload "$run" "$bytes"
       verify_object "$key" "$file" "$sum"
@@ -270,7 +291,7 @@ bench_file_case() { # SIZE_LABEL
   done
 
   log "$label download: 1 warm-up + $RUNS runs per tool"
-  ref=bench/$label/source.bin
+  ref=bench/$SCHEME/$label/source.bin
   aws_cli s3 cp "$file" "s3://$BUCKET/$ref" --only-show-errors
   verify_object "$ref" "$file" "$sum"
   dl=$WORK/dl
@@ -284,19 +305,19 @@ bench_file_case() { # SIZE_LABEL
   done
   rm -rf "$dl"
   delete_objects "$ref" "$bytes"
-  # Keep the largest file for the server's ceiling; drop the others to save disk.
-  [ "$label" = "$LARGEST" ] || rm -f "$file"
+  # Keep the file for the next scheme, and the largest for the server's ceiling; drop the others to save disk.
+  [ "$SCHEME" != "$LAST_SCHEME" ] || [ "$size" = "$LARGEST" ] || rm -f "$file"
 }
 
-bench_small_case() {
-  local label="${SMALL_COUNT}-small" folder=$WORK/src/small bytes run tool prefix ref dl
-  make_small_folder "$SMALL_COUNT"
+bench_small_case() { # over $SCHEME
+  local label="${SMALL_COUNT}-small-$SCHEME" folder=$WORK/src/small bytes run tool prefix ref dl
+  [ -d "$folder" ] || make_small_folder "$SMALL_COUNT"
   bytes=$(find "$folder" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
 
   log "$label upload: 1 warm-up + $RUNS runs per tool"
   for run in $(seq 0 "$RUNS"); do
     for tool in "${TOOLS[@]}"; do
-      prefix=bench/small/$tool-$run/
+      prefix=bench/$SCHEME/small/$tool-$run/
       cmd_upload_folder "$tool" "$folder" "$prefix"
       timed "$tool" "$label" upload "$run" "$bytes"
       verify_prefix "$prefix" "$folder"
@@ -305,7 +326,7 @@ bench_small_case() {
   done
 
   log "$label download: 1 warm-up + $RUNS runs per tool"
-  ref=bench/small/source/
+  ref=bench/$SCHEME/small/source/
   aws_cli s3 cp --recursive "$folder" "s3://$BUCKET/$ref" --only-show-errors
   verify_prefix "$ref" "$folder"
   dl=$WORK/dl
@@ -387,6 +408,7 @@ describe_machine() {
     echo "- Memory: $(free -h | awk '/^Mem:/ {print $2 " total, " $7 " available"}')"
     echo "- OS: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
     echo "- Server: Ceph RGW $(radosgw --version 2>/dev/null | awk '{print $3}') on 127.0.0.1 (bluestore, same machine)"
+    echo "- Transport: $SCHEMES (case names end in the scheme); https is RGW's beast frontend with a certificate from a CA made for the run ($(openssl x509 -noout -subject -in "$ROLEDROP_TEST_CA_FILE" 2>/dev/null | sed 's/^subject=//')), verified by every tool"
     echo "- aws: $(/usr/bin/aws --version 2>&1 | awk '{print $1}')"
     echo "- rclone: $(env -u AWS_CA_BUNDLE rclone version 2>/dev/null | head -n 1)"
     echo "- roledrop: $("$ROLEDROP" --version 2>/dev/null | head -n 1) (Release build)"
@@ -410,15 +432,25 @@ main() {
   IFS=, read -r -a SIZE_LIST <<<"$SIZES"
   for s in "${SIZE_LIST[@]}"; do to_bytes "$s" >/dev/null; done
   LARGEST=$(for s in "${SIZE_LIST[@]}"; do echo "$(to_bytes "$s") $s"; done | sort -n | tail -n 1 | cut -d' ' -f2)
+  IFS=, read -r -a SCHEME_LIST <<<"$SCHEMES"
+  LAST_SCHEME=${SCHEME_LIST[-1]}
   install_deps
   build_roledrop
   start_server
   isolate_environment
+  use_scheme "${SCHEME_LIST[0]}"
   assume_role
   RESULTS=$WORK/results.tsv
   : >"$RESULTS"
-  for s in "${SIZE_LIST[@]}"; do bench_file_case "$s"; done
-  [ "$SMALL_COUNT" = 0 ] || bench_small_case
+  # Scheme by scheme, each size (then the small files) with all three tools alternating.
+  for scheme in "${SCHEME_LIST[@]}"; do
+    use_scheme "$scheme"
+    log "--- over $scheme ($EP)"
+    for s in "${SIZE_LIST[@]}"; do bench_file_case "$s"; done
+    [ "$SMALL_COUNT" = 0 ] || bench_small_case
+  done
+  # The server's ceiling and the window's stalls: over the first scheme (https unless only http was asked).
+  use_scheme "${SCHEME_LIST[0]}"
   measure_ceiling
   measure_gui_stall
   if [ "$SMOKE" = 0 ]; then measure_micro; else echo '{}' >"$WORK/micro.json"; fi

@@ -94,6 +94,17 @@ def read_micro(path):
     return {b["name"]: b for b in data.get("benchmarks", []) if b.get("run_type", "iteration") == "iteration"}
 
 
+def is_small_files(case):
+    """The folder of small files: "1000-small-https" (or "1000-small" in reports from before the schemes)."""
+    return case.endswith("-small") or "-small-" in case
+
+
+def scheme_of(case):
+    """"1G-https" -> "https"; "" for a case named before the benchmark ran over both schemes."""
+    tail = case.rsplit("-", 1)[-1]
+    return tail if tail in ("https", "http") else ""
+
+
 def case_bytes(runs, case):
     return next((r["bytes"] for r in runs if r["case"] == case), 0)
 
@@ -180,8 +191,11 @@ def main():
         target(f"{case} download: >= 1.0x the faster peer's throughput", r, r is not None and r >= 1.0, f"{fmt(r)}x")
         _, cpu = pair_ratios(counted(runs, "roledrop", case, "upload"), counted(runs, "aws", case, "upload"))
         target(f"{case} upload: CPU <= 0.5x aws-cli's", cpu, cpu is not None and cpu <= 0.5, f"{fmt(cpu)}x")
-    uploads = sorted((case_bytes(runs, c), c) for c, d in groups if d == "upload" and not c.endswith("-small"))
-    if len(uploads) >= 2:
+    for scheme in dict.fromkeys(scheme_of(c) for c, _ in groups):
+        uploads = sorted((case_bytes(runs, c), c) for c, d in groups
+                         if d == "upload" and not is_small_files(c) and scheme_of(c) == scheme)
+        if len(uploads) < 2:
+            continue
         (_, small_case), (_, large_case) = uploads[0], uploads[-1]
         small_rss = tool_row(counted(runs, "roledrop", small_case, "upload"))[3]
         large_rss = tool_row(counted(runs, "roledrop", large_case, "upload"))[3]
@@ -190,7 +204,7 @@ def main():
                growth <= 0.10 and large_rss < 100, f"{large_rss:.1f} vs {small_rss:.1f} MiB ({growth * 100:+.1f}%)")
     target("payload hashing >= 0.8x raw OpenSSL SHA-256", hash_ratio, hash_ratio is not None and hash_ratio >= 0.8,
            f"{fmt(hash_ratio)}x")
-    small = [c for c, d in groups if d == "upload" and c.endswith("-small")]
+    small = [c for c, d in groups if d == "upload" and is_small_files(c)]
     for case in small:
         speed, _ = pair_ratios(counted(runs, "roledrop", case, "upload"), counted(runs, "aws", case, "upload"))
         target(f"{case} upload: >= 1.5x aws-cli", speed, speed is not None and speed >= 1.5, f"{fmt(speed)}x")
