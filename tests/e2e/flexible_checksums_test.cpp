@@ -122,21 +122,6 @@ class FlexibleChecksumsTest final : public QObject
     std::unique_ptr<Test::SessionFixture> m_direct;  // straight to the double, as S3Access
     std::unique_ptr<Test::FaultProxyProcess> m_proxy;
 
-    // A session as S3Access at `endpoint` (the proxy, or the double itself).
-    std::unique_ptr<Test::SessionFixture> sessionAt(const QString &tag, const QString &endpoint)
-    {
-        auto session = std::make_unique<Test::SessionFixture>(tag);
-        Auth::Profile profile = Test::SessionFixture::stsDoubleJames(QStringLiteral("james-") + tag);
-        profile.endpointUrl = endpoint;
-        if (!session->openProfile(profile, Test::SessionFixture::stsDoubleJamesSecret()))
-            return nullptr;
-        const auto role = session->switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
-        if (!role) {
-            qWarning("switching to S3Access: %s", qPrintable(role.error().userMessage()));
-            return nullptr;
-        }
-        return session;
-    }
 
     bool overHttps() const { return m_proxy->endpoint().startsWith(QLatin1String("https://")); }
 
@@ -157,7 +142,8 @@ class FlexibleChecksumsTest final : public QObject
         const auto transfers = session->enqueueUploads(m_bucket, plan, options);
         if (transfers.size() != 1)
             return nullptr;
-        QTest::qWaitFor([&] { return transfers.first()->isIdle(); }, 120000);
+        if (!QTest::qWaitFor([&] { return transfers.first()->isIdle(); }, 120000))
+            qWarning("the transfer of %s is still running after 120 s", qPrintable(transfers.first()->localPath()));
         return transfers.first();
     }
 
@@ -170,7 +156,8 @@ class FlexibleChecksumsTest final : public QObject
         const auto transfers = session->enqueueDownloads(m_bucket, plan, options);
         if (transfers.size() != 1)
             return nullptr;
-        QTest::qWaitFor([&] { return transfers.first()->isIdle(); }, 120000);
+        if (!QTest::qWaitFor([&] { return transfers.first()->isIdle(); }, 120000))
+            qWarning("the transfer of %s is still running after 120 s", qPrintable(transfers.first()->localPath()));
         return transfers.first();
     }
 
@@ -192,7 +179,7 @@ private slots:
         m_bucket = worldValue("ROLEDROP_TEST_S3_DOUBLE_BUCKET");
         m_prefix = QStringLiteral("checksums-%1/").arg(QDateTime::currentMSecsSinceEpoch());
         Test::doubleKnob("POST", QStringLiteral("reset"));
-        m_direct = sessionAt(QStringLiteral("direct"), worldValue("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT"));
+        m_direct = Test::SessionFixture::stsDoubleS3Access(QStringLiteral("direct"), worldValue("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT"));
         QVERIFY(m_direct);
         m_proxy = std::make_unique<Test::FaultProxyProcess>(worldValue("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT"));
         QVERIFY(m_proxy->isRunning());
@@ -224,7 +211,7 @@ private slots:
         const auto crc = ChecksumAlgorithm(algorithm);
         const QString name = checksumAlgorithmName(crc);
         const QByteArray header = "x-amz-checksum-" + name.toLower().toLatin1();
-        auto session = sessionAt(QStringLiteral("upload-") + name.toLower(), m_proxy->endpoint());
+        auto session = Test::SessionFixture::stsDoubleS3Access(QStringLiteral("upload-") + name.toLower(), m_proxy->endpoint());
         QVERIFY(session);
         QVERIFY(m_proxy->setRules({observe(QStringLiteral("crc, unsigned"), {{QStringLiteral("headers"), QJsonObject{{QString::fromLatin1(header), true},
                                                                                                    {QStringLiteral("x-amz-content-sha256"), QStringLiteral("UNSIGNED-PAYLOAD")}}}}),
@@ -324,7 +311,7 @@ private slots:
     {
         const ScopedEnvironment settings({{"AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"},
                                           {"AWS_RESPONSE_CHECKSUM_VALIDATION", "WHEN_REQUIRED"}});
-        auto session = sessionAt(QStringLiteral("when-required"), m_proxy->endpoint());
+        auto session = Test::SessionFixture::stsDoubleS3Access(QStringLiteral("when-required"), m_proxy->endpoint());
         QVERIFY(session);
         QVERIFY(!session->session().s3()->checksums().calculatesRequestChecksums());
         QJsonArray rules;
@@ -393,7 +380,7 @@ private slots:
             S3::CreateMultipartRequest create{m_bucket, compositeKey, QString(), ChecksumAlgorithm::Crc32, true};
             const auto created = Test::wait<S3::InitiateMultipartResult>([&](QObject *context, auto done) { s3->createMultipartUpload(create, context, done); });
             QVERIFY2(created, qPrintable(created.error().userMessage()));
-            S3::CompleteMultipartRequest complete{m_bucket, compositeKey, created->uploadId};
+            S3::CompleteMultipartRequest complete{m_bucket, compositeKey, created->uploadId, {}, {}, false};
             for (int number = 1; number <= 3; ++number) {
                 const QByteArray bytes = composite.mid((number - 1) * partBytes, partBytes);
                 S3::PutObjectRequest put;
@@ -421,7 +408,7 @@ private slots:
             QVERIFY2(checksum.value(QStringLiteral("value")).toString().endsWith(QLatin1String("-3")), qPrintable(checksum.value(QStringLiteral("value")).toString()));
         }
 
-        auto session = sessionAt(QStringLiteral("download"), m_proxy->endpoint());
+        auto session = Test::SessionFixture::stsDoubleS3Access(QStringLiteral("download"), m_proxy->endpoint());
         QVERIFY(session);
         const std::pair<QString, QByteArray> objects[] = {{smallKey, small}, {bigKey, big}, {compositeKey, composite}};
         QVERIFY(m_proxy->setRules({observe(QStringLiteral("checksum mode"), {{QStringLiteral("headers"), QJsonObject{{QStringLiteral("x-amz-checksum-mode"), QStringLiteral("ENABLED")}}}})}));

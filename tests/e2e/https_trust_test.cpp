@@ -3,6 +3,7 @@
 // line naming the host; trusted through AWS_CA_BUNDLE, a ~/.aws profile's ca_bundle, a RoleDrop profile's CA
 // file and --ca-bundle; a CA file that cannot be used named in the error; plain http still works where asked for.
 
+#include "cli_run.h"
 #include "fault_proxy_process.h"
 #include "test_files.h"
 #include "test_session.h"
@@ -12,7 +13,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMap>
-#include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,23 +21,10 @@
 
 using namespace RoleDrop;
 using RoleDrop::Test::wait;
+using RoleDrop::Test::CliRun;
+using RoleDrop::Test::jamesCliEnvironment;
+using RoleDrop::Test::runCli;
 using RoleDrop::Test::worldValue;
-
-namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-QString describe(const CliRun &run)
-{
-    return QStringLiteral("exit %1, stderr: %2, stdout: %3").arg(run.exitCode).arg(run.err, run.out.left(400));
-}
-
-} // namespace
 
 class HttpsTrustTest : public QObject
 {
@@ -53,31 +40,9 @@ private:
     // The binary with james's keys in the environment, nothing of the user's, and no AWS_CA_BUNDLE unless given.
     CliRun run(const QStringList &arguments, const QMap<QString, QString> &extraEnv = {}, const QByteArray &input = {})
     {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("AWS_CA_BUNDLE"));
-        env.remove(QStringLiteral("AWS_PROFILE"));
-        env.remove(QStringLiteral("AWS_SESSION_TOKEN"));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("AWS_CONFIG_FILE"), QStringLiteral("/dev/null"));
-        env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), QStringLiteral("/dev/null"));
-        env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), worldValue("ROLEDROP_TEST_JAMES_KEY"));
-        env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), worldValue("ROLEDROP_TEST_JAMES_SECRET"));
-        env.insert(QStringLiteral("AWS_MAX_ATTEMPTS"), QStringLiteral("1"));
-        for (auto it = extraEnv.cbegin(); it != extraEnv.cend(); ++it) {
-            if (it.value().isNull())
-                env.remove(it.key());
-            else
-                env.insert(it.key(), it.value());
-        }
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(ROLEDROP_CLI_PATH), arguments);
-        process.write(input);
-        process.closeWriteChannel();
-        if (!process.waitForFinished(180000))
-            qFatal("roledrop %s did not finish", qPrintable(arguments.join(QLatin1Char(' '))));
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-                QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+        QMap<QString, QString> changes{{QStringLiteral("AWS_CA_BUNDLE"), QString()}};
+        changes.insert(extraEnv);
+        return runCli(jamesCliEnvironment(m_home.filePath(QStringLiteral("config")), changes), arguments, input);
     }
 
     // `ls s3://data/` as role S3Access (STS and S3 both over the endpoint), with extra options.

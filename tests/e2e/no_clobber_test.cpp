@@ -76,20 +76,6 @@ class NoClobberTest final : public QObject
     std::unique_ptr<Test::SessionFixture> m_viaProxy;
     std::unique_ptr<Test::FaultProxyProcess> m_proxy;
 
-    std::unique_ptr<Test::SessionFixture> sessionAt(const QString &tag, const QString &endpoint)
-    {
-        auto session = std::make_unique<Test::SessionFixture>(tag);
-        Auth::Profile profile = Test::SessionFixture::stsDoubleJames(QStringLiteral("james-") + tag);
-        profile.endpointUrl = endpoint;
-        if (!session->openProfile(profile, Test::SessionFixture::stsDoubleJamesSecret()))
-            return nullptr;
-        const auto role = session->switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
-        if (!role) {
-            qWarning("switching to S3Access: %s", qPrintable(role.error().userMessage()));
-            return nullptr;
-        }
-        return session;
-    }
 
     QString writeBytes(const QString &name, const QByteArray &bytes)
     {
@@ -154,11 +140,11 @@ private slots:
         m_bucket = worldValue("ROLEDROP_TEST_S3_DOUBLE_BUCKET");
         m_prefix = QStringLiteral("no-clobber-%1/").arg(QDateTime::currentMSecsSinceEpoch());
         Test::doubleKnob("POST", QStringLiteral("reset"));
-        m_direct = sessionAt(QStringLiteral("direct"), worldValue("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT"));
+        m_direct = Test::SessionFixture::stsDoubleS3Access(QStringLiteral("direct"), worldValue("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT"));
         QVERIFY(m_direct);
         m_proxy = std::make_unique<Test::FaultProxyProcess>(worldValue("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT"));
         QVERIFY(m_proxy->isRunning());
-        m_viaProxy = sessionAt(QStringLiteral("proxy"), m_proxy->endpoint());
+        m_viaProxy = Test::SessionFixture::stsDoubleS3Access(QStringLiteral("proxy"), m_proxy->endpoint());
         QVERIFY(m_viaProxy);
     }
 

@@ -3,34 +3,25 @@
 // verified against RGW's certificate from the run's test CA), NO_PROXY bypasses it, and a proxy that is down or
 // wants a login fails in one line naming the proxy - never showing a password given in the proxy URL.
 
+#include "cli_run.h"
 #include "test_files.h"
 #include "test_world.h"
 #include "tinyproxy_process.h"
 
 #include <QDir>
 #include <QMap>
-#include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace RoleDrop;
+using RoleDrop::Test::CliRun;
+using RoleDrop::Test::jamesCliEnvironment;
+using RoleDrop::Test::runCli;
 using RoleDrop::Test::TinyproxyProcess;
 using RoleDrop::Test::worldValue;
 
 namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-QString describe(const CliRun &run)
-{
-    return QStringLiteral("exit %1, stderr: %2, stdout: %3").arg(run.exitCode).arg(run.err, run.out.left(400));
-}
 
 const QString proxyPassword = QStringLiteral("pr0xy-Secret-77");
 
@@ -49,27 +40,9 @@ private:
     // The binary with james's keys, the run's CA, one attempt only, and no proxy variable unless given.
     CliRun run(const QStringList &arguments, const QMap<QString, QString> &extraEnv = {})
     {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *name : {"AWS_PROFILE", "AWS_SESSION_TOKEN", "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY",
-                                 "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"})
-            env.remove(QString::fromLatin1(name));
-        env.insert(QStringLiteral("AWS_CA_BUNDLE"), worldValue("ROLEDROP_TEST_CA_FILE"));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("AWS_CONFIG_FILE"), QStringLiteral("/dev/null"));
-        env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), QStringLiteral("/dev/null"));
-        env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), worldValue("ROLEDROP_TEST_JAMES_KEY"));
-        env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), worldValue("ROLEDROP_TEST_JAMES_SECRET"));
-        env.insert(QStringLiteral("AWS_MAX_ATTEMPTS"), QStringLiteral("1"));
-        for (auto it = extraEnv.cbegin(); it != extraEnv.cend(); ++it)
-            env.insert(it.key(), it.value());
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(ROLEDROP_CLI_PATH), arguments);
-        process.closeWriteChannel();
-        if (!process.waitForFinished(180000))
-            qFatal("roledrop %s did not finish", qPrintable(arguments.join(QLatin1Char(' '))));
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-                QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+        QMap<QString, QString> changes{{QStringLiteral("AWS_CA_BUNDLE"), worldValue("ROLEDROP_TEST_CA_FILE")}};
+        changes.insert(extraEnv);
+        return runCli(jamesCliEnvironment(m_home.filePath(QStringLiteral("config")), changes), arguments);
     }
 
     // As role S3Access (STS and S3 both through the proxy when one is set).

@@ -41,7 +41,8 @@ public:
         }
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_process.start(QStringLiteral("/usr/bin/python3"), arguments);
-        QTest::qWaitFor([&] { return QFile::exists(portFile) && QFile::exists(controlFile) && m_process.state() == QProcess::Running; }, 20000);
+        if (!QTest::qWaitFor([&] { return QFile::exists(portFile) && QFile::exists(controlFile) && m_process.state() == QProcess::Running; }, 20000))
+            qWarning("the fault proxy did not start in 20 s (%s)", qPrintable(arguments.join(QLatin1Char(' '))));
         m_port = readNumber(portFile);
         m_control = readNumber(controlFile);
     }

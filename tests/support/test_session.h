@@ -114,6 +114,23 @@ public:
     }
     static QString stsDoubleJamesSecret() { return worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET"); }
 
+    // A session as james switched to S3Access in the STS test double's world, at `endpoint` (the double itself or
+    // a proxy in front of it); null, with a warning saying why, when the profile or the switch fails.
+    static std::unique_ptr<SessionFixture> stsDoubleS3Access(const QString &tag, const QString &endpoint)
+    {
+        auto session = std::make_unique<SessionFixture>(tag);
+        Auth::Profile profile = stsDoubleJames(QStringLiteral("james-") + tag);
+        profile.endpointUrl = endpoint;
+        if (!session->openProfile(profile, stsDoubleJamesSecret()))
+            return nullptr;
+        const auto role = session->switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
+        if (!role) {
+            qWarning("switching to S3Access: %s", qPrintable(role.error().userMessage()));
+            return nullptr;
+        }
+        return session;
+    }
+
     // james in the Ceph RGW world.
     static Auth::Profile rgwJames(const QString &name)
     {

@@ -1,0 +1,65 @@
+#pragma once
+
+// The roledrop binary run once as a child process by an e2e test, as james of the RGW world with his keys in
+// the environment and nothing of the developer's: no AWS profile, session token or proxy, settings under the
+// test's own folder, one attempt per request (so a refusal shows at once).
+
+#include "test_world.h"
+
+#include <QByteArray>
+#include <QMap>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+namespace RoleDrop::Test {
+
+struct CliRun
+{
+    int exitCode = -1;  // -1: it crashed
+    QString out;
+    QString err;
+};
+
+inline QString describe(const CliRun &run)
+{
+    return QStringLiteral("exit %1, stderr: %2, stdout: %3").arg(run.exitCode).arg(run.err, run.out.left(400));
+}
+
+// `changes` are applied last: a null value removes the variable (e.g. AWS_CA_BUNDLE, which the test run sets).
+inline QProcessEnvironment jamesCliEnvironment(const QString &configHome, const QMap<QString, QString> &changes = {})
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"AWS_PROFILE", "AWS_SESSION_TOKEN", "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY",
+                             "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"})
+        env.remove(QString::fromLatin1(name));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    env.insert(QStringLiteral("AWS_CONFIG_FILE"), QStringLiteral("/dev/null"));
+    env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), QStringLiteral("/dev/null"));
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), worldValue("ROLEDROP_TEST_JAMES_KEY"));
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), worldValue("ROLEDROP_TEST_JAMES_SECRET"));
+    env.insert(QStringLiteral("AWS_MAX_ATTEMPTS"), QStringLiteral("1"));
+    for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+        if (it.value().isNull())
+            env.remove(it.key());
+        else
+            env.insert(it.key(), it.value());
+    }
+    return env;
+}
+
+inline CliRun runCli(const QProcessEnvironment &env, const QStringList &arguments, const QByteArray &input = {})
+{
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(ROLEDROP_CLI_PATH), arguments);
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(180000))
+        qFatal("roledrop %s did not finish", qPrintable(arguments.join(QLatin1Char(' '))));
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+} // namespace RoleDrop::Test
