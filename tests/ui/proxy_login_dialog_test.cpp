@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -59,6 +60,10 @@ private:
         QVERIFY(!buttons->button(QDialogButtonBox::Ok)->isEnabled());
         QTest::keyClicks(user, proxyUser);
         QTest::keyClicks(password, proxyPassword);
+        // For people to look at: the dialog as the user sees it, filled in.
+        const QString screenshots = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR", QStringLiteral("/tmp"));
+        QDir().mkpath(screenshots);
+        QVERIFY(dialog->grab().save(screenshots + QStringLiteral("/proxy-login-dialog.png")));
         QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
     }
 
