@@ -241,7 +241,7 @@ void BucketBrowser::buildShortcuts()
         shortcut->setContext(context);
         connect(shortcut, &QShortcut::activated, this, slot);
     };
-    add(QKeySequence::Refresh, this, Qt::WidgetWithChildrenShortcut, &BucketBrowser::reload);
+    // F5 belongs to View › Refresh in the window (which calls reload()): a second owner makes Qt fire neither.
     add(QKeySequence(Qt::CTRL | Qt::Key_L), this, Qt::WidgetWithChildrenShortcut, [this] { m_crumbs->editPath(); });
     add(QKeySequence::Find, this, Qt::WidgetWithChildrenShortcut, [this] {
         m_filter->setFocus(Qt::ShortcutFocusReason);

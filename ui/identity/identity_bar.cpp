@@ -59,7 +59,7 @@ IdentityBar::IdentityBar(Sessions::Session *session, QWidget *parent)
     m_switchButton->setIcon(QIcon::fromTheme(QStringLiteral("system-switch-user"),
                                              style()->standardIcon(QStyle::SP_BrowserReload)));
     m_switchButton->setToolTip(tr("Assume an IAM role from the current identity (Ctrl+Shift+R)"));
-    m_switchButton->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    // The key belongs to Identity › Switch Role… in the window: a second owner makes Qt fire neither.
     m_backButton->setObjectName(QStringLiteral("backToBaseButton"));
     m_backButton->setIcon(QIcon::fromTheme(QStringLiteral("go-previous"), style()->standardIcon(QStyle::SP_ArrowBack)));
     m_backButton->setVisible(false);
