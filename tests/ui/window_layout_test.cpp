@@ -35,6 +35,7 @@
 #include <QRegularExpression>
 #include <QSplitter>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QTreeView>
 
 #include <algorithm>
@@ -81,6 +82,20 @@ QStringList unnamedControls(QWidget *window)
             unnamed << describe(widget);
     }
     return unnamed;
+}
+
+// Labels that show their mnemonic's "&" as text: a label without a buddy does not take "&C" as Alt+C, and the
+// field beside it gets no name from it.
+QStringList strayAmpersands(QWidget *window)
+{
+    QStringList stray;
+    static const QRegularExpression mnemonic(QStringLiteral("&[A-Za-z]"));
+    for (const QLabel *label : window->findChildren<QLabel *>()) {
+        if (label->isVisibleTo(window) && !label->buddy() && label->textFormat() != Qt::RichText && !Qt::mightBeRichText(label->text())
+            && label->text().contains(mnemonic))
+            stray << label->text();
+    }
+    return stray;
 }
 
 // Pairs of visible sibling widgets that overlap, and buttons narrower than they need, under `parent`.
@@ -297,6 +312,8 @@ private slots:
     {
         QStringList unnamed = unnamedControls(m_window.get());
         QVERIFY2(unnamed.isEmpty(), qPrintable(QStringLiteral("no accessible name: ") + unnamed.join(QStringLiteral(", "))));
+        const QStringList stray = strayAmpersands(m_window.get());
+        QVERIFY2(stray.isEmpty(), qPrintable(QStringLiteral("'&' shown as text: ") + stray.join(QStringLiteral(", "))));
 
         m_window->activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
@@ -323,6 +340,8 @@ private slots:
             QVERIFY(QTest::qWaitForWindowExposed(dialog));
             const QStringList unnamed = unnamedControls(dialog);
             QVERIFY2(unnamed.isEmpty(), qPrintable(QStringLiteral("%1: no accessible name: %2").arg(QLatin1String(what), unnamed.join(QStringLiteral(", ")))));
+            const QStringList stray = strayAmpersands(dialog);
+            QVERIFY2(stray.isEmpty(), qPrintable(QStringLiteral("%1: '&' shown as text: %2").arg(QLatin1String(what), stray.join(QStringLiteral(", ")))));
             QVERIFY(Test::saveScreenshot(dialog, QLatin1String(what)));
             dialog->close();
         };

@@ -67,7 +67,6 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
     m_mfaSerial->setObjectName(QStringLiteral("mfaSerialField"));
     m_mfaSerial->setPlaceholderText(tr("Optional: arn:aws:iam::123456789012:mfa/you"));
     m_caFile->setObjectName(QStringLiteral("caFileField"));
-    m_caFile->setAccessibleName(tr("CA file"));  // its label names the row (field and Browse…), not the field
     m_caFile->setPlaceholderText(tr("Optional: PEM file of a private CA, trusted besides the system's"));
     m_caFile->setToolTip(tr("For a server whose certificate comes from your organisation's own CA. Its certificates are "
                             "added to the system's; certificates are always checked. AWS_CA_BUNDLE, when set, comes first."));
@@ -100,6 +99,9 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
     form->addRow(QString(), m_pathStyle);
     form->addRow(tr("&MFA device:"), m_mfaSerial);
     form->addRow(tr("&CA file:"), caFileRow);
+    // A row holding a layout gets a label without a buddy: "&C" would show as "&C" and name no field.
+    if (auto *caLabel = qobject_cast<QLabel *>(form->labelForField(caFileRow)))
+        caLabel->setBuddy(m_caFile);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
