@@ -198,7 +198,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     statusBar()->showMessage(tr("Aborting %n unfinished upload(s) on the server before quitting…", nullptr, m_session->pendingCleanups()));
     m_session->waitForCleanups(15000, this, [this](int left) {
         if (left > 0)
-            qWarning("%d multipart upload(s) could not be aborted before quitting", left);
+            qWarning("%s", qPrintable(tr("%n multipart upload(s) could not be aborted before quitting", nullptr, left)));
         close();
     });
 }

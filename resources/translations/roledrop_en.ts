@@ -98,6 +98,13 @@
 <context>
     <name>RoleDrop::Ui::MainWindow</name>
     <message numerus="yes">
+        <source>%n multipart upload(s) could not be aborted before quitting</source>
+        <translation>
+            <numerusform>%n multipart upload could not be aborted before quitting</numerusform>
+            <numerusform>%n multipart uploads could not be aborted before quitting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Aborting %n unfinished upload(s) on the server before quitting…</source>
         <translation>
             <numerusform>Aborting %n unfinished upload on the server before quitting…</numerusform>

@@ -253,6 +253,8 @@ private slots:
         QVERIFY(Test::saveScreenshot(m_window.get(), QStringLiteral("window-1100x720")));
 
         const QSize minimum = m_window->minimumSize();
+        qInfo("minimum size %dx%d; the layouts alone would allow %dx%d", minimum.width(), minimum.height(),
+              m_window->minimumSizeHint().width(), m_window->minimumSizeHint().height());
         QVERIFY2(minimum.width() >= 640 && minimum.height() >= 420, qPrintable(QVariant(minimum).toString()));
         QVERIFY2(minimum.width() <= 800 && minimum.height() <= 560, qPrintable(QVariant(minimum).toString()));
         m_window->resize(400, 300);  // as in the issue: the window does not go below its minimum
