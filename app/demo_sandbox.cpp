@@ -107,6 +107,7 @@ void DemoSandbox::runScript(int index)
 {
     m_script = index;
     m_output.clear();
+    m_pending.clear();
     m_process = new QProcess(this);
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     m_process->setProcessEnvironment(scriptEnvironment());
@@ -131,11 +132,14 @@ void DemoSandbox::announce(int step)
 
 void DemoSandbox::readSteps()
 {
-    m_output += m_process->readAll();
+    const QByteArray read = m_process->readAll();
+    // What a failure shows: the script's last words.
+    m_output = (m_output + read).right(4000);
+    m_pending += read;
     qsizetype newline;
-    while ((newline = m_output.indexOf('\n')) >= 0) {
-        const QByteArray line = m_output.left(newline).trimmed();
-        m_output.remove(0, newline + 1);
+    while ((newline = m_pending.indexOf('\n')) >= 0) {
+        const QByteArray line = m_pending.left(newline).trimmed();
+        m_pending.remove(0, newline + 1);
         if (!line.startsWith("STEP "))
             continue;
         for (int step = 0; step < int(std::size(kStepNames)); ++step) {
@@ -143,8 +147,6 @@ void DemoSandbox::readSteps()
                 announce(step);
         }
     }
-    // What a failure shows: the script's last words.
-    m_output = m_output.right(4000);
 }
 
 void DemoSandbox::scriptFinished(int exitCode, QProcess::ExitStatus status)

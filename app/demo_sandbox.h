@@ -75,7 +75,8 @@ private:
     int m_script = 0;           // 0: rgw-start.sh, 1: seed-world.sh
     int m_step = -1;            // the step announced last
     bool m_cancelling = false;
-    QByteArray m_output;
+    QByteArray m_output;   // the running script's last output, for a failure's message
+    QByteArray m_pending;  // output not yet read as lines
 };
 
 } // namespace RoleDrop::App

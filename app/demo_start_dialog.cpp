@@ -19,6 +19,8 @@ DemoStartDialog::DemoStartDialog(DemoSandbox *sandbox, QWidget *parent) : QDialo
     auto *layout = new QVBoxLayout(this);
     auto *intro = new QLabel(tr("The demo runs its own S3 and STS server (Ceph RGW) on this computer. "
                                 "Starting it takes 20 to 50 seconds:"), this);
+    intro->setObjectName(QStringLiteral("demoStartIntro"));
+    intro->setAccessibleName(tr("About the demo's start"));
     intro->setWordWrap(true);
     layout->addWidget(intro);
     const QStringList steps = DemoSandbox::steps();
@@ -35,13 +37,15 @@ DemoStartDialog::DemoStartDialog(DemoSandbox *sandbox, QWidget *parent) : QDialo
     m_progress->setAccessibleName(tr("Demo start-up progress"));
     m_progress->setRange(0, int(steps.size()));
     m_progress->setValue(0);
-    m_progress->setFormat(tr("Step %v of %m"));
+    m_progress->setFormat(tr("%v of %m steps done"));
     layout->addWidget(m_progress);
     m_elapsedLabel = new QLabel(this);
     m_elapsedLabel->setObjectName(QStringLiteral("demoStartElapsed"));
+    m_elapsedLabel->setAccessibleName(tr("Time so far"));
     layout->addWidget(m_elapsedLabel);
     m_failure = new QLabel(this);
     m_failure->setObjectName(QStringLiteral("demoStartFailure"));
+    m_failure->setAccessibleName(tr("Why the demo did not start"));
     m_failure->setWordWrap(true);
     m_failure->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_failure->setStyleSheet(QStringLiteral("QLabel { color: #8a1c12; }"));

@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -147,6 +148,52 @@ private slots:
         sandbox.stop();
         QVERIFY(!QFileInfo::exists(folder));
         QTRY_VERIFY2_WITH_TIMEOUT(processesOf(folder).isEmpty(), qPrintable(processesOf(folder).join(QLatin1Char('\n'))), 20000);
+    }
+
+    // A start-up that fails says why in the dialog (the script's last words), leaves no folder, and Close ends the demo
+    // with a failure. (Scripts of the test's own stand in for the servers' here.)
+    void aFailureIsSaidAndCloseEnds()
+    {
+        QTemporaryDir servers;
+        QFile start(servers.filePath(QStringLiteral("rgw-start.sh")));
+        QVERIFY(start.open(QIODevice::WriteOnly));
+        start.write("echo 'STEP ca'\necho 'STEP mon'\necho \"rgw-start: FAILED: ceph-mon not ready within 120s\" >&2\nexit 1\n");
+        start.close();
+        QFile stop(servers.filePath(QStringLiteral("rgw-stop.sh")));
+        QVERIFY(stop.open(QIODevice::WriteOnly));
+        stop.write("echo stopped\n");
+        stop.close();
+        qputenv("ROLEDROP_SERVERS_DIR", servers.path().toLocal8Bit());
+        const auto restore = qScopeGuard([] { qunsetenv("ROLEDROP_SERVERS_DIR"); });
+
+        QSettings settings(m_dir.filePath(QStringLiteral("failure.ini")), QSettings::IniFormat);
+        Sessions::Session session(settings, QStringLiteral("RoleDropTest-demo-failure-%1").arg(QCoreApplication::applicationPid()),
+                                  nullptr, m_dir.filePath(QStringLiteral("data-failure")));
+        Ui::MainWindow window(&session, settings);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        App::DemoSandbox sandbox;
+        QSignalSpy steps(&sandbox, &App::DemoSandbox::stepStarted);
+        QSignalSpy failed(&sandbox, &App::DemoSandbox::failed);
+        std::optional<int> noDemo;
+        App::launchDemo(sandbox, session, window, [&](int code) { noDemo = code; });
+        QPointer<App::DemoStartDialog> dialog = window.findChild<App::DemoStartDialog *>();
+        QVERIFY(dialog);
+        const QString folder = sandbox.folder();
+        QVERIFY(failed.wait(30000) || !failed.isEmpty());
+        QCOMPARE(stepsSeen(steps), (QList<int>{0, 1}));
+        auto *why = dialog->findChild<QLabel *>(QStringLiteral("demoStartFailure"));
+        QVERIFY(why);
+        QTRY_VERIFY(why->isVisible());
+        QVERIFY2(why->text().contains(QStringLiteral("ceph-mon not ready")), qPrintable(why->text()));
+        QTRY_VERIFY(!QFileInfo::exists(folder));
+        QVERIFY(!noDemo);  // the message stays until the user closes it
+        auto *close = dialog->findChild<QAbstractButton *>(QStringLiteral("demoStartCancel"));
+        QVERIFY(close);
+        QCOMPARE(close->text(), QStringLiteral("Close"));
+        QTest::mouseClick(close, Qt::LeftButton);
+        QTRY_VERIFY(noDemo.has_value());
+        QCOMPARE(*noDemo, 1);
     }
 
     void cancelStopsTheStartUpCleanly()
