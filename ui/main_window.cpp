@@ -86,7 +86,7 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
         // Only RoleDrop's own profiles are offered again at the next start (the window lists no others).
         if (m_session->activeProfileSource() == QLatin1String("keychain"))
             m_settings.setValue(QStringLiteral("session/lastProfile"), name);
-        m_browser->showBuckets();
+        m_browser->goToRememberedPlace();
         offerInterruptedUploads(true);
     });
     // Uploads that ran as a role are offered when that role is active again (it is what can write there).
@@ -94,6 +94,7 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
     installMfaPrompt(session, this);
     installProxyLoginPrompt(session, this);
 
+    clearStaleErrors();
     buildMenus();
     restoreLayout();
     showIdentity(session->identity());
@@ -262,6 +263,18 @@ void MainWindow::showError(const AwsError &error)
 {
     m_errorLabel->setText(error.userMessage());
     m_errorLabel->setToolTip(error.userMessage());
+}
+
+void MainWindow::clearStaleErrors()
+{
+    m_errorLabel->setObjectName(QStringLiteral("statusError"));
+    // A listing the user asked for worked: the last error is about an earlier attempt. Background successes
+    // (a refresh after an upload) leave it, so an error is never gone before the user could read it. An
+    // identity change clears it in showIdentity().
+    connect(m_browser, &BucketBrowser::listingSucceeded, this, [this] {
+        m_errorLabel->clear();
+        m_errorLabel->setToolTip(QString());
+    });
 }
 
 void MainWindow::openSwitchRoleDialog()

@@ -57,6 +57,7 @@ private:
     void saveLayout();
     void showIdentity(const RoleDrop::Auth::Identity &identity);
     void showError(const RoleDrop::AwsError &error);
+    void clearStaleErrors();
     void openSwitchRoleDialog();
     void openUnfinishedUploads();
     void offerInterruptedUploads(bool profileOpened);

@@ -48,6 +48,7 @@ Session::Session(QSettings &settings, const QString &keychainService, QObject *p
       m_profileStore(settings),
       m_keychain(keychainService),
       m_roleHistory(settings),
+      m_places(settings),
       m_profileManager(std::make_unique<ProfileManager>(m_profileStore, m_keychain, m_roleHistory)),
       m_journal(dataFolderFor(keychainService, dataFolder) + QStringLiteral("/unfinished-uploads")),
       m_regions(std::make_shared<S3::BucketRegions>())
@@ -183,6 +184,16 @@ Http::AwsCall *Session::switchRole(const Sts::AssumeRoleRequest &request, const 
         }
         done(identity);
     });
+}
+
+QString Session::placesKey() const
+{
+    return hasIdentity() ? RecentPlaces::identityKey(m_credentials.active(), m_endpoint) : QString();
+}
+
+void Session::rememberPlace(const QString &bucket, const QString &prefix)
+{
+    m_places.remember(placesKey(), Place{bucket, prefix});
 }
 
 Outcome<Auth::RoleHistoryEntry> Session::saveRole(const Auth::RoleHistoryEntry &entry)

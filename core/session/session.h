@@ -11,6 +11,7 @@
 #include "core/s3/s3_client.h"
 #include "core/session/presigned_url.h"
 #include "core/session/profile_manager.h"
+#include "core/session/recent_places.h"
 #include "core/transfer/download_plan.h"
 #include "core/transfer/download_transfer.h"
 #include "core/transfer/existing_objects.h"
@@ -141,6 +142,13 @@ public:
     QList<Auth::RoleHistoryEntry> searchSavedRoles(const QString &text) const { return m_roleHistory.search(text); }
     Outcome<Auth::RoleHistoryEntry> saveRole(const Auth::RoleHistoryEntry &entry);
 
+    // --- places, per identity (recent_places.h): where the active identity was last and could list
+    void rememberPlace(const QString &bucket, const QString &prefix);
+    // Who places are remembered for: the same text while the identity is the same one (renewals, who-am-I).
+    QString placesKey() const;
+    std::optional<Place> lastPlace() const { return m_places.lastPlace(placesKey()); }
+    QStringList recentBuckets() const { return m_places.recentBuckets(placesKey()); }
+
     // --- S3, as the active identity
     // The S3 operations of the active identity at the active endpoint (null before a profile is open).
     std::shared_ptr<const S3::S3Client> s3() const { return m_s3; }
@@ -208,6 +216,7 @@ private:
     Auth::ProfileStore m_profileStore;
     Auth::KeychainStore m_keychain;
     Auth::RoleHistory m_roleHistory;
+    RecentPlaces m_places;
     std::unique_ptr<ProfileManager> m_profileManager;
     Http::AwsHttpClient m_http;
     Auth::CredentialProvider m_credentials;

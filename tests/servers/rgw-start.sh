@@ -19,6 +19,8 @@
 #   WITH_MGR=0|1                  also start a ceph-mgr (default 0; without one `ceph osd df` etc. hang)
 #   RGW_DEFAULT_ENDPOINT=http|https  which one ROLEDROP_TEST_S3_ENDPOINT is (default http, for bench/run-bench.sh;
 #                                 tests/run-tests.sh and `roledrop --demo` ask for https)
+#   RGW_START_STEPS=0|1           print `STEP ca|mon|osd|rgw` on stdout as each stage begins (default 0;
+#                                 `roledrop --demo` shows them while the sandbox starts)
 # Needs (Debian 12): ceph-mon ceph-osd radosgw ceph-common uuid-runtime jq curl python3. Runs as root or not.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -44,6 +46,8 @@ mkdir -p "$D"/{run,log,crash,mon.a,osd.0}
 CONF=$D/ceph.conf
 export CEPH_CONF=$CONF
 TLS=$D/tls
+step() { if [ "${RGW_START_STEPS:-0}" = 1 ]; then echo "STEP $1"; fi; }
+step ca
 "$HERE/make-test-ca.sh" "$TLS" >/dev/null || { echo "rgw-start: FAILED: could not make the test CA" >&2; exit 1; }
 
 fail() {
@@ -168,6 +172,7 @@ ceph-authtool "$D/ceph.mon..keyring" --import-keyring "$D/ceph.client.admin.keyr
 cp "$D/ceph.mon..keyring" "$D/ceph.mon.a.keyring"
 
 # --- mon
+step mon
 monmaptool --create --fsid "$FSID" --addv a "[v2:127.0.0.1:$MON_PORT]" "$D/monmap" >/dev/null
 ceph-mon -c "$CONF" --mkfs -i a --monmap "$D/monmap" --keyring "$D/ceph.mon..keyring" >>"$D/log/mon.a.stderr" 2>&1
 launch mon.a ceph-mon -c "$CONF" -i a -f
@@ -181,6 +186,7 @@ if [ "$WITH_MGR" = 1 ]; then
 fi
 
 # --- osd
+step osd
 osd_up() { [ "$(ceph_q osd dump -f json | jq '[.osds[] | select(.up == 1)] | length')" = 1 ]; }
 OSD_UUID=$(uuidgen)
 OSD_KEY=$(ceph-authtool --gen-print-key)
@@ -193,6 +199,7 @@ launch osd.0 ceph-osd -c "$CONF" -i 0 -f
 wait_until "ceph-osd" "$D/run/osd.0.pidfile" osd_up
 
 # --- radosgw
+step rgw
 ceph_q auth get-or-create client.rgw.roledrop mon 'allow rw' osd 'allow rwx' mgr 'allow rw' \
   -o "$D/ceph.client.rgw.roledrop.keyring"
 launch rgw radosgw -c "$CONF" -n client.rgw.roledrop -f

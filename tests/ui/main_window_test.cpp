@@ -13,6 +13,7 @@
 #include "ui/identity/switch_role_dialog.h"
 
 #include <QAbstractButton>
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
@@ -39,6 +40,13 @@ private:
     QTemporaryDir m_dir;
 
     static void shoot(QWidget *widget, const char *name) { QVERIFY(Test::saveScreenshot(widget, QLatin1String(name))); }
+
+    // "bucket/prefix" of the active identity's last place ("" for the bucket list), "(none)" when it has none.
+    static QString lastPlace(const Sessions::Session &session)
+    {
+        const auto place = session.lastPlace();
+        return place ? place->bucket + QLatin1Char('/') + place->prefix : QStringLiteral("(none)");
+    }
 
     static bool listed(Ui::BucketBrowser *browser, const QString &name)
     {
@@ -280,6 +288,148 @@ private slots:
 
         auto removed = Test::wait<Done>([&](QObject *context, auto done) {
             session.s3()->deleteObject(worldValue("ROLEDROP_TEST_BUCKET"), QStringLiteral("dropped-in-window.txt"), context, done);
+        });
+        QVERIFY(removed);
+    }
+
+    // Places per identity: each identity goes back to where it was last (not to where the previous one was, often
+    // refused to it); a refused listing says "Not allowed", never a count; a refused bucket list shows the
+    // identity's recent buckets; an error goes once a listing the user asked for works, not on a background one.
+    void placesFollowTheIdentity()
+    {
+        Test::SessionFixture fixture(QStringLiteral("places"));
+        Sessions::Session &session = fixture.session();
+        const Auth::Profile profile = Test::SessionFixture::rgwJames(QStringLiteral("james-places"));
+        QVERIFY(fixture.addProfile(profile, Test::SessionFixture::rgwJamesSecret()));
+        const QString bucket = worldValue("ROLEDROP_TEST_BUCKET");
+        Ui::MainWindow window(&session, fixture.settings());
+        window.resize(1100, 720);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        Ui::BucketBrowser *browser = window.browser();
+        auto *error = window.findChild<QLabel *>(QStringLiteral("statusError"));
+        QVERIFY(error);
+
+        // james: his bucket list (of his own buckets: none) is his place; the tutorial's bucket is refused to him.
+        QVERIFY(fixture.open(profile.name));
+        QTRY_COMPARE_WITH_TIMEOUT(lastPlace(session), QStringLiteral("/"), 20000);
+        browser->navigateTo(bucket, QString());
+        QTRY_VERIFY_WITH_TIMEOUT(browser->bannerText().contains(QStringLiteral("s3:ListBucket")), 20000);
+        QTRY_COMPARE(browser->statusText(), QStringLiteral("Not allowed"));
+        QVERIFY(!error->text().isEmpty());
+        shoot(&window, "places-not-allowed");
+        QCOMPARE(lastPlace(session), QStringLiteral("/"));  // a refused bucket is no place to come back to
+
+        // S3Access has no place yet: it stays on the bucket and lists it; the stale error goes with the switch.
+        QVERIFY(fixture.switchRole(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
+        QTRY_VERIFY_WITH_TIMEOUT(listed(browser, QStringLiteral("owner-file.txt")), 20000);
+        QVERIFY(error->text().isEmpty());
+        QVERIFY(!browser->statusText().startsWith(QStringLiteral("Not allowed")));
+        browser->createFolder(QStringLiteral("places-test"));
+        QTRY_VERIFY_WITH_TIMEOUT(listed(browser, QStringLiteral("places-test")), 20000);
+        browser->navigateTo(bucket, QStringLiteral("places-test/"));
+        QTRY_COMPARE_WITH_TIMEOUT(lastPlace(session), bucket + QStringLiteral("/places-test/"), 20000);
+
+        // An error shown, then a background refresh (as after an upload) that works: the error stays to be read...
+        browser->createFolder(QStringLiteral("../not-a-folder"));
+        QVERIFY(error->text().contains(QStringLiteral("'..'")));
+        browser->refreshIfShowing(bucket, QStringLiteral("places-test/"));
+        QTRY_VERIFY_WITH_TIMEOUT(!browser->isLoading(), 20000);
+        QTest::qWait(300);
+        QVERIFY(!error->text().isEmpty());
+        // ...and a refresh the user asks for (View › Refresh) that works clears it.
+        QAction *refresh = nullptr;
+        for (QAction *action : window.findChildren<QAction *>()) {
+            if (action->text() == QStringLiteral("&Refresh"))
+                refresh = action;
+        }
+        QVERIFY(refresh);
+        refresh->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(error->text().isEmpty(), 20000);
+
+        // S3ReadOnly, new too, may not list all buckets: the list shows the bucket it opened, marked recent, and
+        // says "Not allowed" instead of a count.
+        QVERIFY(fixture.switchRole(worldValue("ROLEDROP_TEST_ROLE_READONLY")));
+        QTRY_COMPARE_WITH_TIMEOUT(lastPlace(session), bucket + QStringLiteral("/places-test/"), 20000);
+        browser->showBuckets();
+        QTRY_VERIFY_WITH_TIMEOUT(!browser->isLoading() && !browser->bannerText().isEmpty(), 20000);
+        QVERIFY2(browser->bannerText().contains(QStringLiteral("Open Bucket…")), qPrintable(browser->bannerText()));
+        QCOMPARE(browser->statusText(), QStringLiteral("Not allowed to list all buckets: showing the ones opened recently"));
+        QVERIFY(listed(browser, bucket));
+        QTreeView *view = browser->view();
+        const QModelIndex recent = view->model()->index(0, 0);
+        QVERIFY(recent.data(Qt::ToolTipRole).toString().contains(QStringLiteral("opened recently")));
+        QCOMPARE(recent.siblingAtColumn(2).data().toString(), QStringLiteral("Opened recently"));
+        shoot(&window, "places-recent-buckets");
+        // Opened from there with the keyboard: S3ReadOnly's place is the bucket's root now.
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        view->setFocus();
+        view->setCurrentIndex(recent);
+        QTest::keyClick(view, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(listed(browser, QStringLiteral("owner-file.txt")), 20000);
+        QTRY_COMPARE(lastPlace(session), bucket + QStringLiteral("/"));
+
+        // Back to S3Access: its own last place, the folder, not S3ReadOnly's.
+        QVERIFY(fixture.switchRole(worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")));
+        QTRY_COMPARE_WITH_TIMEOUT(browser->currentPrefix(), QStringLiteral("places-test/"), 20000);
+        QCOMPARE(browser->currentBucket(), bucket);
+        QTRY_VERIFY_WITH_TIMEOUT(!browser->isLoading(), 20000);
+        QVERIFY(browser->bannerText().isEmpty());
+        shoot(&window, "places-back-in-role");
+        browser->navigateTo(bucket, QString());
+        browser->deleteEntries({}, {QStringLiteral("places-test/")});
+        QTRY_VERIFY_WITH_TIMEOUT(!listed(browser, QStringLiteral("places-test")) && !browser->isLoading(), 20000);
+
+        // Back to base (Identity › Back to Base Identity): james's place, his bucket list, not the refused bucket.
+        QAction *back = nullptr;
+        for (QAction *action : window.findChildren<QAction *>()) {
+            if (action->text() == QStringLiteral("&Back to Base Identity"))
+                back = action;
+        }
+        QVERIFY(back);
+        back->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(browser->currentBucket().isEmpty() && !browser->isLoading(), 20000);
+        QVERIFY2(!browser->bannerText().contains(QStringLiteral("Access")), qPrintable(browser->bannerText()));
+        QVERIFY(!browser->statusText().startsWith(QStringLiteral("Not allowed")));
+    }
+
+    // The next start of the app opens the last profile where its identity was last.
+    void lastPlaceRestoredAtStart()
+    {
+        Test::SessionFixture fixture(QStringLiteral("restart"));
+        Auth::Profile owner = Test::SessionFixture::rgwJames(QStringLiteral("owner-restart"));
+        owner.accessKeyId = worldValue("ROLEDROP_TEST_OWNER_KEY");
+        QVERIFY(fixture.addProfile(owner, worldValue("ROLEDROP_TEST_OWNER_SECRET")));
+        const QString bucket = worldValue("ROLEDROP_TEST_BUCKET");
+        {
+            Ui::MainWindow window(&fixture.session(), fixture.settings());
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.restoreLastProfile();  // the only profile: opened
+            QTRY_VERIFY_WITH_TIMEOUT(listed(window.browser(), bucket), 20000);
+            window.browser()->navigateTo(bucket, QString());
+            window.browser()->createFolder(QStringLiteral("restart-place"));
+            QTRY_VERIFY_WITH_TIMEOUT(listed(window.browser(), QStringLiteral("restart-place")), 20000);
+            window.browser()->navigateTo(bucket, QStringLiteral("restart-place/"));
+            QTRY_COMPARE_WITH_TIMEOUT(lastPlace(fixture.session()), bucket + QStringLiteral("/restart-place/"), 20000);
+        }
+        {
+            // Another run: a new Session and window over the same settings.
+            Sessions::Session next(fixture.settings(), fixture.keychainService(), nullptr, m_dir.filePath(QStringLiteral("restart-data")));
+            Ui::MainWindow window(&next, fixture.settings());
+            window.resize(1100, 720);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.restoreLastProfile();
+            QTRY_COMPARE_WITH_TIMEOUT(window.browser()->currentPrefix(), QStringLiteral("restart-place/"), 20000);
+            QCOMPARE(window.browser()->currentBucket(), bucket);
+            QTRY_VERIFY_WITH_TIMEOUT(!window.browser()->isLoading(), 20000);
+            QVERIFY(window.browser()->bannerText().isEmpty());
+            shoot(&window, "places-restored-at-start");
+        }
+        auto removed = Test::wait<Done>([&](QObject *context, auto done) {
+            fixture.session().s3()->deleteObject(bucket, QStringLiteral("restart-place/"), context, done);
         });
         QVERIFY(removed);
     }

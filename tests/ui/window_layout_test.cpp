@@ -157,11 +157,7 @@ private:
         return false;
     }
 
-    QString browserStatus() const
-    {
-        auto *status = m_window->browser()->findChild<QLabel *>(QStringLiteral("browserStatus"));
-        return status ? status->text() : QStringLiteral("(no browserStatus label)");
-    }
+    QString browserStatus() const { return m_window->browser()->statusText(); }
 
     Transfers::Transfer *lastTransfer() const { return m_fixture->session().transfers().transfers().last(); }
 

@@ -134,8 +134,7 @@ BucketBrowser::BucketBrowser(Sessions::Session *session, QWidget *parent)
     connect(m_objects, &ObjectListModel::loadFailed, this, &BucketBrowser::showError);
     connect(m_objects, &ObjectListModel::loadingChanged, this, &BucketBrowser::updateStatus);
     connect(m_objects, &ObjectListModel::pageLoaded, this, &BucketBrowser::updateStatus);
-    // New credentials may see different buckets or be refused where the old ones were not.
-    connect(session, &Sessions::Session::identityChanged, this, [this] { reload(); });
+    watchListings();
     useBucketModel(true);
     updateStatus();
 }
@@ -287,6 +286,8 @@ void BucketBrowser::setLocation(const QString &bucket, const QString &prefix)
         m_bucketCall->cancel();
     m_bucketCall = nullptr;
     m_loadingBuckets = false;
+    m_denied = false;
+    m_listingByUser = !m_quietReload;
     const bool changed = bucket != m_bucket || prefix != m_prefix;
     m_bucket = bucket;
     m_prefix = prefix;
@@ -318,12 +319,12 @@ void BucketBrowser::showBuckets()
         m_bucketCall = nullptr;
         m_loadingBuckets = false;
         if (!result) {
-            m_buckets->clear();
-            showError(result.error());
+            showBucketListFailure(result.error());
         } else {
             m_buckets->setBuckets(result->buckets);
             if (result->buckets.isEmpty())
                 showInfo(tr("This identity sees no buckets. If you know a bucket's name, press Ctrl+L and type it."));
+            listingLoaded();
         }
         updateStatus();
     });
@@ -350,8 +351,12 @@ void BucketBrowser::reload()
 void BucketBrowser::refreshIfShowing(const QString &bucket, const QString &prefix)
 {
     // An upload into a sub-folder adds that folder here too.
-    if (!m_bucket.isEmpty() && bucket == m_bucket && prefix.startsWith(m_prefix))
+    // Not the user's doing: an error shown meanwhile stays until the user has acted.
+    if (!m_bucket.isEmpty() && bucket == m_bucket && prefix.startsWith(m_prefix)) {
+        m_quietReload = true;
         reload();
+        m_quietReload = false;
+    }
 }
 
 void BucketBrowser::goUp()
@@ -695,6 +700,11 @@ QString BucketBrowser::bannerText() const
     return m_banner->isHidden() ? QString() : m_bannerText->text();
 }
 
+QString BucketBrowser::statusText() const
+{
+    return m_status->text();
+}
+
 bool BucketBrowser::isLoading() const
 {
     return m_bucket.isEmpty() ? m_loadingBuckets : m_objects->isLoading();
@@ -702,6 +712,8 @@ bool BucketBrowser::isLoading() const
 
 void BucketBrowser::updateStatus()
 {
+    if (statusUnderDenial())
+        return;
     if (m_bucket.isEmpty()) {
         m_status->setText(m_loadingBuckets ? tr("Loading buckets…")
                                            : tr("%n bucket(s)", nullptr, m_buckets->rowCount()));

@@ -61,6 +61,11 @@ public:
 
     void showBuckets();
     void navigateTo(const QString &bucket, const QString &prefix);
+    // Where the active identity was last (bucket_browser_places.cpp), or the bucket list when it has no place yet.
+    void goToRememberedPlace();
+    // A note above the list saying what to do first (the demo's), until the user hides it.
+    void setGuide(const QString &html);
+    QString guideText() const;
     void reload();
     QString currentBucket() const { return m_bucket; }
     QString currentPrefix() const { return m_prefix; }
@@ -83,6 +88,7 @@ public:
     QTreeView *view() const { return m_view; }
     ObjectListModel *objectModel() const { return m_objects; }
     QString bannerText() const;
+    QString statusText() const;
     bool isLoading() const;
     // What a drop of `mime` at `pos` (viewport coordinates) does; shared by the view's drop handler.
     bool handleDrop(const QMimeData *mime, const QPoint &pos);
@@ -96,6 +102,8 @@ signals:
     void downloadRequested(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
                            const QString &stripPrefix, const QString &localFolder);
     void errorOccurred(const RoleDrop::AwsError &error);
+    // A listing the user asked for (navigation, refresh) succeeded: errors of earlier attempts are stale now.
+    void listingSucceeded();
     // The user clicked the banner's "Switch Role…" after an access error.
     void switchRoleRequested();
 
@@ -119,6 +127,13 @@ private:
     void showInfo(const QString &text);
     void hideBanner();
     void updateStatus();
+    // Places (bucket_browser_places.cpp): remembered on a successful listing, followed on an identity change.
+    void watchListings();
+    void followIdentity();
+    void listingLoaded();
+    void listingFailed(const AwsError &error);
+    void showBucketListFailure(const AwsError &error);
+    bool statusUnderDenial();
     Selection selection() const;
     void askPresignCustom();
     bool currentGeneration(quint64 generation) const { return generation == m_generation; }
@@ -132,6 +147,7 @@ private:
     QTreeView *m_view = nullptr;
     NameColumnSizer *m_columnSizer = nullptr;
     QLabel *m_status = nullptr;
+    QLabel *m_guide = nullptr;
     BucketListModel *m_buckets;
     ObjectListModel *m_objects;
     ObjectFilterProxy *m_bucketProxy;
@@ -141,6 +157,10 @@ private:
     QString m_prefix;
     quint64 m_generation = 0;
     bool m_loadingBuckets = false;
+    bool m_denied = false;         // the location's listing was refused: nothing to count
+    bool m_listingByUser = false;  // the listing under way was asked for by the user, not a background refresh
+    bool m_quietReload = false;
+    QString m_placesKey;           // the identity whose places the browser follows
     QStringList m_stagingFolders;  // drag-out downloads of this run, removed with the browser
 };
 

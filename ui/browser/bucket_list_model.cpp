@@ -4,6 +4,7 @@
 #include "ui/browser/object_list_model.h"
 
 #include <QApplication>
+#include <QFont>
 #include <QIcon>
 #include <QStyle>
 
@@ -15,6 +16,20 @@ void BucketListModel::setBuckets(const QList<S3::BucketInfo> &buckets)
 {
     beginResetModel();
     m_buckets = buckets;
+    m_recent = false;
+    endResetModel();
+}
+
+void BucketListModel::setRecentBuckets(const QStringList &names)
+{
+    beginResetModel();
+    m_buckets.clear();
+    for (const QString &name : names) {
+        S3::BucketInfo bucket;
+        bucket.name = name;
+        m_buckets.append(bucket);
+    }
+    m_recent = true;
     endResetModel();
 }
 
@@ -37,7 +52,7 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn: return bucket.name;
-        case CreatedColumn: return humanTime(bucket.creationDate);
+        case CreatedColumn: return m_recent ? tr("Opened recently") : humanTime(bucket.creationDate);
         case RegionColumn: return bucket.region;
         }
         break;
@@ -49,8 +64,17 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::ToolTipRole:
+        if (index.column() == NameColumn && m_recent)
+            return tr("s3://%1 — opened recently as this identity (it may not list all buckets)").arg(bucket.name);
         if (index.column() == NameColumn)
             return QStringLiteral("s3://%1").arg(bucket.name);
+        break;
+    case Qt::FontRole:
+        if (m_recent) {
+            QFont font;
+            font.setItalic(true);
+            return font;
+        }
         break;
     case ObjectListModel::KeyRole: return QString();
     case ObjectListModel::IsFolderRole: return true;

@@ -7,7 +7,8 @@
 
 namespace RoleDrop::Ui {
 
-// The buckets the identity can list, as the browser's first level. Columns line up with
+// The buckets the identity can list, as the browser's first level (or, when it may not list them, the ones
+// it opened recently, marked so). Columns line up with
 // ObjectListModel's (Name, -, Created, Region) so one view and one header serve both.
 class BucketListModel final : public QAbstractTableModel
 {
@@ -19,6 +20,9 @@ public:
     explicit BucketListModel(QObject *parent = nullptr);
 
     void setBuckets(const QList<S3::BucketInfo> &buckets);
+    // Buckets the identity opened recently, shown (and marked) when it may not list all of them.
+    void setRecentBuckets(const QStringList &names);
+    bool showsRecent() const { return m_recent; }
     void clear() { setBuckets({}); }
     const S3::BucketInfo &bucket(int row) const { return m_buckets.at(row); }
 
@@ -30,6 +34,7 @@ public:
 
 private:
     QList<S3::BucketInfo> m_buckets;
+    bool m_recent = false;
 };
 
 } // namespace RoleDrop::Ui
