@@ -5,6 +5,7 @@
 #include "app/termination_signals.h"
 #include "app/terminal_progress.h"
 #include "core/auth/environment_credentials.h"
+#include "core/common/human_size.h"
 #include "core/s3/object_listing.h"
 #include "core/s3/s3_uri.h"
 #include "core/session/session.h"
@@ -61,11 +62,6 @@ QString printable(const QString &text)
             shown += c;
     }
     return shown;
-}
-
-QString sizeText(qint64 bytes)
-{
-    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
 }
 
 // Reads one line from stdin without echoing it when stdin is a terminal (secrets are never shown).
@@ -329,7 +325,10 @@ void Runner::awaitCleanups()
     if (m_session->pendingCleanups() == 0)
         return;
     if (m_interruptedBy != 0) {
-        err() << "roledrop: waiting for " << m_session->pendingCleanups() << " unfinished upload(s) to be aborted on the server...\n";
+        err() << "roledrop: "
+              << QCoreApplication::translate("Cli", "waiting for %n unfinished upload(s) to be aborted on the server...", nullptr,
+                                             m_session->pendingCleanups())
+              << "\n";
         err().flush();
     }
     QEventLoop loop;
@@ -340,7 +339,10 @@ void Runner::awaitCleanups()
     });
     loop.exec();
     if (left > 0)
-        err() << "roledrop: " << left << " upload(s) could not be aborted in time; 'roledrop uploads s3://BUCKET/' lists them\n";
+        err() << "roledrop: "
+              << QCoreApplication::translate("Cli", "%n upload(s) could not be aborted in time; 'roledrop uploads s3://BUCKET/' lists them",
+                                             nullptr, left)
+              << "\n";
 }
 
 int Runner::upload()
@@ -380,7 +382,7 @@ int Runner::upload()
         const auto *upload = qobject_cast<const Transfers::UploadTransfer *>(transfer);
         if (upload && !upload->record().uploadId.isEmpty() && !m_options.quiet)
             err() << "roledrop: going on with the interrupted upload of " << upload->localPath() << " (" << upload->record().parts.size()
-                  << " parts, " << sizeText(upload->record().bytesDone()) << " sent before)\n";
+                  << " parts, " << humanSize(upload->record().bytesDone(), QLocale::c()) << " sent before)\n";
     }
     const int failures = runQueue() + int(scan.problems.size());
     if (m_interruptedBy != 0)
@@ -437,8 +439,10 @@ int Runner::download()
     });
     if (existing > 0 && !m_options.overwrite && !m_options.skipExisting)
         return fail(AwsError::local(AwsErrorKind::LocalFile,
-                                    QStringLiteral("%1 file(s) exist already in %2: nothing was downloaded. Use --overwrite to replace "
-                                                   "them or --skip-existing to leave them").arg(existing).arg(folder)));
+                                    QCoreApplication::translate("Cli", "%n file(s) exist already in %1: nothing was downloaded. Use "
+                                                                       "--overwrite to replace them or --skip-existing to leave them",
+                                                                nullptr, existing)
+                                        .arg(folder)));
     m_session->transfers().setMaxConcurrent(m_options.parallel > 0 ? m_options.parallel : 8);
     m_session->enqueueDownloads(source->bucket, chosen);
     const int failures = runQueue() + int(plan->refused.size() + plan->collisions.size());
@@ -549,7 +553,7 @@ int Runner::uploads()
         const QString ageText = age < 0 ? QStringLiteral("?") : age >= 86400 ? QStringLiteral("%1d").arg(age / 86400)
                               : age >= 3600 ? QStringLiteral("%1h").arg(age / 3600) : QStringLiteral("%1m").arg(age / 60);
         out() << entry.upload.initiated.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << " " << QStringLiteral("%1").arg(ageText, 5)
-              << " " << QStringLiteral("%1").arg(entry.bytesOnServer < 0 ? QStringLiteral("?") : sizeText(entry.bytesOnServer), 10) << " "
+              << " " << QStringLiteral("%1").arg(entry.bytesOnServer < 0 ? QStringLiteral("?") : humanSize(entry.bytesOnServer, QLocale::c()), 10) << " "
               << printable(entry.upload.key);
         if (entry.record)
             out() << "  (resume: roledrop upload " << entry.record->localPath << " s3://" << uri->bucket << "/" << printable(entry.upload.key) << ")";
@@ -568,7 +572,7 @@ int Runner::uploads()
     }
     out().flush();
     if (m_options.abortOlderThanSeconds >= 0)
-        err() << "roledrop: aborted " << aborted << " unfinished upload(s)\n";
+        err() << "roledrop: " << QCoreApplication::translate("Cli", "aborted %n unfinished upload(s)", nullptr, aborted) << "\n";
     return failures == 0 ? 0 : 1;
 }
 

@@ -5,6 +5,7 @@
 #include "app/process_hardening.h"
 #include "app/termination_signals.h"
 #include "core/session/session.h"
+#include "ui/app_translations.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
@@ -21,6 +22,7 @@ void setIdentity(QCoreApplication &app)
     app.setOrganizationName(QStringLiteral("RoleDrop"));
     app.setApplicationName(QStringLiteral("RoleDrop"));
     app.setApplicationVersion(QStringLiteral(ROLEDROP_VERSION));
+    RoleDrop::Ui::installTranslations(app);  // plural forms, for the window and the command line
 }
 
 int runCommandLine(int argc, char **argv)

@@ -1,21 +1,11 @@
 #include "app/terminal_progress.h"
 
+#include "core/common/human_size.h"
+
 #include <cstdio>
 #include <unistd.h>
 
 namespace RoleDrop::Cli {
-
-QString humanBytes(qint64 bytes)
-{
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double value = double(bytes);
-    int unit = 0;
-    while (value >= 1024 && unit < 4) {
-        value /= 1024;
-        ++unit;
-    }
-    return unit == 0 ? QStringLiteral("%1 B").arg(bytes) : QStringLiteral("%1 %2").arg(value, 0, 'f', 1).arg(QLatin1String(units[unit]));
-}
 
 TerminalProgress::TerminalProgress(bool enabled) : m_enabled(enabled && isatty(STDERR_FILENO))
 {
@@ -32,7 +22,7 @@ void TerminalProgress::update(const QString &label, qint64 done, qint64 total)
     const double seconds = std::max<qint64>(1, m_started.elapsed()) / 1000.0;
     const QString line = QStringLiteral("\r[%1%2] %3 / %4  %5/s  %6")
                              .arg(QString(filled, QLatin1Char('#')), QString(width - filled, QLatin1Char('.')),
-                                  humanBytes(done), humanBytes(total), humanBytes(qint64(done / seconds)), label.right(40));
+                                  humanSize(done, QLocale::c()), humanSize(total, QLocale::c()), humanSize(qint64(done / seconds), QLocale::c()), label.right(40));
     std::fputs(line.toLocal8Bit().constData(), stderr);
     std::fputs("\033[K", stderr);
     std::fflush(stderr);

@@ -20,6 +20,4 @@ private:
     QElapsedTimer m_lastDraw;
 };
 
-QString humanBytes(qint64 bytes);
-
 } // namespace RoleDrop::Cli

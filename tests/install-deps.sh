@@ -11,6 +11,7 @@ PACKAGES=(
   build-essential cmake                                             # toolchain
   clang-14 libclang-rt-14-dev                                       # libFuzzer (tests/run-fuzz.sh)
   qt6-base-dev qt6-networkauth-dev qt6-httpserver-dev qt6-svg-dev libgl-dev qtkeychain-qt6-dev libssl-dev
+  qt6-l10n-tools qt6-tools-dev                                      # lrelease: the English plural forms
   libisal-dev pkg-config                                            # Intel ISA-L: CRC-32 and CRC-32C checksums
   gnome-keyring dbus dbus-x11 libsecret-tools                       # a real Secret Service for QtKeychain
   xvfb xauth                                                        # widgets under a virtual X server

@@ -1,5 +1,8 @@
 #include "ui/app_resources.h"
 
+#include "ui/app_translations.h"
+
+#include <QCoreApplication>
 #include <QtGlobal>
 
 // Q_INIT_RESOURCE must be used outside any namespace.
@@ -14,6 +17,8 @@ void initResources()
 {
     static const bool done = (registerRoleDropResources(), true);
     Q_UNUSED(done);
+    if (QCoreApplication *app = QCoreApplication::instance())
+        installTranslations(*app);
 }
 
 } // namespace RoleDrop::Ui

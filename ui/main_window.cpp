@@ -34,6 +34,9 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
     initResources();
     setWindowTitle(tr("RoleDrop"));
     setWindowIcon(QIcon::fromTheme(QStringLiteral("roledrop"), QIcon(QStringLiteral(":/icons/roledrop.svg"))));
+    // The smallest size at which the identity bar, the toolbars and the queue's buttons all fit side by side
+    // (tests/ui/window_layout_test.cpp checks that nothing overlaps or is cut there).
+    setMinimumSize(720, 480);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -196,7 +199,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     statusBar()->showMessage(tr("Aborting %n unfinished upload(s) on the server before quitting…", nullptr, m_session->pendingCleanups()));
     m_session->waitForCleanups(15000, this, [this](int left) {
         if (left > 0)
-            qWarning("%d multipart upload(s) could not be aborted before quitting", left);
+            qWarning("%s", qPrintable(tr("%n multipart upload(s) could not be aborted before quitting", nullptr, left)));
         close();
     });
 }

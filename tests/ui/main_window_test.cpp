@@ -2,6 +2,7 @@
 // on the bucket), Switch Role to S3Access, the bucket's objects listed, a dropped file uploaded through the
 // transfer queue. Screenshots go to $ROLEDROP_SCREENSHOT_DIR (default /tmp) for people to look at.
 
+#include "screenshot.h"
 #include "test_session.h"
 #include "test_world.h"
 #include "core/session/session.h"
@@ -38,12 +39,7 @@ class MainWindowTest : public QObject
 private:
     QTemporaryDir m_dir;
 
-    static void shoot(QWidget *widget, const char *name)
-    {
-        const QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR", QStringLiteral("/tmp"));
-        QDir().mkpath(dir);
-        QVERIFY(widget->grab().save(dir + QStringLiteral("/%1.png").arg(QLatin1String(name))));
-    }
+    static void shoot(QWidget *widget, const char *name) { QVERIFY(Test::saveScreenshot(widget, QLatin1String(name))); }
 
     // "bucket/prefix" of the active identity's last place ("" for the bucket list), "(none)" when it has none.
     static QString lastPlace(const Sessions::Session &session)

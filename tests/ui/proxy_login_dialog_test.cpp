@@ -3,6 +3,7 @@
 // proxy, the user types a user name and a password (not echoed) and the request goes on; the login is remembered
 // for the session, and a dialog closed with Cancel fails the request with the 407 message.
 
+#include "screenshot.h"
 #include "test_session.h"
 #include "tinyproxy_process.h"
 #include "ui/proxy_login_dialog.h"
@@ -61,9 +62,7 @@ private:
         QTest::keyClicks(user, proxyUser);
         QTest::keyClicks(password, proxyPassword);
         // For people to look at: the dialog as the user sees it, filled in.
-        const QString screenshots = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR", QStringLiteral("/tmp"));
-        QDir().mkpath(screenshots);
-        QVERIFY(dialog->grab().save(screenshots + QStringLiteral("/proxy-login-dialog.png")));
+        QVERIFY(Test::saveScreenshot(dialog, QStringLiteral("proxy-login-dialog")));
         QTest::mouseClick(buttons->button(QDialogButtonBox::Ok), Qt::LeftButton);
     }
 

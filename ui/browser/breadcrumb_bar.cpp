@@ -23,6 +23,8 @@ BreadcrumbBar::BreadcrumbBar(QWidget *parent)
     m_stack->addWidget(m_edit);
     m_stack->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_edit->setPlaceholderText(tr("bucket/prefix/"));
+    m_edit->setObjectName(QStringLiteral("locationEdit"));
+    m_edit->setAccessibleName(tr("Location"));
     m_edit->setToolTip(tr("Type a location such as data/reports/ and press Enter; Esc cancels"));
     m_edit->installEventFilter(this);
     connect(m_edit, &QLineEdit::returnPressed, this, [this] { finishEditing(true); });

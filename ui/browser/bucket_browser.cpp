@@ -7,6 +7,7 @@
 #include "core/session/session.h"
 #include "ui/browser/breadcrumb_bar.h"
 #include "ui/browser/bucket_list_model.h"
+#include "ui/browser/name_column_sizer.h"
 #include "ui/human_units.h"
 #include "ui/sensitive_clipboard.h"
 #include "ui/browser/object_filter_proxy.h"
@@ -157,11 +158,15 @@ void BucketBrowser::buildUi()
     auto *up = new QToolButton(this);
     up->setIcon(QIcon::fromTheme(QStringLiteral("go-up"), style()->standardIcon(QStyle::SP_ArrowUp)));
     up->setToolTip(tr("Up one level (Backspace)"));
+    up->setObjectName(QStringLiteral("upButton"));
+    up->setAccessibleName(tr("Up one level"));
     up->setAutoRaise(true);
     connect(up, &QToolButton::clicked, this, &BucketBrowser::goUp);
     auto *refresh = new QToolButton(this);
     refresh->setIcon(QIcon::fromTheme(QStringLiteral("view-refresh"), style()->standardIcon(QStyle::SP_BrowserReload)));
     refresh->setToolTip(tr("Refresh (F5)"));
+    refresh->setObjectName(QStringLiteral("refreshButton"));
+    refresh->setAccessibleName(tr("Refresh"));
     refresh->setAutoRaise(true);
     connect(refresh, &QToolButton::clicked, this, &BucketBrowser::reload);
     m_crumbs = new BreadcrumbBar(this);
@@ -170,6 +175,8 @@ void BucketBrowser::buildUi()
     });
     m_filter = new QLineEdit(this);
     m_filter->setPlaceholderText(tr("Filter (Ctrl+F)"));
+    m_filter->setObjectName(QStringLiteral("browserFilter"));
+    m_filter->setAccessibleName(tr("Filter by name"));
     m_filter->setToolTip(tr("Show only names containing this text (in the pages loaded so far)"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setMaximumWidth(240);
@@ -201,6 +208,7 @@ void BucketBrowser::buildUi()
     close->setIcon(QIcon::fromTheme(QStringLiteral("window-close"), style()->standardIcon(QStyle::SP_TitleBarCloseButton)));
     close->setAutoRaise(true);
     close->setToolTip(tr("Dismiss"));
+    close->setAccessibleName(tr("Dismiss message"));
     connect(close, &QToolButton::clicked, this, &BucketBrowser::hideBanner);
     bannerLayout->addWidget(m_bannerText, 1);
     bannerLayout->addWidget(close, 0, Qt::AlignTop);
@@ -209,6 +217,9 @@ void BucketBrowser::buildUi()
 
     auto *view = new BrowserView(this);
     m_view = view;
+    m_columnSizer = new NameColumnSizer(view);
+    view->setObjectName(QStringLiteral("browserView"));
+    view->setAccessibleName(tr("Buckets and objects"));
     view->setRootIsDecorated(false);
     view->setUniformRowHeights(true);  // lets the view lay out 100k rows without measuring each
     view->setAllColumnsShowFocus(true);
@@ -229,6 +240,7 @@ void BucketBrowser::buildUi()
     layout->addWidget(view, 1);
 
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("browserStatus"));
     m_status->setContentsMargins(4, 0, 4, 2);
     layout->addWidget(m_status);
 }
@@ -259,20 +271,12 @@ void BucketBrowser::useBucketModel(bool buckets)
         return;
     m_view->setModel(wanted);
     m_view->sortByColumn(0, Qt::AscendingOrder);
-    QHeaderView *header = m_view->header();
-    header->setStretchLastSection(false);
-    header->setSectionResizeMode(0, QHeaderView::Stretch);
-    for (int column = 1; column < 4; ++column)
-        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     // Fitting columns to the visible rows only: measuring the default 1,000 rows of text on every page
     // that arrives made the GUI thread stall while a 100k-object listing loaded.
-    header->setResizeContentsPrecision(0);
+    m_view->header()->setResizeContentsPrecision(0);
     m_view->setColumnHidden(BucketListModel::SizeColumn, buckets);
-    if (!buckets)
-        header->setSectionResizeMode(ObjectListModel::ModifiedColumn, QHeaderView::Interactive);
-    if (!buckets)
-        m_view->setColumnWidth(ObjectListModel::ModifiedColumn, m_view->fontMetrics().horizontalAdvance(
-                                                                    QStringLiteral("0000-00-00 00:00__")));
+    // The name stretches first and shrinks last; the other columns fit their contents.
+    m_columnSizer->watchModel();
 }
 
 void BucketBrowser::setLocation(const QString &bucket, const QString &prefix)

@@ -31,6 +31,7 @@ namespace RoleDrop::Ui {
 
 class BreadcrumbBar;
 class BucketListModel;
+class NameColumnSizer;
 class ObjectFilterProxy;
 class ObjectListModel;
 
@@ -144,6 +145,7 @@ private:
     QFrame *m_banner = nullptr;
     QLabel *m_bannerText = nullptr;
     QTreeView *m_view = nullptr;
+    NameColumnSizer *m_columnSizer = nullptr;
     QLabel *m_status = nullptr;
     QLabel *m_guide = nullptr;
     BucketListModel *m_buckets;

@@ -25,7 +25,9 @@ ObjectPropertiesDialog::ObjectPropertiesDialog(const QString &bucket, const QStr
         form->addRow(label, field);
     };
     addRow(tr("Location:"), QStringLiteral("s3://%1/%2").arg(bucket, key));
-    addRow(tr("Size:"), tr("%1 (%L2 bytes)").arg(humanSize(metadata.size)).arg(metadata.size));
+    // The exact count beside a rounded one ("40 MiB (41,943,040 bytes)"); below 1 KiB it is exact already.
+    addRow(tr("Size:"), metadata.size < 1024 ? humanSize(metadata.size)
+                                             : tr("%1 (%L2 bytes)").arg(humanSize(metadata.size)).arg(metadata.size));
     addRow(tr("Last modified:"), humanTime(metadata.lastModified));
     addRow(tr("Content type:"), metadata.contentType);
     addRow(tr("ETag:"), metadata.eTag);

@@ -38,7 +38,7 @@ PresignDialog::PresignDialog(const QString &s3Uri, const Sessions::PresignedUrl 
                             "it was signed with the role's temporary credentials.")
                              .arg(humanDuration(expiresSeconds), end);
     else
-        m_validityText = tr("Anyone with this URL can download the object until %1 (%2).")
+        m_validityText = tr("Anyone with this URL can download the object until %1 (in %2).")
                              .arg(end, humanDuration(expiresSeconds));
     auto *validityLabel = new QLabel(m_validityText, this);
     validityLabel->setWordWrap(true);

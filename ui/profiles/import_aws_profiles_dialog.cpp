@@ -30,6 +30,7 @@ ImportAwsProfilesDialog::ImportAwsProfilesDialog(Sessions::Session *session, QWi
     setWindowTitle(tr("Import from ~/.aws"));
     m_summary->setWordWrap(true);
     m_list->setObjectName(QStringLiteral("importList"));
+    m_list->setAccessibleName(tr("Profiles to import"));
     m_warnings->setObjectName(QStringLiteral("importWarnings"));
     m_warnings->setWordWrap(true);
     m_warnings->setStyleSheet(QStringLiteral("QLabel { background: #FFF4E0; color: #5F3B00; border: 1px solid #F2C26B;"

@@ -99,6 +99,9 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
     form->addRow(QString(), m_pathStyle);
     form->addRow(tr("&MFA device:"), m_mfaSerial);
     form->addRow(tr("&CA file:"), caFileRow);
+    // A row holding a layout gets a label without a buddy: "&C" would show as "&C" and name no field.
+    if (auto *caLabel = qobject_cast<QLabel *>(form->labelForField(caFileRow)))
+        caLabel->setBuddy(m_caFile);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);

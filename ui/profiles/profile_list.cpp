@@ -48,6 +48,7 @@ ProfileList::ProfileList(Sessions::Session *session, QWidget *parent)
 {
     setObjectName(QStringLiteral("profileList"));
     m_tree->setObjectName(QStringLiteral("profileTree"));
+    m_tree->setAccessibleName(tr("Profiles"));
     m_tree->setHeaderLabel(tr("Profiles"));
     m_tree->setRootIsDecorated(true);
     m_tree->setUniformRowHeights(true);

@@ -1,5 +1,7 @@
 #include "ui/transfers/conflict_dialog.h"
 
+#include "core/common/human_size.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -20,7 +22,7 @@ namespace {
 QString describe(qint64 size, const QDateTime &modified)
 {
     const QLocale locale;
-    QString text = size < 0 ? ConflictDialog::tr("size unknown") : locale.formattedDataSize(size, 1, QLocale::DataSizeIecFormat);
+    QString text = size < 0 ? ConflictDialog::tr("size unknown") : humanSize(size, locale);
     if (modified.isValid())
         text += ConflictDialog::tr(", modified %1").arg(locale.toString(modified.toLocalTime(), QLocale::ShortFormat));
     return text;

@@ -1,6 +1,7 @@
 #include "ui/transfers/transfer_list_model.h"
 
 #include "core/s3/s3_client.h"
+#include "core/common/human_size.h"
 #include "ui/identity/role_colors.h"
 
 #include "core/transfer/transfer.h"
@@ -17,11 +18,6 @@
 namespace RoleDrop::Ui {
 
 namespace {
-
-QString sizeText(qint64 bytes)
-{
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
-}
 
 QString etaText(qint64 seconds)
 {
@@ -77,10 +73,12 @@ QIcon stateIcon(Transfers::TransferState state)
     switch (state) {
     case Transfers::TransferState::Succeeded:
         return themed("emblem-ok-symbolic", QStyle::SP_DialogApplyButton);
+    // Failed (red, "!": something to look at) and Cancelled (grey stop: the user's own choice) must not look
+    // alike; the style's stock icons for both are red, so RoleDrop's own stand behind the theme's.
     case Transfers::TransferState::Failed:
-        return themed("dialog-error", QStyle::SP_MessageBoxCritical);
+        return QIcon::fromTheme(QStringLiteral("dialog-error"), QIcon(QStringLiteral(":/icons/transfer-failed.svg")));
     case Transfers::TransferState::Cancelled:
-        return themed("process-stop", QStyle::SP_BrowserStop);
+        return QIcon::fromTheme(QStringLiteral("media-playback-stop"), QIcon(QStringLiteral(":/icons/transfer-cancelled.svg")));
     case Transfers::TransferState::Paused:
         return themed("media-playback-pause", QStyle::SP_MediaPause);
     default:
@@ -181,13 +179,13 @@ QVariant TransferListModel::data(const QModelIndex &index, int role) const
     case IdentityColumn:
         return transfer->identityName();
     case SizeColumn:
-        return transfer->bytesTotal() > 0 || transfer->isFinished() ? sizeText(transfer->bytesTotal()) : QString();
+        return transfer->bytesTotal() > 0 || transfer->isFinished() ? humanSize(transfer->bytesTotal()) : QString();
     case ProgressColumn: {
         const int percent = percentOf(transfer);
         return percent < 0 ? QString() : tr("%1%").arg(percent);
     }
     case SpeedColumn:
-        return running && transfer->bytesPerSecond() > 0 ? tr("%1/s").arg(sizeText(qint64(transfer->bytesPerSecond()))) : QString();
+        return running && transfer->bytesPerSecond() > 0 ? tr("%1/s").arg(humanSize(qint64(transfer->bytesPerSecond()))) : QString();
     case EtaColumn: {
         const double speed = transfer->bytesPerSecond();
         if (!running || speed <= 0 || transfer->bytesTotal() <= 0)

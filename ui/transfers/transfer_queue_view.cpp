@@ -1,5 +1,6 @@
 #include "ui/transfers/transfer_queue_view.h"
 
+#include "core/common/human_size.h"
 #include "core/s3/s3_client.h"
 #include "core/transfer/transfer.h"
 #include "core/transfer/transfer_queue.h"
@@ -30,11 +31,6 @@
 namespace RoleDrop::Ui {
 
 namespace {
-
-QString sizeText(qint64 bytes)
-{
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
-}
 
 QIcon themed(const char *name, QStyle::StandardPixmap fallback, const QWidget *widget)
 {
@@ -95,6 +91,8 @@ TransferQueueView::TransferQueueView(Sessions::Session *session, QWidget *parent
     top->addWidget(m_total);
 
     m_table = new QTreeView(this);
+    m_table->setObjectName(QStringLiteral("transferTable"));
+    m_table->setAccessibleName(tr("Transfers"));
     m_table->setModel(m_model);
     m_table->setRootIsDecorated(false);
     m_table->setUniformRowHeights(true);  // lets a long queue scroll without measuring every row
@@ -183,9 +181,9 @@ QString TransferQueueView::summaryText() const
             speed += transfer->bytesPerSecond();
     }
     const QString files = transfers.size() == 1 ? tr("%1 of 1 file").arg(done) : tr("%1 of %2 files").arg(done).arg(transfers.size());
-    QString text = tr("%1, %2 of %3").arg(files, sizeText(queue.doneBytes()), sizeText(queue.totalBytes()));
+    QString text = tr("%1, %2 of %3").arg(files, humanSize(queue.doneBytes()), humanSize(queue.totalBytes()));
     if (queue.activeCount() > 0 && speed >= 1)
-        text += tr(", %1/s").arg(sizeText(qint64(speed)));
+        text += tr(", %1/s").arg(humanSize(qint64(speed)));
     if (failed > 0)
         text += tr(", %1 failed").arg(failed);
     if (paused > 0)

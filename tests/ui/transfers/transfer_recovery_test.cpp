@@ -14,6 +14,7 @@
 #include "fault_proxy_log.h"
 #include "fault_proxy_process.h"
 #include "fault_proxy_rules.h"
+#include "screenshot.h"
 #include "test_double_knobs.h"
 #include "test_files.h"
 #include "test_session.h"
@@ -58,9 +59,7 @@ constexpr qint64 partBytes = 16 * MiB;  // UploadOptions' default part size, the
 
 void shoot(QWidget *widget, const char *name)
 {
-    const QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR", QStringLiteral("/tmp"));
-    QDir().mkpath(dir);
-    widget->grab().save(dir + QStringLiteral("/%1.png").arg(QLatin1String(name)));
+    Test::saveScreenshot(widget, QLatin1String(name));
 }
 
 // What reached the server through the proxy.
@@ -502,7 +501,25 @@ private slots:
         window->transferController()->upload({file}, bucket, m_prefix);
         QTRY_VERIFY_WITH_TIMEOUT(proxySeen(proxy.log()).acknowledgedParts.size() == 1, 30000);
 
-        // Quit (Ctrl+Q): the question comes first; "Keep Running" is the default.
+        // Quit (Ctrl+Q), then Enter on the question: Enter means "Keep Running", the window and the upload go on.
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
+        bool keptByEnter = false;
+        QTimer::singleShot(0, this, [&] {
+            QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            QTest::keyClick(box, Qt::Key_Return);
+            keptByEnter = true;
+        });
+        QTest::keySequence(window.get(), QKeySequence::Quit);
+        QVERIFY(keptByEnter);
+        QTest::qWait(300);
+        QVERIFY(window->isVisible());
+        QCOMPARE(session.transfers().transfers().size(), 1);
+        QCOMPARE(session.transfers().transfers().first()->state(), Transfers::TransferState::Running);
+        QCOMPARE(session.pendingCleanups(), 0);
+
+        // Quit again and choose "Quit and Cancel" this time.
         window->activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(window.get()));
         QString asked;
