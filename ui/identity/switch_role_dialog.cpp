@@ -86,7 +86,8 @@ Auth::RoleHistoryEntry entryFromVariant(const QVariant &v)
 SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     : QDialog(parent),
       m_session(session),
-      m_inRole(session->inRole())
+      m_canChainFromRole(session->inRole() && session->identity().accessKeyId != session->baseIdentity().accessKeyId),
+      m_baseIsRole(session->baseIdentity().kind == Auth::Identity::Kind::AssumedRole)
 {
     setWindowTitle(tr("Switch Role"));
     setObjectName(QStringLiteral("switchRoleDialog"));
@@ -114,7 +115,7 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     m_chainCheck->setToolTip(tr("Off: the new role is assumed by %1, as in the AWS console.\n"
                                 "On: by the current role session %2; AWS then caps the new session at 1 hour.")
                                  .arg(session->baseIdentity().displayName, session->identity().displayName));
-    m_chainCheck->setVisible(m_inRole);
+    m_chainCheck->setVisible(m_canChainFromRole);
 
     // Saved and recent roles: the quick way back to a role used before.
     auto *savedRow = new QHBoxLayout;
@@ -458,14 +459,19 @@ void SwitchRoleDialog::fitToContents()
     resize(width, std::max(height, minimumSizeHint().height()));
 }
 
+bool SwitchRoleDialog::fromCurrentRole() const
+{
+    return m_canChainFromRole && m_chainCheck->isChecked();
+}
+
 bool SwitchRoleDialog::isChaining() const
 {
-    return m_inRole && m_chainCheck->isChecked();
+    return fromCurrentRole() || m_baseIsRole;
 }
 
 void SwitchRoleDialog::updateIntro()
 {
-    const QString from = isChaining() ? m_session->identity().displayName : m_session->baseIdentity().displayName;
+    const QString from = fromCurrentRole() ? m_session->identity().displayName : m_session->baseIdentity().displayName;
     m_intro->setText(tr("Act as an IAM role from <b>%1</b>. The role's trust policy must allow it.").arg(from.toHtmlEscaped()));
 }
 
@@ -673,7 +679,7 @@ void SwitchRoleDialog::startSwitch()
                                    : request().durationSeconds;
     // From the base identity, as the console does, unless "Switch from this role" is ticked.
     m_call = m_session->switchRole(request(), effectiveDisplayName(), chosenColor(),
-                                   isChaining() ? Auth::SwitchFrom::CurrentIdentity : Auth::SwitchFrom::BaseIdentity, this,
+                                   fromCurrentRole() ? Auth::SwitchFrom::CurrentIdentity : Auth::SwitchFrom::BaseIdentity, this,
                                    [this, mfaAvailable, asked](Outcome<Auth::Identity> identity) {
         m_call = nullptr;
         setBusy(false);

@@ -52,6 +52,8 @@ public:
     QString effectiveDisplayName() const;
     QString chosenColor() const;
     bool isFormValid() const { return m_valid; }
+    // Whether the new session would be a chained one (capped at one hour): "Switch from this role" is ticked,
+    // or the base identity is itself a role (the end of a ~/.aws profile's role chain).
     bool isChaining() const;
 
     void reject() override;
@@ -71,6 +73,7 @@ private:
     void updateIntro();
     void applyChainingCap();
     void retryWithSuggestedDuration();
+    bool fromCurrentRole() const;
     void setBusy(bool busy);
     void startSwitch();
     void saveCurrentRole();
@@ -80,7 +83,8 @@ private:
 
     Sessions::Session *m_session;
     QString m_mfaSerial;
-    bool m_inRole;
+    bool m_canChainFromRole;   // in a role other than the base identity
+    bool m_baseIsRole;
     bool m_valid = false;
     int m_suggestedDuration = 0;   // offered by the banner's button after a refused duration
 

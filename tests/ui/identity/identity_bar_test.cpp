@@ -10,6 +10,7 @@
 #include "test_session.h"
 #include "test_world.h"
 
+#include <QDir>
 #include <QFrame>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -48,9 +49,14 @@ Auth::Identity fakeRole(const QString &color, const QDateTime &expiration)
     return identity;
 }
 
+// Where people look at the pictures: $ROLEDROP_SCREENSHOT_DIR, else the build tree's screenshots/ folder.
 QString screenshotPath(const QString &name)
 {
-    return qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR", QStringLiteral("/tmp")) + QLatin1Char('/') + name;
+    QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        dir = QCoreApplication::applicationDirPath() + QStringLiteral("/../screenshots");
+    QDir().mkpath(dir);
+    return QDir::cleanPath(dir + QLatin1Char('/') + name);
 }
 
 bool hasStsDouble()

@@ -13,6 +13,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageAuthenticationCode>
@@ -63,10 +65,14 @@ QString assumeRoleSigner(int since)
     return signer;
 }
 
+// Where people look at the pictures: $ROLEDROP_SCREENSHOT_DIR, else the build tree's screenshots/ folder.
 QString screenshotPath(const QString &name)
 {
-    const QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR", QStringLiteral("/tmp"));
-    return dir + QLatin1Char('/') + name;
+    QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        dir = QCoreApplication::applicationDirPath() + QStringLiteral("/../screenshots");
+    QDir().mkpath(dir);
+    return QDir::cleanPath(dir + QLatin1Char('/') + name);
 }
 
 // The code james's device shows now, from the double's published test seed.
@@ -402,6 +408,50 @@ private slots:
         QCOMPARE(session->get()->identityChain().size(), 3);
     }
 
+    void aProfilesOwnRoleIsTheBaseAndNothingToChainFrom()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        // A ~/.aws profile whose role_arn (S3Access) is assumed from base's keys when it opens.
+        QTemporaryDir dir;
+        QFile config(dir.filePath(QStringLiteral("config")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("[profile base]\nendpoint_url = " + Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT").toUtf8()
+                     + "\n\n[profile chain]\nrole_arn = " + Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS").toUtf8()
+                     + "\nsource_profile = base\n");
+        config.close();
+        QFile credentials(dir.filePath(QStringLiteral("credentials")));
+        QVERIFY(credentials.open(QIODevice::WriteOnly));
+        credentials.write("[base]\naws_access_key_id = " + Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY").toUtf8()
+                          + "\naws_secret_access_key = " + Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET").toUtf8() + "\n");
+        credentials.close();
+        qputenv("AWS_CONFIG_FILE", config.fileName().toUtf8());
+        qputenv("AWS_SHARED_CREDENTIALS_FILE", credentials.fileName().toUtf8());
+        auto session = newSession();
+        session->get()->profiles().reloadAwsConfig();
+        const auto opened = session->open(QStringLiteral("chain"));
+        qunsetenv("AWS_CONFIG_FILE");
+        qunsetenv("AWS_SHARED_CREDENTIALS_FILE");
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().userMessage()));
+        QVERIFY(session->get()->inRole());
+
+        SwitchRoleDialog dialog(session->get());
+        dialog.show();
+        // The profile's role is its base: no "Switch from this role", but a switch from it is chained all the same.
+        QVERIFY(!child<QCheckBox>(&dialog, "chainFromRoleCheck")->isVisible());
+        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
+        child<QToolButton>(&dialog, "advancedToggle")->click();
+        auto *note = child<QLabel>(&dialog, "durationNote");
+        QVERIFY(note->isVisible());
+        QVERIFY2(note->text().contains(QLatin1String("1 hour")), qPrintable(note->text()));
+        const QString profileRoleKey = session->get()->identity().accessKeyId;
+        const int since = Test::doubleLogSeq();
+        QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+        QCOMPARE(assumeRoleSigner(since), profileRoleKey);
+        QCOMPARE(session->get()->identity().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
+    }
+
     void aDurationAboveTheRolesMaximumOffersOneHour()
     {
         if (!hasStsDouble())
@@ -514,7 +564,7 @@ private slots:
         auto *ok = prompt->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
         QVERIFY(!ok->isEnabled());
         QTest::keyClicks(child<QLineEdit>(prompt, "mfaCodeField"), totpNow());
-        prompt->grab().save(QStringLiteral("/tmp/switchrole-mfa-prompt.png"));
+        prompt->grab().save(screenshotPath(QStringLiteral("switchrole-mfa-prompt.png")));
         QVERIFY(ok->isEnabled());
         QTest::mouseClick(ok, Qt::LeftButton);
         QVERIFY(refreshed.count() == 1 || refreshed.wait(20000));
