@@ -187,9 +187,10 @@ std::optional<AwsError> Runner::establishIdentity()
         request.durationSeconds = m_options.durationSeconds > 0 ? m_options.durationSeconds : 3600;
         if (!request.serialNumber.isEmpty())
             request.tokenCode = askMfaCode(request.serialNumber);
-        // From the identity the profile gave (the top of its ~/.aws role chain, if it has one).
+        // A run starts from the profile every time, so from its base identity (its keys, or the end of its ~/.aws
+        // role chain): the console's rule and the window's default. Chaining from that chain's end caps at 1 hour.
         auto identity = awaitResult<Auth::Identity>([&](QObject *context, auto done) {
-            m_session->switchRole(request, QString(), QString(), Auth::SwitchFrom::CurrentIdentity, context, done);
+            m_session->switchRole(request, QString(), QString(), Auth::SwitchFrom::BaseIdentity, context, done);
         });
         if (!identity)
             return identity.error();

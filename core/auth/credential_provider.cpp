@@ -24,7 +24,13 @@ void CredentialProvider::setBaseIdentity(const QString &profileName, const AwsCr
     m_sts = sts;
     m_base = IdentitySession::fixed(base, credentials);
     m_mfaSession.reset();
+    m_profileRole.reset();
     activate(m_base);
+}
+
+void CredentialProvider::markProfileOpened()
+{
+    m_profileRole = m_active && m_active->isRole() ? m_active : nullptr;
 }
 
 void CredentialProvider::clear()
@@ -32,6 +38,7 @@ void CredentialProvider::clear()
     m_sts.reset();
     m_base.reset();
     m_mfaSession.reset();
+    m_profileRole.reset();
     activate(nullptr);
 }
 
@@ -42,7 +49,8 @@ const Identity &CredentialProvider::active() const
 
 const Identity &CredentialProvider::base() const
 {
-    return m_base ? m_base->identity() : m_none;
+    const IdentitySession::Ptr base = baseSession();
+    return base ? base->identity() : m_none;
 }
 
 AwsCredentials CredentialProvider::activeCredentials() const
@@ -55,11 +63,18 @@ QList<Identity> CredentialProvider::activeChain() const
     return m_active ? m_active->chain() : QList<Identity>{};
 }
 
+IdentitySession::Ptr CredentialProvider::baseSession() const
+{
+    if (m_profileRole)
+        return m_profileRole;
+    return m_mfaSession ? m_mfaSession : m_base;
+}
+
 IdentitySession::Ptr CredentialProvider::caller(SwitchFrom from) const
 {
     if (from == SwitchFrom::CurrentIdentity && m_active)
         return m_active;
-    return m_mfaSession ? m_mfaSession : m_base;
+    return baseSession();
 }
 
 void CredentialProvider::activate(const IdentitySession::Ptr &session)
@@ -184,7 +199,7 @@ Http::AwsCall *CredentialProvider::whoAmI(QObject *context, ResultHandler<Sts::C
 
 void CredentialProvider::backToBase()
 {
-    activate(m_mfaSession ? m_mfaSession : m_base);
+    activate(baseSession());
 }
 
 void CredentialProvider::setRefreshMargin(int seconds)

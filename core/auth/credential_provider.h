@@ -19,8 +19,9 @@ class AwsCall;
 
 namespace RoleDrop::Auth {
 
-// Where the next role switch starts from: the console always switches from the base identity; chaining from
-// the current role is an explicit choice (and caps the new session at one hour).
+// Where the next role switch starts from: the console always switches from the base identity (the profile's
+// own keys, or the end of its ~/.aws role chain); chaining from the current role is an explicit choice (and
+// caps the new session at one hour).
 enum class SwitchFrom { BaseIdentity, CurrentIdentity };
 
 // The active identity: a base identity (a profile's keys), optionally an MFA session on top, and the role
@@ -41,8 +42,12 @@ public:
                          const QString &knownArn = QString());
     // Forgets every identity (a profile that failed to open, a removed profile).
     void clear();
+    // The active identity is what the profile opens as (the end of its ~/.aws role chain, if it has one): the
+    // base identity that SwitchFrom::BaseIdentity and backToBase() go back to.
+    void markProfileOpened();
 
-    // Assumes `request.roleArn` from the base identity (or the MFA session) or from the active one.
+    // Assumes `request.roleArn` from the base identity (see markProfileOpened(); or the MFA session) or from the
+    // active one.
     Http::AwsCall *switchRole(const Sts::AssumeRoleRequest &request, const QString &displayName, const QString &color,
                               SwitchFrom from, QObject *context, ResultHandler<Identity> done);
     // Replaces the base keys by an MFA session (GetSessionToken), e.g. when roles require MFA.
@@ -52,6 +57,7 @@ public:
     void backToBase();
 
     const Identity &active() const;
+    // What switches start from by default and Back goes to: the profile's keys, or the end of its role chain.
     const Identity &base() const;
     // The active identity as a credential source: what new requests and transfers are made as.
     IdentitySession::Ptr activeSession() const { return m_active; }
@@ -77,6 +83,7 @@ signals:
     void refreshFailed(const RoleDrop::AwsError &error);
 
 private:
+    IdentitySession::Ptr baseSession() const;
     IdentitySession::Ptr caller(SwitchFrom from) const;
     void adopt(const IdentitySession::Ptr &session);
     void activate(const IdentitySession::Ptr &session);
@@ -85,6 +92,7 @@ private:
     std::optional<Sts::StsClient> m_sts;
     IdentitySession::Ptr m_base;
     IdentitySession::Ptr m_mfaSession;
+    IdentitySession::Ptr m_profileRole;   // the end of the profile's ~/.aws role chain, when it has one
     IdentitySession::Ptr m_active;
     QList<std::weak_ptr<IdentitySession>> m_waitingForMfa;
     int m_refreshMarginSeconds = 300;

@@ -303,6 +303,8 @@ QString AwsError::userMessage() const
         *field = oneLine(*field);
 
     QString line = headline(shown);
+    if (!advice.isEmpty())
+        line += QLatin1Char(' ') + oneLine(advice);
     if (!messageIsLocal(kind)) {
         // A timeout or a cancellation can be ours (no status, no code): then the text is ours too.
         const bool fromServer = httpStatus != 0 || !code.isEmpty();

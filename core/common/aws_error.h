@@ -46,6 +46,8 @@ struct AwsError
     QString action;     // e.g. "s3:PutObject", "sts:AssumeRole"
     QString identity;   // caller ARN, or access key id when the ARN is unknown
     QString resource;   // e.g. "s3://data/report.csv", "arn:aws:iam::123456789012:role/S3Access"
+    // What to change, when the request tells more than the error's kind (e.g. a duration above the role's maximum).
+    QString advice;
 
     bool isError() const { return kind != AwsErrorKind::None; }
     bool isRetryable() const;

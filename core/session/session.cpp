@@ -146,6 +146,7 @@ void Session::assumeSteps(QList<Sts::AssumeRoleRequest> steps, std::function<QSt
                           OpenedProfile opened, quint64 generation, ResultHandler<OpenedProfile> done)
 {
     if (steps.isEmpty()) {
+        m_credentials.markProfileOpened();
         opened.identity = m_credentials.active();
         return done(opened);
     }

@@ -111,6 +111,7 @@ public:
     QString activeProfileSource() const { return m_activeSource; }
     bool hasIdentity() const { return m_credentials.activeSession() != nullptr; }
     const Auth::Identity &identity() const { return m_credentials.active(); }
+    // What switches start from and Back returns to: the profile's keys, or the end of its ~/.aws role chain.
     const Auth::Identity &baseIdentity() const { return m_credentials.base(); }
     // The active identity and what it was made from, the base first.
     QList<Auth::Identity> identityChain() const { return m_credentials.activeChain(); }
@@ -119,7 +120,10 @@ public:
     // The active identity's credentials, for `roledrop assume` (which prints them for a shell).
     AwsCredentials activeCredentials() const { return m_credentials.activeCredentials(); }
 
-    // Switches role and, for a RoleDrop profile, records the role among its recent roles.
+    // Switches role and, for a RoleDrop profile, records the role among its recent roles. Like the console, the
+    // window and the command line switch from the base identity (Auth::SwitchFrom::BaseIdentity: the profile's
+    // own keys, or the end of its ~/.aws role chain) whatever role is active; CurrentIdentity chains from the
+    // active role, which AWS caps at one hour. A refused duration comes back with advice (AwsError::advice).
     Http::AwsCall *switchRole(const Sts::AssumeRoleRequest &request, const QString &displayName, const QString &color,
                               Auth::SwitchFrom from, QObject *context, ResultHandler<Auth::Identity> done);
     void backToBase();

@@ -2,6 +2,7 @@
 
 #include "core/http/aws_http_client.h"
 #include "core/http/error_response_parser.h"
+#include "core/sts/assume_role_advice.h"
 #include "core/sts/sts_response_parser.h"
 #include "core/sigv4/uri_encoding.h"
 
@@ -74,8 +75,18 @@ Http::AwsCall *StsClient::assumeRole(const Http::CredentialSourcePtr &caller, co
     }
     if (!r.policy.isEmpty())
         params.append({QStringLiteral("Policy"), r.policy});
+    // A refused duration says what to ask for instead, for the window and the command line alike.
+    const int asked = r.durationSeconds;
     return post<AssumeRoleResult>(caller, QStringLiteral("AssumeRole"), r.roleArn, params, parseAssumeRoleResponse,
-                                  context, std::move(done));
+                                  context, [asked, done = std::move(done)](Outcome<AssumeRoleResult> result) {
+        if (!result) {
+            AwsError error = result.error();
+            if (const auto advice = adviseOnDuration(error, asked))
+                error.advice = advice->text;
+            return done(error);
+        }
+        done(result);
+    });
 }
 
 Http::AwsCall *StsClient::getSessionToken(const Http::CredentialSourcePtr &caller, const SessionTokenRequest &r,

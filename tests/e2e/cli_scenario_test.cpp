@@ -200,6 +200,8 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("bad arn") << QStringList{QStringLiteral("ls"), QStringLiteral("--profile"), QStringLiteral("james"), QStringLiteral("--role"), QStringLiteral("arn:aws:iam::12:role/x")} << QStringLiteral("12");
         QTest::newRow("short duration") << QStringList{QStringLiteral("ls"), QStringLiteral("--profile"), QStringLiteral("james"), QStringLiteral("--role"), worldValue("ROLEDROP_TEST_ROLE_S3ACCESS"), QStringLiteral("--duration"), QStringLiteral("800")} << QStringLiteral("900");
+        // RGW answers a duration above S3Access's maximum (3600 s) with a bare InvalidArgument: the line says what to ask for.
+        QTest::newRow("duration above the role's maximum") << QStringList{QStringLiteral("ls"), QStringLiteral("--profile"), QStringLiteral("james"), QStringLiteral("--role"), worldValue("ROLEDROP_TEST_ROLE_S3ACCESS"), QStringLiteral("--duration"), QStringLiteral("7200")} << QStringLiteral("maximum session duration may be lower than the 2 hours (7200 s) asked: ask for 1 hour (3600 s)");
         QTest::newRow("no profile") << QStringList{QStringLiteral("ls"), QStringLiteral("--profile"), QStringLiteral("nobody")} << QStringLiteral("nobody");
         QTest::newRow("not s3 uri") << QStringList{QStringLiteral("ls"), QStringLiteral("http://x"), QStringLiteral("--profile"), QStringLiteral("james")} << QStringLiteral("s3://");
         QTest::newRow("missing bucket") << QStringList{QStringLiteral("ls"), QStringLiteral("s3://no-such-bucket-here/"), QStringLiteral("--profile"), QStringLiteral("james"), QStringLiteral("--role"), worldValue("ROLEDROP_TEST_ROLE_S3ACCESS")} << QStringLiteral("no-such-bucket-here");

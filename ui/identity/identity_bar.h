@@ -9,9 +9,9 @@
 
 #include <functional>
 
+class QFrame;
 class QLabel;
 class QPushButton;
-class QToolButton;
 
 namespace RoleDrop::Http {
 class AwsCall;
@@ -23,8 +23,14 @@ class Session;
 
 namespace RoleDrop::Ui {
 
-// The band at the top of the window: who requests are made as (on the role's colour), its account,
-// the time left before its credentials expire, and the way into and out of a role.
+class ElidingLabel;
+class ElidingToolButton;
+
+// The band at the top of the window: who requests are made as ("Display name @ account", on the role's colour),
+// the chain it came from when roles were chained ("james → S3Access → Audit"), the time left before its
+// credentials expire (a badge that turns amber, then red), a brief note when they were renewed, and the way
+// into and out of a role. Texts shorten with "…" so that the buttons always stay whole: the bar's minimum size
+// (its layout's) is its buttons plus a few letters of each text.
 class IdentityBar final : public QWidget
 {
     Q_OBJECT
@@ -34,6 +40,7 @@ public:
 
     static constexpr int kWarningSeconds = 5 * 60;
     static constexpr int kCriticalSeconds = 60;
+    static constexpr int kRenewalNoteMs = 10 * 1000;
 
     explicit IdentityBar(Sessions::Session *session, QWidget *parent = nullptr);
     ~IdentityBar() override;
@@ -46,10 +53,17 @@ public:
     ExpiryLevel expiryLevel() const { return m_level; }
     QString expiryText() const;
     QColor bandColorShown() const;
+    // The colour the bar's own text is drawn in on the band.
+    QColor textColorShown() const;
+    // The expiry badge's colours (background, text) for a level; invalid colours where there is no badge.
+    static std::pair<QColor, QColor> badgeColors(ExpiryLevel level);
     // The last GetCallerIdentity answer (or its error) as shown to the user.
     QString callerIdentityText() const { return m_callerText; }
+    QString renewalNoteText() const;
 
     static ExpiryLevel levelFor(qint64 secondsLeft);
+    // "S3Access @ 123456789012": the display name with the account, unless it names the account already.
+    static QString nameAtAccount(const RoleDrop::Auth::Identity &identity);
 
 signals:
     void switchRoleRequested();
@@ -57,17 +71,24 @@ signals:
 private:
     void updateCountdown();
     void applyBand();
+    void showChain();
+    void showRenewal(const RoleDrop::Auth::Identity &identity);
     void showCallerIdentity();
+    void popUpCallerIdentity();
 
     Sessions::Session *m_session;
     RoleDrop::Auth::Identity m_identity;
-    QToolButton *m_nameButton;
-    QLabel *m_accountLabel;
+    ElidingToolButton *m_nameButton;
+    ElidingLabel *m_chainLabel;
     QLabel *m_expiryLabel;
-    QLabel *m_noticeLabel;
+    ElidingLabel *m_noticeLabel;
+    ElidingLabel *m_renewalLabel;
     QPushButton *m_switchButton;
     QPushButton *m_backButton;
+    QFrame *m_callerPopup = nullptr;
+    QLabel *m_callerPopupText = nullptr;
     QTimer m_tick;
+    QTimer m_renewalNoteTimer;
     std::function<QDateTime()> m_now;
     ExpiryLevel m_level = ExpiryLevel::None;
     QString m_callerText;

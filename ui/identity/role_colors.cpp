@@ -3,6 +3,9 @@
 #include <QPainter>
 #include <QPixmap>
 
+#include <algorithm>
+#include <cmath>
+
 namespace RoleDrop::Ui {
 
 QColor bandColor(const QString &hex, const QColor &neutral)
@@ -11,11 +14,29 @@ QColor bandColor(const QString &hex, const QColor &neutral)
     return hex.isEmpty() || !color.isValid() ? neutral : color;
 }
 
+double relativeLuminance(const QColor &color)
+{
+    // sRGB channels back to linear light, then weighted as the eye sees them (WCAG 2.x).
+    const auto linear = [](double channel) {
+        return channel <= 0.04045 ? channel / 12.92 : std::pow((channel + 0.055) / 1.055, 2.4);
+    };
+    const QColor rgb = color.toRgb();
+    return 0.2126 * linear(rgb.redF()) + 0.7152 * linear(rgb.greenF()) + 0.0722 * linear(rgb.blueF());
+}
+
+double contrastRatio(const QColor &a, const QColor &b)
+{
+    const double la = relativeLuminance(a);
+    const double lb = relativeLuminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
 QColor textColorOn(const QColor &background)
 {
-    // Relative luminance (sRGB weights) is enough to pick between black and white.
-    const double luminance = 0.2126 * background.redF() + 0.7152 * background.greenF() + 0.0722 * background.blueF();
-    return luminance > 0.55 ? QColor(Qt::black) : QColor(Qt::white);
+    // The console's orange carries white at only 3:1; black at 7:1. Whichever is higher wins.
+    const QColor black(Qt::black);
+    const QColor white(Qt::white);
+    return contrastRatio(background, black) >= contrastRatio(background, white) ? black : white;
 }
 
 QIcon colorChip(const QString &hex, int size)

@@ -1,11 +1,14 @@
 #include "ui/identity/switch_role_dialog.h"
 
 #include "core/http/aws_call.h"
-#include "core/sts/role_arn.h"
 #include "core/session/session.h"
+#include "core/sts/assume_role_advice.h"
+#include "core/sts/role_arn.h"
 #include "ui/identity/role_colors.h"
 
 #include <QButtonGroup>
+#include <QCoreApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -15,7 +18,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
-#include <QSpinBox>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -52,7 +54,7 @@ QWidget *stacked(QWidget *parent, QWidget *field, QLabel *error, QWidget *extra 
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addWidget(field, 0, qobject_cast<QSpinBox *>(field) ? Qt::AlignLeft : Qt::Alignment());
+    layout->addWidget(field);
     if (extra)
         layout->addWidget(extra);
     layout->addWidget(error);
@@ -84,7 +86,8 @@ Auth::RoleHistoryEntry entryFromVariant(const QVariant &v)
 SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     : QDialog(parent),
       m_session(session),
-      m_chaining(session->inRole())
+      m_canChainFromRole(session->inRole() && session->identity().accessKeyId != session->baseIdentity().accessKeyId),
+      m_baseIsRole(session->baseIdentity().kind == Auth::Identity::Kind::AssumedRole)
 {
     setWindowTitle(tr("Switch Role"));
     setObjectName(QStringLiteral("switchRoleDialog"));
@@ -96,10 +99,23 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     m_banner->setWordWrap(true);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_banner->setVisible(false);
+    m_banner->setAccessibleName(tr("Message"));
+    m_useSuggestedButton = new QPushButton(this);
+    m_useSuggestedButton->setObjectName(QStringLiteral("useSuggestedDurationButton"));
+    m_useSuggestedButton->setAutoDefault(false);
+    m_useSuggestedButton->setVisible(false);
 
-    auto *intro = new QLabel(tr("Act as an IAM role from <b>%1</b>. The role's trust policy must allow it.")
-                                 .arg(session->identity().displayName.toHtmlEscaped()), this);
-    intro->setWordWrap(true);
+    m_intro = new QLabel(this);
+    m_intro->setObjectName(QStringLiteral("switchRoleIntro"));
+    m_intro->setWordWrap(true);
+    // The console's rule: a switch starts from the base identity; chaining from the role is asked for.
+    m_chainCheck = new QCheckBox(tr("Switch from this role (role &chaining: sessions last at most 1 hour)"), this);
+    m_chainCheck->setObjectName(QStringLiteral("chainFromRoleCheck"));
+    m_chainCheck->setAccessibleName(tr("Switch from this role (role chaining)"));
+    m_chainCheck->setToolTip(tr("Off: the new role is assumed by %1, as in the AWS console.\n"
+                                "On: by the current role session %2; AWS then caps the new session at 1 hour.")
+                                 .arg(session->baseIdentity().displayName, session->identity().displayName));
+    m_chainCheck->setVisible(m_canChainFromRole);
 
     // Saved and recent roles: the quick way back to a role used before.
     auto *savedRow = new QHBoxLayout;
@@ -110,17 +126,20 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
 
     m_account = new QLineEdit(this);
     m_account->setObjectName(QStringLiteral("accountField"));
+    m_account->setAccessibleName(tr("Account"));
     m_account->setPlaceholderText(tr("123456789012"));
     m_account->setToolTip(tr("The 12-digit ID of the account that owns the role (1234-5678-9012 works too).\n"
                              "Leave empty when the role field holds a full ARN, e.g. Ceph RGW's arn:aws:iam:::role/NAME."));
     m_accountError = addErrorLabel(QStringLiteral("accountError"));
     m_role = new QLineEdit(this);
     m_role->setObjectName(QStringLiteral("roleField"));
+    m_role->setAccessibleName(tr("Role"));
     m_role->setPlaceholderText(tr("Role name, path/name, or full role ARN"));
     m_role->setToolTip(tr("The role's name (with its path if it has one), or its full ARN, which then wins over the account"));
     m_roleError = addErrorLabel(QStringLiteral("roleError"));
     m_displayName = new QLineEdit(this);
     m_displayName->setObjectName(QStringLiteral("displayNameField"));
+    m_displayName->setAccessibleName(tr("Display name"));
     m_displayName->setToolTip(tr("What the identity bar and the profile list call this role"));
     m_displayNameError = addErrorLabel(QStringLiteral("displayNameError"));
 
@@ -160,6 +179,7 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     // Advanced: the rest of AssumeRole, folded away as in the console.
     m_advancedToggle = new QToolButton(this);
     m_advancedToggle->setObjectName(QStringLiteral("advancedToggle"));
+    m_advancedToggle->setAccessibleName(tr("Advanced settings"));
     m_advancedToggle->setText(tr("Ad&vanced"));
     m_advancedToggle->setCheckable(true);
     m_advancedToggle->setAutoRaise(true);
@@ -171,28 +191,34 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     const QString profileHint = session->activeProfile().isEmpty() ? QStringLiteral("roledrop") : session->activeProfile();
     m_sessionName = new QLineEdit(m_advanced);
     m_sessionName->setObjectName(QStringLiteral("sessionNameField"));
+    m_sessionName->setAccessibleName(tr("Session name"));
     m_sessionName->setPlaceholderText(Sts::defaultSessionName(profileHint));
     m_sessionName->setToolTip(tr("Shows in CloudTrail and in the assumed-role ARN"));
     m_sessionNameError = addErrorLabel(QStringLiteral("sessionNameError"));
-    m_duration = new QSpinBox(m_advanced);
+    // A line edit, not a spin box: a spin box drops the digit that would leave its range and puts its own
+    // value back on Tab, under an error that still names what was typed. Here what is typed stays, and is judged.
+    m_duration = new QLineEdit(QStringLiteral("3600"), m_advanced);
     m_duration->setObjectName(QStringLiteral("durationField"));
-    m_duration->setRange(Sts::StsLimits::minDuration, Sts::StsLimits::maxAssumeRoleDuration);
-    m_duration->setSingleStep(900);
-    m_duration->setSuffix(tr(" s"));
-    m_duration->setValue(3600);
-    m_duration->setKeyboardTracking(true);
+    m_duration->setAccessibleName(tr("Duration in seconds"));
+    m_duration->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{0,7}")), m_duration));
+    m_duration->setPlaceholderText(QStringLiteral("3600"));
+    m_duration->setInputMethodHints(Qt::ImhDigitsOnly);
+    m_duration->setMaximumWidth(m_duration->fontMetrics().horizontalAdvance(QStringLiteral("00000000")) + 24);
     m_duration->setToolTip(tr("15 minutes (900 s) to 12 hours (43200 s), and no more than the role's maximum"));
     m_durationNote = new QLabel(m_advanced);
     m_durationNote->setObjectName(QStringLiteral("durationNote"));
+    m_durationNote->setAccessibleName(tr("Duration note"));
     m_durationNote->setWordWrap(true);
     m_durationNote->setVisible(false);
     m_durationError = addErrorLabel(QStringLiteral("durationError"));
     m_externalId = new QLineEdit(m_advanced);
     m_externalId->setObjectName(QStringLiteral("externalIdField"));
+    m_externalId->setAccessibleName(tr("External ID"));
     m_externalId->setPlaceholderText(tr("Only when the role's owner asks for one"));
     m_externalIdError = addErrorLabel(QStringLiteral("externalIdError"));
     m_mfaCode = new QLineEdit(m_advanced);
     m_mfaCode->setObjectName(QStringLiteral("mfaCodeField"));
+    m_mfaCode->setAccessibleName(tr("MFA code"));
     m_mfaCode->setPlaceholderText(tr("6-digit code"));
     m_mfaCode->setMaxLength(6);
     m_mfaCode->setEchoMode(QLineEdit::Password);
@@ -201,6 +227,7 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     m_mfaError = addErrorLabel(QStringLiteral("mfaError"));
     m_policy = new QPlainTextEdit(m_advanced);
     m_policy->setObjectName(QStringLiteral("policyField"));
+    m_policy->setAccessibleName(tr("Session policy"));
     m_policy->setPlaceholderText(tr("Optional session policy (JSON) to narrow the role's permissions"));
     m_policy->setTabChangesFocus(true);
     m_policy->setFixedHeight(m_policy->fontMetrics().lineSpacing() * 5 + 12);
@@ -210,7 +237,16 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     advancedForm->setContentsMargins(16, 0, 0, 0);
     advancedForm->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     advancedForm->addRow(tr("&Session name:"), stacked(m_advanced, m_sessionName, m_sessionNameError));
-    advancedForm->addRow(tr("D&uration:"), stacked(m_advanced, m_duration, m_durationError, m_durationNote));
+    auto *durationRow = new QWidget(m_advanced);
+    auto *durationLayout = new QHBoxLayout(durationRow);
+    durationLayout->setContentsMargins(0, 0, 0, 0);
+    durationLayout->addWidget(m_duration);
+    durationLayout->addWidget(new QLabel(tr("seconds (900 to 43200)"), durationRow));
+    durationLayout->addStretch();
+    auto *durationBox = stacked(m_advanced, durationRow, m_durationError, m_durationNote);
+    advancedForm->addRow(tr("D&uration:"), durationBox);
+    if (auto *label = qobject_cast<QLabel *>(advancedForm->labelForField(durationBox)))
+        label->setBuddy(m_duration);
     advancedForm->addRow(tr("E&xternal ID:"), stacked(m_advanced, m_externalId, m_externalIdError));
     auto *mfaBox = stacked(m_advanced, m_mfaCode, m_mfaError);
     advancedForm->addRow(tr("&MFA code:"), mfaBox);
@@ -226,14 +262,24 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_switchButton = m_buttons->addButton(tr("&Switch Role"), QDialogButtonBox::AcceptRole);
     m_switchButton->setObjectName(QStringLiteral("switchButton"));
+    m_switchButton->setAccessibleName(tr("Switch Role"));
     m_switchButton->setDefault(true);
     m_saveButton = m_buttons->addButton(tr("Sa&ve to Saved Roles"), QDialogButtonBox::ActionRole);
     m_saveButton->setObjectName(QStringLiteral("saveRoleButton"));
+    m_saveButton->setAccessibleName(tr("Save to Saved Roles"));
     m_saveButton->setToolTip(tr("Keep this role in the saved roles list (role ARN and label only, no credentials)"));
+    // Enter always means Switch Role: a button that takes focus must not take the default with it.
+    m_saveButton->setAutoDefault(false);
+    for (QAbstractButton *button : m_buttons->buttons()) {
+        if (auto *push = qobject_cast<QPushButton *>(button); push && push != m_switchButton)
+            push->setAutoDefault(false);
+    }
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
-    layout->addWidget(intro);
+    layout->addWidget(m_useSuggestedButton, 0, Qt::AlignLeft);
+    layout->addWidget(m_intro);
+    layout->addWidget(m_chainCheck);
     layout->addLayout(savedRow);
     layout->addWidget(m_recentRow);
     layout->addLayout(form);
@@ -246,10 +292,18 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
         connect(edit, &QLineEdit::textEdited, this, [edit] { edit->setProperty(kTouched, true); });
         connect(edit, &QLineEdit::textChanged, this, &SwitchRoleDialog::validate);
     }
-    // QSpinBox::textChanged stays silent while the text is out of range; its line edit does not.
-    if (auto *durationEdit = m_duration->findChild<QLineEdit *>())
-        connect(durationEdit, &QLineEdit::textChanged, this, &SwitchRoleDialog::validate);
-    connect(m_duration, &QSpinBox::textChanged, this, &SwitchRoleDialog::validate);
+    connect(m_duration, &QLineEdit::textChanged, this, &SwitchRoleDialog::validate);
+    // Advice about the duration is answered by changing it.
+    connect(m_duration, &QLineEdit::textEdited, this, [this] {
+        if (m_suggestedDuration > 0)
+            showError(QString());
+    });
+    connect(m_chainCheck, &QCheckBox::toggled, this, [this] {
+        applyChainingCap();
+        updateIntro();
+        validate();
+    });
+    connect(m_useSuggestedButton, &QPushButton::clicked, this, &SwitchRoleDialog::retryWithSuggestedDuration);
     connect(m_policy, &QPlainTextEdit::textChanged, this, &SwitchRoleDialog::validate);
     connect(m_colors, &QButtonGroup::buttonClicked, this, &SwitchRoleDialog::validate);
     connect(m_advancedToggle, &QToolButton::toggled, this, &SwitchRoleDialog::setAdvancedVisible);
@@ -259,8 +313,7 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
 
     reloadSavedRoles();
     reloadRecentRoles();
-    if (m_chaining)
-        setAdvancedVisible(true);
+    updateIntro();
     validate();
     m_account->setFocus();
     setMinimumWidth(560);
@@ -277,6 +330,7 @@ QLabel *SwitchRoleDialog::addErrorLabel(const QString &objectName)
 {
     auto *label = new QLabel(this);
     label->setObjectName(objectName);
+    label->setAccessibleName(tr("Error"));
     label->setWordWrap(true);
     label->setStyleSheet(QStringLiteral("QLabel { color: #B0271A; }"));
     label->setVisible(false);
@@ -288,11 +342,13 @@ void SwitchRoleDialog::buildSavedRoles(QHBoxLayout *row)
     auto *label = new QLabel(tr("Sa&ved roles:"), this);
     m_savedCombo = new QComboBox(this);
     m_savedCombo->setObjectName(QStringLiteral("savedRolesCombo"));
+    m_savedCombo->setAccessibleName(tr("Saved roles"));
     m_savedCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_savedCombo->setMinimumContentsLength(24);
     label->setBuddy(m_savedCombo);
     m_savedSearch = new QLineEdit(this);
     m_savedSearch->setObjectName(QStringLiteral("savedRolesSearch"));
+    m_savedSearch->setAccessibleName(tr("Filter saved roles"));
     m_savedSearch->setPlaceholderText(tr("Filter by name or account"));
     m_savedSearch->setClearButtonEnabled(true);
     row->addWidget(label);
@@ -340,6 +396,7 @@ void SwitchRoleDialog::reloadRecentRoles()
         button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
         button->setAutoRaise(true);
         button->setToolTip(entry.roleArn);
+        button->setAccessibleName(tr("Recent role %1").arg(entry.displayName));
         connect(button, &QToolButton::clicked, this, [this, entry] { prefill(entry); });
         m_recentLayout->addWidget(button);
     }
@@ -376,18 +433,63 @@ void SwitchRoleDialog::showError(const QString &message)
                                            " border-radius: 4px; padding: 6px; }"));
     m_banner->setText(message);
     m_banner->setVisible(!message.isEmpty());
-    growToFit();
+    // The offer of a working duration belongs to the message that explains it.
+    if (message.isEmpty())
+        m_suggestedDuration = 0;
+    m_useSuggestedButton->setVisible(m_suggestedDuration > 0);
+    fitToContents();
 }
 
-void SwitchRoleDialog::growToFit()
+void SwitchRoleDialog::fitToContents()
 {
-    // Banners and notes appear after the dialog was sized: grow (never shrink under the user) to show them.
+    // Messages and notes come and go after the dialog was sized: its height follows them both ways (a dialog
+    // that only grows keeps empty space where messages were). The width is the user's, or wider if needed.
     if (!isVisible())
         return;
+    // The fields' own layouts learn of a message shown or hidden through posted events: settle them first.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    layout()->invalidate();
     layout()->activate();
-    const QSize wanted = sizeHint();
-    if (wanted.height() > height() || wanted.width() > width())
-        resize(size().expandedTo(wanted));
+    const int width = std::max(this->width(), sizeHint().width());
+    // Wrapped messages: their height at this width, or their own idea of it, whichever is more (the first can
+    // lag behind a message just shown).
+    int height = sizeHint().height();
+    if (layout()->hasHeightForWidth())
+        height = std::max(height, layout()->totalHeightForWidth(width));
+    resize(width, std::max(height, minimumSizeHint().height()));
+}
+
+bool SwitchRoleDialog::fromCurrentRole() const
+{
+    return m_canChainFromRole && m_chainCheck->isChecked();
+}
+
+bool SwitchRoleDialog::isChaining() const
+{
+    return fromCurrentRole() || m_baseIsRole;
+}
+
+void SwitchRoleDialog::updateIntro()
+{
+    const QString from = fromCurrentRole() ? m_session->identity().displayName : m_session->baseIdentity().displayName;
+    m_intro->setText(tr("Act as an IAM role from <b>%1</b>. The role's trust policy must allow it.").arg(from.toHtmlEscaped()));
+}
+
+void SwitchRoleDialog::applyChainingCap()
+{
+    // AWS would refuse more than an hour for a chained session: the field says what will be asked.
+    if (isChaining() && typedDuration().value_or(0) > Sts::StsLimits::roleChainingMaxDuration)
+        m_duration->setText(QString::number(Sts::StsLimits::roleChainingMaxDuration));
+}
+
+void SwitchRoleDialog::retryWithSuggestedDuration()
+{
+    const int seconds = m_suggestedDuration;
+    if (seconds <= 0)
+        return;
+    m_duration->setText(QString::number(seconds));
+    showError(QString());
+    startSwitch();
 }
 
 void SwitchRoleDialog::setFieldError(QLabel *label, const QString &message, bool show)
@@ -396,7 +498,7 @@ void SwitchRoleDialog::setFieldError(QLabel *label, const QString &message, bool
     const bool visible = show && !message.isEmpty();
     if (visible != !label->isHidden()) {
         label->setVisible(visible);
-        growToFit();
+        fitToContents();
     }
 }
 
@@ -405,13 +507,16 @@ void SwitchRoleDialog::setAdvancedVisible(bool visible)
     m_advancedToggle->setChecked(visible);
     m_advancedToggle->setArrowType(visible ? Qt::DownArrow : Qt::RightArrow);
     m_advanced->setVisible(visible);
-    growToFit();
+    fitToContents();
 }
 
 std::optional<int> SwitchRoleDialog::typedDuration() const
 {
+    const QString text = m_duration->text().trimmed();
+    if (text.isEmpty())
+        return Sts::StsLimits::roleChainingMaxDuration;  // the placeholder: STS's own default, one hour
     bool ok = false;
-    const int seconds = m_duration->cleanText().trimmed().toInt(&ok);
+    const int seconds = text.toInt(&ok);
     return ok ? std::optional<int>(seconds) : std::nullopt;
 }
 
@@ -442,7 +547,7 @@ Sts::AssumeRoleRequest SwitchRoleDialog::request() const
     request.roleArn = arn ? arn->toString() : m_role->text().trimmed();
     request.roleSessionName = m_sessionName->text().trimmed().isEmpty() ? m_sessionName->placeholderText()
                                                                         : m_sessionName->text().trimmed();
-    request.durationSeconds = typedDuration().value_or(m_duration->value());
+    request.durationSeconds = typedDuration().value_or(0);
     request.externalId = m_externalId->text().trimmed();
     if (!m_mfaSerial.isEmpty() && !m_mfaCode->text().trimmed().isEmpty()) {
         request.serialNumber = m_mfaSerial;
@@ -522,13 +627,12 @@ void SwitchRoleDialog::validate()
     const QString policyMessage = problemWith(probe);
     setFieldError(m_policyError, policyMessage, true);
 
-    // The spin box silently fixes an out-of-range number when focus leaves; say so while typing instead.
     probe = knownGoodRequest();
     probe.durationSeconds = typedDuration().value_or(0);
     const QString durationMessage = problemWith(probe);
     setFieldError(m_durationError, durationMessage, true);
     QString note;
-    if (m_chaining) {
+    if (isChaining()) {
         note = tr("Role chaining (assumed from a role session): AWS caps the session at 1 hour.");
         if (typedDuration().value_or(0) > Sts::StsLimits::roleChainingMaxDuration)
             note += tr(" RoleDrop will ask for 3600 s.");
@@ -536,13 +640,13 @@ void SwitchRoleDialog::validate()
     if (note != m_durationNote->text()) {
         m_durationNote->setText(note);
         m_durationNote->setVisible(!note.isEmpty());
-        growToFit();
+        fitToContents();
     }
 
     const bool fieldsValid = arnValid && displayMessage.isEmpty() && sessionMessage.isEmpty()
         && externalIdMessage.isEmpty() && mfaMessage.isEmpty() && policyMessage.isEmpty() && durationMessage.isEmpty();
     // The whole request once more, so nothing the per-field checks missed can reach the network.
-    m_valid = fieldsValid && Sts::validateAssumeRole(request(), m_chaining).ok();
+    m_valid = fieldsValid && Sts::validateAssumeRole(request(), isChaining()).ok();
     m_switchButton->setEnabled(m_valid && !m_busy && m_session->hasIdentity());
     m_switchButton->setToolTip(m_session->hasIdentity() ? QString() : tr("Open a profile first"));
     m_saveButton->setEnabled(arnValid && displayMessage.isEmpty() && !m_session->activeProfile().isEmpty());
@@ -571,18 +675,31 @@ void SwitchRoleDialog::startSwitch()
     showError(QString());
     setBusy(true);
     const bool mfaAvailable = !m_mfaSerial.isEmpty();
-    // Switching from a role chains from it, as the dialog says (m_chaining).
+    const int asked = isChaining() ? std::min(request().durationSeconds, int(Sts::StsLimits::roleChainingMaxDuration))
+                                   : request().durationSeconds;
+    // From the base identity, as the console does, unless "Switch from this role" is ticked.
     m_call = m_session->switchRole(request(), effectiveDisplayName(), chosenColor(),
-                                   m_chaining ? Auth::SwitchFrom::CurrentIdentity : Auth::SwitchFrom::BaseIdentity, this,
-                                   [this, mfaAvailable](Outcome<Auth::Identity> identity) {
+                                   fromCurrentRole() ? Auth::SwitchFrom::CurrentIdentity : Auth::SwitchFrom::BaseIdentity, this,
+                                   [this, mfaAvailable, asked](Outcome<Auth::Identity> identity) {
         m_call = nullptr;
         setBusy(false);
+        // A disabled default button hands the default to the next one: Enter must still mean Switch Role.
+        m_switchButton->setDefault(true);
         if (identity) {
             accept();
             return;
         }
         if (identity.error().kind == AwsErrorKind::Cancelled)
             return;
+        // A duration above the role's maximum: the message says so (core's advice), the button fixes it.
+        const auto advice = Sts::adviseOnDuration(identity.error(), asked);
+        m_suggestedDuration = advice ? advice->suggestedSeconds : 0;
+        if (advice) {
+            m_useSuggestedButton->setText(tr("Use &1 hour"));
+            m_useSuggestedButton->setAccessibleName(tr("Use 1 hour and switch again"));
+            m_useSuggestedButton->setToolTip(tr("Set the duration to %1 s and switch again").arg(advice->suggestedSeconds));
+            setAdvancedVisible(true);
+        }
         showError(identity.error().userMessage());
         // A trust policy that wants MFA often just says AccessDenied: point at the code field either way.
         const AwsErrorKind kind = identity.error().kind;
@@ -606,6 +723,13 @@ void SwitchRoleDialog::saveCurrentRole()
     m_banner->setText(tr("Saved “%1” to your saved roles.").arg(saved->displayName));
     m_banner->setVisible(true);
     reloadSavedRoles();
+}
+
+void SwitchRoleDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    // Sized as every later message will size it, so that a message gone leaves the height it found.
+    fitToContents();
 }
 
 void SwitchRoleDialog::reject()

@@ -7,6 +7,7 @@
 #include <QPointer>
 
 class QButtonGroup;
+class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QHBoxLayout;
@@ -14,7 +15,6 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
-class QSpinBox;
 class QToolButton;
 class QWidget;
 
@@ -30,8 +30,11 @@ namespace RoleDrop::Ui {
 
 // The console's Switch Role form: account + role (or a full ARN), a display name and a colour, plus an
 // Advanced part for the rest of AssumeRole. Everything is checked as the user types, with the message
-// under the field at fault; the request is only sent when the form is valid. A refused switch keeps the
-// dialog open with the server's answer; a successful one closes it.
+// under the field at fault (gone as soon as the field is right); the request is only sent when the form is
+// valid. Like the console it switches from the base identity; while in a role, "Switch from this role" chains
+// instead (one hour at most). A refused switch keeps the dialog open with the server's answer and what to
+// change (a duration above the role's maximum offers "Use 1 hour"); a successful one closes it.
+// The dialog grows to show a message and shrinks back when it goes.
 class SwitchRoleDialog final : public QDialog
 {
     Q_OBJECT
@@ -49,8 +52,14 @@ public:
     QString effectiveDisplayName() const;
     QString chosenColor() const;
     bool isFormValid() const { return m_valid; }
+    // Whether the new session would be a chained one (capped at one hour): "Switch from this role" is ticked,
+    // or the base identity is itself a role (the end of a ~/.aws profile's role chain).
+    bool isChaining() const;
 
     void reject() override;
+
+protected:
+    void showEvent(QShowEvent *event) override;
 
 private:
     QLabel *addErrorLabel(const QString &objectName);
@@ -60,7 +69,11 @@ private:
     void validate();
     void setFieldError(QLabel *label, const QString &message, bool show);
     void setAdvancedVisible(bool visible);
-    void growToFit();
+    void fitToContents();
+    void updateIntro();
+    void applyChainingCap();
+    void retryWithSuggestedDuration();
+    bool fromCurrentRole() const;
     void setBusy(bool busy);
     void startSwitch();
     void saveCurrentRole();
@@ -70,10 +83,15 @@ private:
 
     Sessions::Session *m_session;
     QString m_mfaSerial;
-    bool m_chaining;
+    bool m_canChainFromRole;   // in a role other than the base identity
+    bool m_baseIsRole;
     bool m_valid = false;
+    int m_suggestedDuration = 0;   // offered by the banner's button after a refused duration
 
     QLabel *m_banner;
+    QPushButton *m_useSuggestedButton;
+    QLabel *m_intro;
+    QCheckBox *m_chainCheck;
     QComboBox *m_savedCombo;
     QLineEdit *m_savedSearch;
     QWidget *m_recentRow;
@@ -89,7 +107,7 @@ private:
     QWidget *m_advanced;
     QLineEdit *m_sessionName;
     QLabel *m_sessionNameError;
-    QSpinBox *m_duration;
+    QLineEdit *m_duration;
     QLabel *m_durationNote;
     QLabel *m_durationError;
     QLineEdit *m_externalId;

@@ -1,8 +1,9 @@
 // Session, the composition root the window and the CLI share: opening profiles from RoleDrop's store, from
 // ~/.aws (with a role chain) and from the environment, one role-history path, switching from the base or the
-// current identity, who-am-I (with the fallback for servers without GetCallerIdentity), the presign end time,
+// current identity (which key signed each AssumeRole, from the double's log), a refused duration's advice, who-am-I (with the fallback for servers without GetCallerIdentity), the presign end time,
 // and a profile removed while open. Against the STS + S3 test double and Ceph RGW.
 #include "core/session/session.h"
+#include "test_double_knobs.h"
 #include "test_session.h"
 #include "test_world.h"
 
@@ -17,6 +18,17 @@ using RoleDrop::Test::wait;
 using RoleDrop::Test::worldValue;
 
 namespace {
+
+// The access key that signed the last sts:AssumeRole the double answered after `since`.
+QString assumeRoleSigner(int since)
+{
+    QString signer;
+    for (const QJsonValue &entry : Test::doubleLog(since)) {
+        if (entry[QStringLiteral("action")].toString() == QLatin1String("sts:AssumeRole"))
+            signer = entry[QStringLiteral("access_key_id")].toString();
+    }
+    return signer;
+}
 
 void writeText(const QString &path, const QByteArray &text)
 {
@@ -149,6 +161,70 @@ private slots:
         session->backToBase();
         QCOMPARE(session->identity().kind, Auth::Identity::Kind::BaseUser);
         QCOMPARE(session->identityChain().size(), 1);
+    }
+
+    void switchingFromARoleGoesFromTheBaseUnlessChainingIsAsked()
+    {
+        SessionFixture session(QStringLiteral("session-from-base"));
+        QVERIFY(session.openProfile(SessionFixture::stsDoubleJames(QStringLiteral("james-base")), SessionFixture::stsDoubleJamesSecret()));
+        const QString jamesKey = worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY");
+        const auto s3Access = session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
+        QVERIFY(s3Access);
+
+        // In S3Access, a switch by default is signed by james's own key, and lasts the 2 hours asked.
+        int since = Test::doubleLogSeq();
+        const auto longRole = session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG"), Auth::SwitchFrom::BaseIdentity,
+                                                 QString(), 7200);
+        QVERIFY2(longRole, qPrintable(longRole ? QString() : longRole.error().userMessage()));
+        QCOMPARE(assumeRoleSigner(since), jamesKey);
+        QVERIFY(QDateTime::currentDateTimeUtc().secsTo(longRole->expiration) > 3600 + 60);
+        QCOMPARE(session->identityChain().size(), 2);
+
+        // Chaining, asked for: signed by the role session's key, capped at one hour (and said so).
+        QVERIFY(session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS")));
+        const QString roleKey = session->identity().accessKeyId;
+        since = Test::doubleLogSeq();
+        const auto chained = session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"), Auth::SwitchFrom::CurrentIdentity,
+                                                QString(), 7200);
+        QVERIFY2(chained, qPrintable(chained ? QString() : chained.error().userMessage()));
+        QCOMPARE(assumeRoleSigner(since), roleKey);
+        QVERIFY(roleKey != jamesKey);
+        QVERIFY(QDateTime::currentDateTimeUtc().secsTo(chained->expiration) <= 3600 + 5);
+        QVERIFY2(chained->notice.contains(QLatin1String("1 hour")), qPrintable(chained->notice));
+        QCOMPARE(session->identityChain().size(), 3);
+    }
+
+    void aProfilesOwnRoleChainIsItsBase()
+    {
+        useAwsFiles();
+        SessionFixture session(QStringLiteral("session-aws-base"));
+        session->profiles().reloadAwsConfig();
+        QVERIFY(session.open(QStringLiteral("chain")));
+        const QString profileRoleKey = session->identity().accessKeyId;
+        QCOMPARE(session->baseIdentity().accessKeyId, profileRoleKey);
+        // ChainTarget trusts S3Access sessions only: from this profile's base (its S3Access) it works by default.
+        const int since = Test::doubleLogSeq();
+        const auto target = session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
+        QVERIFY2(target, qPrintable(target ? QString() : target.error().userMessage()));
+        QCOMPARE(assumeRoleSigner(since), profileRoleKey);
+        session->backToBase();
+        QCOMPARE(session->identity().accessKeyId, profileRoleKey);
+        QVERIFY(session->inRole());
+    }
+
+    void aDurationAboveTheRolesMaximumIsAdvised()
+    {
+        SessionFixture session(QStringLiteral("session-duration"));
+        QVERIFY(session.openProfile(SessionFixture::stsDoubleJames(QStringLiteral("james-duration")), SessionFixture::stsDoubleJamesSecret()));
+        // S3Access's MaxSessionDuration is one hour: AWS (and the double) answer ValidationError.
+        const auto refused = session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"), Auth::SwitchFrom::BaseIdentity,
+                                                QString(), 7200);
+        QVERIFY(!refused);
+        const QString message = refused.error().userMessage();
+        QVERIFY2(message.contains(QLatin1String("maximum session duration may be lower")), qPrintable(message));
+        QVERIFY2(message.contains(QLatin1String("1 hour (3600 s)")), qPrintable(message));
+        QVERIFY2(message.contains(QLatin1String("ValidationError")), qPrintable(message));
+        QVERIFY(session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"), Auth::SwitchFrom::BaseIdentity, QString(), 3600));
     }
 
     void whoAmIFallsBackWhereTheServerHasNoGetCallerIdentity()

@@ -1,11 +1,19 @@
-// IdentityBar: the band colour, the expiry countdown's thresholds, Back to base, and GetCallerIdentity on click.
+// IdentityBar: the band colour and its contrast (and the badges'), the expiry countdown's thresholds, Back to base,
+// "name @ account" and the chain of a chained role at 640 px without overlap, the renewal note, and who-am-I on
+// click (with the fallback of a server without GetCallerIdentity, in a popup no wider than the window).
 #include "core/session/session.h"
+#include "ui/identity/eliding_text.h"
 #include "ui/identity/identity_bar.h"
+#include "ui/identity/role_colors.h"
 
+#include "test_double_knobs.h"
 #include "test_session.h"
 #include "test_world.h"
 
+#include <QDir>
+#include <QFrame>
 #include <QLabel>
+#include <QVBoxLayout>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -39,6 +47,43 @@ Auth::Identity fakeRole(const QString &color, const QDateTime &expiration)
     identity.accessKeyId = QStringLiteral("ASIAFAKEROLEKEY00001");
     identity.expiration = expiration;
     return identity;
+}
+
+// Where people look at the pictures: $ROLEDROP_SCREENSHOT_DIR, else the build tree's screenshots/ folder.
+QString screenshotPath(const QString &name)
+{
+    QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        dir = QCoreApplication::applicationDirPath() + QStringLiteral("/../screenshots");
+    QDir().mkpath(dir);
+    return QDir::cleanPath(dir + QLatin1Char('/') + name);
+}
+
+bool hasStsDouble()
+{
+    return !qEnvironmentVariableIsEmpty("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT");
+}
+
+// The bar's visible children must not overlap each other nor leave the bar; its buttons keep their whole text.
+void checkNoOverlap(IdentityBar &bar)
+{
+    QList<QWidget *> shown;
+    for (QWidget *child : bar.findChildren<QWidget *>(Qt::FindDirectChildrenOnly)) {
+        if (child->isVisible() && !child->isWindow())
+            shown << child;
+    }
+    QVERIFY(shown.size() >= 3);
+    for (QWidget *child : shown) {
+        QVERIFY2(bar.rect().contains(child->geometry()),
+                 qPrintable(QStringLiteral("%1 leaves the bar").arg(child->objectName())));
+        for (QWidget *other : shown) {
+            if (other != child)
+                QVERIFY2(!child->geometry().intersects(other->geometry()),
+                         qPrintable(QStringLiteral("%1 overlaps %2").arg(child->objectName(), other->objectName())));
+        }
+        if (auto *button = qobject_cast<QPushButton *>(child))
+            QVERIFY2(button->width() >= button->sizeHint().width(), qPrintable(button->text()));
+    }
 }
 
 } // namespace
@@ -80,7 +125,7 @@ private slots:
         QVERIFY(!child<QPushButton>(&bar, "backToBaseButton")->isVisible());
         for (const Auth::RoleColor &color : Auth::roleColorPalette())
             QVERIFY(bar.bandColorShown() != QColor(color.hex));
-        bar.grab().save(QStringLiteral("/tmp/identity-base.png"));
+        bar.grab().save(screenshotPath(QStringLiteral("identity-base.png")));
     }
 
     void roleBandTakesTheRoleColourAndCountsDown()
@@ -98,20 +143,20 @@ private slots:
         QCOMPARE(bar.expiryLevel(), IdentityBar::ExpiryLevel::Normal);
         QVERIFY2(bar.expiryText().contains(QLatin1String("10:00")), qPrintable(bar.expiryText()));
         QVERIFY(child<QToolButton>(&bar, "identityName")->toolTip().contains(QLatin1String("assumed-role/S3Access")));
-        QVERIFY(child<QLabel>(&bar, "identityAccount")->text().contains(QLatin1String("123456789012")));
+        QCOMPARE(child<QToolButton>(&bar, "identityName")->text(), QStringLiteral("S3Access @ 123456789012"));
         QTest::qWait(20);  // let the layout take the new texts before the picture
-        bar.grab().save(QStringLiteral("/tmp/identity-role.png"));
+        bar.grab().save(screenshotPath(QStringLiteral("identity-role.png")));
 
         now = expiry.addSecs(-4 * 60);
         QTRY_COMPARE_WITH_TIMEOUT(bar.expiryLevel(), IdentityBar::ExpiryLevel::Warning, 3000);  // the 1 s timer
         QVERIFY(bar.expiryText().contains(QLatin1String("04:00")));
         bar.setIdentity(fakeRole(Auth::roleColorHex(QStringLiteral("yellow")), expiry));
         QTest::qWait(20);
-        bar.grab().save(QStringLiteral("/tmp/identity-amber.png"));
+        bar.grab().save(screenshotPath(QStringLiteral("identity-amber.png")));
 
         now = expiry.addSecs(-30);
         QTRY_COMPARE_WITH_TIMEOUT(bar.expiryLevel(), IdentityBar::ExpiryLevel::Critical, 3000);
-        bar.grab().save(QStringLiteral("/tmp/identity-red.png"));
+        bar.grab().save(screenshotPath(QStringLiteral("identity-red.png")));
         now = expiry.addSecs(5);
         QTRY_COMPARE_WITH_TIMEOUT(bar.expiryLevel(), IdentityBar::ExpiryLevel::Expired, 3000);
         QVERIFY(bar.expiryText().contains(QLatin1String("Expired")));
@@ -159,9 +204,199 @@ private slots:
         QTest::mouseClick(child<QToolButton>(&bar, "identityName"), Qt::LeftButton);
         const QString arn = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_ARN");
         QTRY_VERIFY_WITH_TIMEOUT(bar.callerIdentityText().contains(arn), 20000);
-        // The answer also fills in what the bar shows about the identity.
-        QVERIFY(child<QLabel>(&bar, "identityAccount")->text().contains(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT")));
+        // The answer also fills in what the bar shows about the identity: "james-whoami @ account".
+        QCOMPARE(child<QToolButton>(&bar, "identityName")->text(),
+                 QStringLiteral("james-whoami @ %1").arg(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT")));
         QVERIFY(child<QToolButton>(&bar, "identityName")->toolTip().contains(arn));
+    }
+
+    void whoAmIFallsBackAsTheCliDoesInAPopupNoWiderThanTheWindow()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        Test::SessionFixture session(QStringLiteral("identitybar-405"));
+        QVERIFY(session.openProfile(Test::SessionFixture::stsDoubleJames(QStringLiteral("james-nocaller")),
+                                    Test::SessionFixture::stsDoubleJamesSecret()));
+        QVERIFY(session.switchRole(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS")));
+        QWidget window;
+        auto *layout = new QVBoxLayout(&window);
+        auto *bar = new IdentityBar(session.get(), &window);
+        layout->addWidget(bar);
+        layout->addStretch();
+        window.resize(640, 300);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // A server without GetCallerIdentity answers 405, as S3-only servers do.
+        Test::doubleKnob("POST", QStringLiteral("fail?action=sts:GetCallerIdentity&times=1&status=405&code=MethodNotAllowed"));
+        QTest::mouseClick(child<QToolButton>(bar, "identityName"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!bar->callerIdentityText().isEmpty(), 20000);
+        const QString text = bar->callerIdentityText();
+        QVERIFY2(text.contains(QLatin1String("does not support GetCallerIdentity")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("assumed-role/S3Access")), qPrintable(text));
+        QVERIFY2(!text.contains(QLatin1String("405")), qPrintable(text));
+        auto *popup = bar->findChild<QFrame *>(QStringLiteral("callerIdentityPopup"));
+        QVERIFY(popup);
+        QTRY_VERIFY(popup->isVisible());
+        QVERIFY2(popup->width() <= window.width(), qPrintable(QString::number(popup->width())));
+        QVERIFY(popup->geometry().left() >= window.geometry().left());
+        QVERIFY(popup->geometry().right() <= window.geometry().right());
+        popup->grab().save(screenshotPath(QStringLiteral("identity-whoami-fallback.png")));
+        QTest::keyClick(popup, Qt::Key_Escape);
+        QTRY_VERIFY(!popup->isVisible());
+    }
+
+    void everyBandAndBadgeHasTextContrastOfAtLeast4_5()
+    {
+        auto session = newSession();
+        IdentityBar bar(session->get());
+        bar.resize(900, bar.sizeHint().height());
+        bar.show();
+        QStringList bands{QString()};  // the neutral band of a base identity
+        for (const Auth::RoleColor &color : Auth::roleColorPalette())
+            bands << color.hex;
+        for (const QString &hex : std::as_const(bands)) {
+            bar.setIdentity(fakeRole(hex, QDateTime::currentDateTimeUtc().addSecs(3600)));
+            const QColor band = bar.bandColorShown();
+            const QColor text = bar.textColorShown();
+            const double ratio = contrastRatio(band, text);
+            QVERIFY2(ratio >= 4.5, qPrintable(QStringLiteral("%1 on %2: %3:1").arg(text.name(), band.name()).arg(ratio)));
+            // The name is drawn in that colour too.
+            QVERIFY(child<QToolButton>(&bar, "identityName")->styleSheet().contains(text.name()));
+        }
+        // The console's orange read at 3:1 with white: it takes black now.
+        QCOMPARE(textColorOn(QColor(Auth::roleColorHex(QStringLiteral("orange")))), QColor(Qt::black));
+        QVERIFY(contrastRatio(Qt::black, Qt::white) > 20.9);
+
+        QDateTime now = QDateTime::currentDateTimeUtc();
+        bar.setClockForTesting([&now] { return now; });
+        const QDateTime expiry = now.addSecs(3600);
+        bar.setIdentity(fakeRole(Auth::roleColorHex(QStringLiteral("blue")), expiry));
+        auto *badge = child<QLabel>(&bar, "identityExpiry");
+        for (const qint64 left : {240, 30, -5}) {
+            now = expiry.addSecs(-left);
+            QTRY_VERIFY_WITH_TIMEOUT(bar.expiryLevel() == IdentityBar::levelFor(left), 3000);
+            const auto [background, foreground] = IdentityBar::badgeColors(bar.expiryLevel());
+            QVERIFY(background.isValid());
+            QVERIFY2(badge->styleSheet().contains(background.name()) && badge->styleSheet().contains(foreground.name()),
+                     qPrintable(badge->styleSheet()));
+            const double ratio = contrastRatio(background, foreground);
+            QVERIFY2(ratio >= 4.5, qPrintable(QStringLiteral("%1 on %2: %3:1").arg(foreground.name(), background.name()).arg(ratio)));
+        }
+    }
+
+    void aLongNameElidesAndTheBarFitsAt640()
+    {
+        auto session = newSession();
+        QWidget window;
+        auto *layout = new QVBoxLayout(&window);
+        layout->setContentsMargins(0, 0, 0, 0);
+        auto *bar = new IdentityBar(session->get(), &window);
+        layout->addWidget(bar);
+        layout->addStretch();
+        window.resize(640, 200);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        Auth::Identity role = fakeRole(Auth::roleColorHex(QStringLiteral("orange")), QDateTime::currentDateTimeUtc().addSecs(3600));
+        role.displayName = QStringLiteral("Production data lake administrators (read and write, all regions)");
+        role.notice = QStringLiteral("Asked for 7200 s, but a role assumed from another role session (role chaining) lasts at most 1 hour: asking for 3600 s");
+        bar->setIdentity(role);
+        QTest::qWait(50);
+        QCOMPARE(bar->width(), 640);
+        checkNoOverlap(*bar);
+        auto *name = child<ElidingToolButton>(bar, "identityName");
+        QVERIFY2(name->shownText().endsWith(QChar(0x2026)), qPrintable(name->shownText()));
+        QVERIFY(name->text().endsWith(QLatin1String("@ 123456789012")));
+        QVERIFY(bar->minimumSizeHint().width() <= 640);
+        window.grab().save(screenshotPath(QStringLiteral("identity-640-long-name.png")));
+    }
+
+    void aChainedRoleShowsItsChainWithoutOverlapAt640()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        Test::SessionFixture session(QStringLiteral("identitybar-chain"));
+        QVERIFY(session.openProfile(Test::SessionFixture::stsDoubleJames(QStringLiteral("james-chain")),
+                                    Test::SessionFixture::stsDoubleJamesSecret()));
+        QWidget window;
+        auto *layout = new QVBoxLayout(&window);
+        layout->setContentsMargins(0, 0, 0, 0);
+        auto *bar = new IdentityBar(session.get(), &window);
+        layout->addWidget(bar);
+        layout->addStretch();
+        window.resize(640, 120);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        QVERIFY(session.switchRole(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS")));
+        // One role straight from the base: no chain to show.
+        QVERIFY(!child<ElidingLabel>(bar, "identityChain")->isVisible());
+        QVERIFY(session.switchRole(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"), Auth::SwitchFrom::CurrentIdentity,
+                                   Auth::roleColorHex(QStringLiteral("orange"))));
+        const QString account = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ACCOUNT");
+        QCOMPARE(child<QToolButton>(bar, "identityName")->text(), QStringLiteral("ChainTarget @ %1").arg(account));
+        auto *chain = child<ElidingLabel>(bar, "identityChain");
+        QVERIFY(chain->isVisible());
+        QCOMPARE(chain->text(), QStringLiteral("james-chain → S3Access → ChainTarget"));
+        QVERIFY2(chain->toolTip().contains(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"))
+                     || chain->toolTip().contains(QLatin1String("assumed-role/ChainTarget")), qPrintable(chain->toolTip()));
+        QVERIFY2(chain->toolTip().contains(QLatin1String("assumed-role/S3Access")), qPrintable(chain->toolTip()));
+        QVERIFY(!chain->accessibleName().isEmpty());
+        QTest::qWait(50);
+        QCOMPARE(bar->width(), 640);
+        QVERIFY(bar->minimumSizeHint().width() <= 640);
+        checkNoOverlap(*bar);
+        // Elided from the left: the end of the chain (where the user is) stays readable.
+        if (chain->shownText() != chain->text())
+            QVERIFY2(chain->shownText().startsWith(QChar(0x2026)) && chain->shownText().endsWith(QLatin1String("ChainTarget")),
+                     qPrintable(chain->shownText()));
+        window.grab().save(screenshotPath(QStringLiteral("identity-chained-640.png")));
+        window.resize(1100, 120);
+        QTest::qWait(50);
+        checkNoOverlap(*bar);
+        QCOMPARE(chain->shownText(), chain->text());
+        window.grab().save(screenshotPath(QStringLiteral("identity-chained-1100.png")));
+        // Every control says what it is to a screen reader.
+        for (QWidget *control : bar->findChildren<QWidget *>(Qt::FindDirectChildrenOnly)) {
+            if (control->isVisible() && !control->isWindow())
+                QVERIFY2(!control->accessibleName().isEmpty(), qPrintable(control->objectName()));
+        }
+    }
+
+    void aRenewalSaysUntilWhenAndTheAmberBadgeGoes()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        Test::SessionFixture session(QStringLiteral("identitybar-renewal"));
+        QVERIFY(session.openProfile(Test::SessionFixture::stsDoubleJames(QStringLiteral("james-renewal")),
+                                    Test::SessionFixture::stsDoubleJamesSecret()));
+        IdentityBar bar(session.get());
+        bar.resize(1100, bar.sizeHint().height());
+        bar.show();
+        // A 4-minute session: the badge is amber from the start.
+        Test::doubleKnob("POST", QStringLiteral("session-lifetime?seconds=240"));
+        const auto role = session.switchRole(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
+        Test::doubleKnob("DELETE", QStringLiteral("session-lifetime"));
+        QVERIFY(role);
+        QCOMPARE(bar.expiryLevel(), IdentityBar::ExpiryLevel::Warning);
+        QVERIFY(bar.renewalNoteText().isEmpty());
+        QTest::qWait(20);
+        bar.grab().save(screenshotPath(QStringLiteral("identity-before-renewal.png")));
+
+        QSignalSpy renewed(session.get(), &Sessions::Session::identityRenewed);
+        session->renewNow();
+        QTRY_VERIFY_WITH_TIMEOUT(renewed.count() >= 1, 20000);
+        const QDateTime until = session->identity().expiration;
+        QCOMPARE(bar.expiryLevel(), IdentityBar::ExpiryLevel::Normal);
+        const QString note = bar.renewalNoteText();
+        const QString time = until.toLocalTime().toString(QStringLiteral("HH:mm:ss t"));
+        QVERIFY2(note == QStringLiteral("Session renewed until %1").arg(time), qPrintable(note));
+        QVERIFY2(note.count(QLatin1Char(':')) == 2, qPrintable(note));  // seconds, not just minutes
+        QVERIFY(child<QLabel>(&bar, "identityExpiry")->styleSheet().isEmpty());  // no amber badge any more
+        QTest::qWait(20);
+        bar.grab().save(screenshotPath(QStringLiteral("identity-renewed.png")));
+        // Brief: gone after about ten seconds.
+        QTRY_VERIFY_WITH_TIMEOUT(bar.renewalNoteText().isEmpty(), IdentityBar::kRenewalNoteMs + 3000);
+        QCOMPARE(bar.expiryLevel(), IdentityBar::ExpiryLevel::Normal);
     }
 };
 

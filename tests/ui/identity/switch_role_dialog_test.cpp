@@ -1,14 +1,20 @@
-// SwitchRoleDialog: inline validation before any request, and the real switch against the STS test double.
+// SwitchRoleDialog: inline validation before any request (errors that clear when the field is fixed, a dialog
+// that shrinks back), and the real switch against the STS test double: from the base identity by default,
+// chaining only when ticked, a duration above the role's maximum with its "Use 1 hour" retry.
 #include "core/session/session.h"
 #include "ui/identity/mfa_prompt.h"
 #include "ui/identity/switch_role_dialog.h"
 
+#include "test_double_knobs.h"
 #include "test_session.h"
 #include "test_world.h"
 #include "totp.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageAuthenticationCode>
@@ -16,7 +22,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -40,11 +45,34 @@ W *child(QWidget *parent, const char *name)
     return widget;
 }
 
+// As a person does: into the field (which takes the focus), over what it held.
 void typeInto(QLineEdit *edit, const QString &text)
 {
+    edit->setFocus();
     edit->selectAll();
     QTest::keyClick(edit, Qt::Key_Backspace);
     QTest::keyClicks(edit, text);
+}
+
+// The access key that signed the last sts:AssumeRole the double answered after `since`.
+QString assumeRoleSigner(int since)
+{
+    QString signer;
+    for (const QJsonValue &entry : Test::doubleLog(since)) {
+        if (entry[QStringLiteral("action")].toString() == QLatin1String("sts:AssumeRole"))
+            signer = entry[QStringLiteral("access_key_id")].toString();
+    }
+    return signer;
+}
+
+// Where people look at the pictures: $ROLEDROP_SCREENSHOT_DIR, else the build tree's screenshots/ folder.
+QString screenshotPath(const QString &name)
+{
+    QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        dir = QCoreApplication::applicationDirPath() + QStringLiteral("/../screenshots");
+    QDir().mkpath(dir);
+    return QDir::cleanPath(dir + QLatin1Char('/') + name);
 }
 
 // The code james's device shows now, from the double's published test seed.
@@ -92,7 +120,7 @@ private slots:
         QVERIFY(error->isVisible());
         QVERIFY2(error->text().contains(QLatin1String("12")), qPrintable(error->text()));
         QVERIFY(!child<QPushButton>(&dialog, "switchButton")->isEnabled());
-        dialog.grab().save(QStringLiteral("/tmp/switchrole-bad-account.png"));
+        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-bad-account.png")));
 
         typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("1234-5678-9012"));
         QVERIFY(!error->isVisible());
@@ -139,21 +167,78 @@ private slots:
         typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("S3Access"));
         QVERIFY(dialog.isFormValid());
         child<QToolButton>(&dialog, "advancedToggle")->click();
-        auto *spin = child<QSpinBox>(&dialog, "durationField");
-        spin->setFocus();
-        spin->selectAll();
-        QTest::keyClicks(spin, QStringLiteral("100"));
+        auto *duration = child<QLineEdit>(&dialog, "durationField");
+        typeInto(duration, QStringLiteral("100"));
         auto *error = child<QLabel>(&dialog, "durationError");
-        QVERIFY2(error->isVisible(), qPrintable(spin->text()));
+        QVERIFY2(error->isVisible(), qPrintable(duration->text()));
         QVERIFY(error->text().contains(QLatin1String("900")));
         QVERIFY(!child<QPushButton>(&dialog, "switchButton")->isEnabled());
-        dialog.grab().save(QStringLiteral("/tmp/switchrole-bad-duration.png"));
+        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-bad-duration.png")));
 
-        spin->selectAll();
-        QTest::keyClicks(spin, QStringLiteral("7200"));
+        typeInto(duration, QStringLiteral("7200"));
         QVERIFY(!error->isVisible());
         QCOMPARE(dialog.request().durationSeconds, 7200);
         QVERIFY(dialog.isFormValid());
+    }
+
+    void aDurationTypedOutOfRangeStaysAsTypedWithItsError()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session->get());
+        dialog.show();
+        typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("123456789012"));
+        typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("S3Access"));
+        child<QToolButton>(&dialog, "advancedToggle")->click();
+        auto *duration = child<QLineEdit>(&dialog, "durationField");
+        duration->setFocus();
+        // Five digits, all kept (a spin box capped at 43200 dropped the last one without a word).
+        typeInto(duration, QStringLiteral("99999"));
+        QCOMPARE(duration->text(), QStringLiteral("99999"));
+        auto *error = child<QLabel>(&dialog, "durationError");
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(QLatin1String("99999")) && error->text().contains(QLatin1String("43200")),
+                 qPrintable(error->text()));
+        // Tab leaves it as typed: the error and the field keep telling the same story.
+        QTest::keyClick(duration, Qt::Key_Tab);
+        QVERIFY(!duration->hasFocus());
+        QCOMPARE(duration->text(), QStringLiteral("99999"));
+        QVERIFY(error->isVisible());
+        QVERIFY(!dialog.isFormValid());
+        // Letters are not taken at all.
+        typeInto(duration, QStringLiteral("12x00"));
+        QCOMPARE(duration->text(), QStringLiteral("1200"));
+        QVERIFY(!error->isVisible());
+        QVERIFY(dialog.isFormValid());
+    }
+
+    void aFieldErrorClearsWhenFixedAndTheDialogShrinksBack()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session->get());
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        typeInto(child<QLineEdit>(&dialog, "roleField"), QStringLiteral("S3Access"));
+        typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("123456789012"));
+        QCoreApplication::processEvents();
+        const int original = dialog.height();
+        auto *error = child<QLabel>(&dialog, "accountError");
+        QVERIFY(!error->isVisible());
+
+        typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("12345"));
+        QVERIFY(error->isVisible());
+        QTRY_VERIFY2(dialog.height() > original, qPrintable(QStringLiteral("%1 vs %2").arg(dialog.height()).arg(original)));
+        QTest::keyClicks(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("6789012"));
+        QVERIFY(!error->isVisible());
+        QTRY_COMPARE(dialog.height(), original);
+
+        // The banner too: shown, then gone, and the dialog with it.
+        dialog.showError(QStringLiteral("A message of some length that wraps over more than one line in the banner at the "
+                                        "top of the dialog, as server answers do."));
+        QTRY_VERIFY(dialog.height() > original);
+        dialog.showError(QString());
+        QTRY_COMPARE(dialog.height(), original);
     }
 
     void sessionPolicyMustBeJson()
@@ -234,7 +319,7 @@ private slots:
         QVERIFY(dialog.isVisible());
         QCOMPARE(dialog.result(), int(QDialog::Rejected));
         QCOMPARE(session->get()->identity().kind, Auth::Identity::Kind::BaseUser);
-        dialog.grab().save(QStringLiteral("/tmp/switchrole-denied.png"));
+        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-denied.png")));
 
         typeInto(child<QLineEdit>(&dialog, "externalIdField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_EXTERNAL_ID"));
         QSignalSpy changed(session->get(), &Sessions::Session::identityChanged);
@@ -252,7 +337,7 @@ private slots:
         QCOMPARE(recent.first().roleArn, active.roleArn);
     }
 
-    void chainingShowsTheOneHourCap()
+    void inARoleTheDialogSwitchesFromTheBaseUnlessChainingIsTicked()
     {
         if (!hasStsDouble())
             QSKIP("needs the STS test double: run through tests/run-tests.sh");
@@ -260,34 +345,185 @@ private slots:
         QVERIFY(openDoubleProfile(*session, QStringLiteral("james-chain")));
         {
             SwitchRoleDialog first(session->get());
+            // Not in a role: nothing to chain from.
+            QVERIFY(!child<QCheckBox>(&first, "chainFromRoleCheck")->isVisibleTo(&first));
             QVERIFY(!child<QLabel>(&first, "durationNote")->isVisibleTo(&first));
         }
-        Sts::AssumeRoleRequest request;
-        request.roleArn = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS");
-        request.roleSessionName = QStringLiteral("ui-test");
-        const auto first = Test::wait<Auth::Identity>([&](QObject *context, auto done) {
-            session->get()->switchRole(request, QString(), QString(), Auth::SwitchFrom::BaseIdentity, context, done);
-        });
-        QVERIFY2(first.ok(), qPrintable(first.error().userMessage()));
+        const QString jamesKey = Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY");
+        QVERIFY(session->switchRole(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS")));
 
+        // In S3Access: LongRole for 2 hours, by default from james (the console's way), not capped.
+        {
+            SwitchRoleDialog dialog(session->get());
+            dialog.show();
+            auto *chain = child<QCheckBox>(&dialog, "chainFromRoleCheck");
+            QVERIFY(chain->isVisible());
+            QVERIFY(!chain->isChecked());
+            QVERIFY(chain->text().contains(QLatin1String("1 hour")));
+            QVERIFY2(child<QLabel>(&dialog, "switchRoleIntro")->text().contains(QLatin1String("james-chain")),
+                     qPrintable(child<QLabel>(&dialog, "switchRoleIntro")->text()));
+            typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG"));
+            child<QToolButton>(&dialog, "advancedToggle")->click();
+            typeInto(child<QLineEdit>(&dialog, "durationField"), QStringLiteral("7200"));
+            QVERIFY(!child<QLabel>(&dialog, "durationNote")->isVisible());
+            const int since = Test::doubleLogSeq();
+            QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+            QCOMPARE(assumeRoleSigner(since), jamesKey);
+            const Auth::Identity &active = session->get()->identity();
+            QCOMPARE(active.roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG"));
+            QVERIFY(QDateTime::currentDateTimeUtc().secsTo(active.expiration) > 3600 + 60);
+            QCOMPARE(session->get()->identityChain().size(), 2);
+        }
+
+        // Back in S3Access, ticked: ChainTarget (which trusts S3Access sessions only), capped at one hour.
+        QVERIFY(session->switchRole(Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS")));
+        const QString roleKey = session->get()->identity().accessKeyId;
         SwitchRoleDialog dialog(session->get());
         dialog.show();
+        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
+        child<QToolButton>(&dialog, "advancedToggle")->click();
+        auto *duration = child<QLineEdit>(&dialog, "durationField");
+        typeInto(duration, QStringLiteral("7200"));
+        auto *chain = child<QCheckBox>(&dialog, "chainFromRoleCheck");
+        QTest::mouseClick(chain, Qt::LeftButton, {}, QPoint(8, chain->height() / 2));
+        QVERIFY(chain->isChecked());
+        // The cap applies to the field at once, and the note says why.
+        QCOMPARE(duration->text(), QStringLiteral("3600"));
         auto *note = child<QLabel>(&dialog, "durationNote");
         QVERIFY(note->isVisible());
         QVERIFY2(note->text().contains(QLatin1String("1 hour")), qPrintable(note->text()));
-        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
-        auto *spin = child<QSpinBox>(&dialog, "durationField");
-        spin->setFocus();
-        spin->selectAll();
-        QTest::keyClicks(spin, QStringLiteral("7200"));
+        QVERIFY(child<QLabel>(&dialog, "switchRoleIntro")->text().contains(QLatin1String("S3Access")));
+        typeInto(duration, QStringLiteral("7200"));
         QVERIFY(note->text().contains(QLatin1String("3600")));
-        dialog.grab().save(QStringLiteral("/tmp/switchrole-chaining.png"));
+        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-chaining.png")));
+        const int since = Test::doubleLogSeq();
         QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+        QCOMPARE(assumeRoleSigner(since), roleKey);
         const Auth::Identity &active = session->get()->identity();
         QCOMPARE(active.roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
         QVERIFY(QDateTime::currentDateTimeUtc().secsTo(active.expiration) <= 3600 + 5);
         QVERIFY(!active.notice.isEmpty());
+        QCOMPARE(session->get()->identityChain().size(), 3);
+    }
+
+    void aProfilesOwnRoleIsTheBaseAndNothingToChainFrom()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        // A ~/.aws profile whose role_arn (S3Access) is assumed from base's keys when it opens.
+        QTemporaryDir dir;
+        QFile config(dir.filePath(QStringLiteral("config")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("[profile base]\nendpoint_url = " + Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT").toUtf8()
+                     + "\n\n[profile chain]\nrole_arn = " + Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS").toUtf8()
+                     + "\nsource_profile = base\n");
+        config.close();
+        QFile credentials(dir.filePath(QStringLiteral("credentials")));
+        QVERIFY(credentials.open(QIODevice::WriteOnly));
+        credentials.write("[base]\naws_access_key_id = " + Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_KEY").toUtf8()
+                          + "\naws_secret_access_key = " + Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_JAMES_SECRET").toUtf8() + "\n");
+        credentials.close();
+        qputenv("AWS_CONFIG_FILE", config.fileName().toUtf8());
+        qputenv("AWS_SHARED_CREDENTIALS_FILE", credentials.fileName().toUtf8());
+        auto session = newSession();
+        session->get()->profiles().reloadAwsConfig();
+        const auto opened = session->open(QStringLiteral("chain"));
+        qunsetenv("AWS_CONFIG_FILE");
+        qunsetenv("AWS_SHARED_CREDENTIALS_FILE");
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().userMessage()));
+        QVERIFY(session->get()->inRole());
+
+        SwitchRoleDialog dialog(session->get());
+        dialog.show();
+        // The profile's role is its base: no "Switch from this role", but a switch from it is chained all the same.
+        QVERIFY(!child<QCheckBox>(&dialog, "chainFromRoleCheck")->isVisible());
+        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
+        child<QToolButton>(&dialog, "advancedToggle")->click();
+        auto *note = child<QLabel>(&dialog, "durationNote");
+        QVERIFY(note->isVisible());
+        QVERIFY2(note->text().contains(QLatin1String("1 hour")), qPrintable(note->text()));
+        const QString profileRoleKey = session->get()->identity().accessKeyId;
+        const int since = Test::doubleLogSeq();
+        QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+        QCOMPARE(assumeRoleSigner(since), profileRoleKey);
+        QCOMPARE(session->get()->identity().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
+    }
+
+    void aDurationAboveTheRolesMaximumOffersOneHour()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        auto session = newSession();
+        QVERIFY(openDoubleProfile(*session, QStringLiteral("james-duration")));
+        SwitchRoleDialog dialog(session->get());
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        // S3Access allows one hour (its MaxSessionDuration); 2 hours are asked.
+        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
+        child<QToolButton>(&dialog, "advancedToggle")->click();
+        auto *duration = child<QLineEdit>(&dialog, "durationField");
+        typeInto(duration, QStringLiteral("7200"));
+        QCoreApplication::processEvents();
+        const int heightBefore = dialog.height();
+        auto *switchButton = child<QPushButton>(&dialog, "switchButton");
+        QTest::mouseClick(switchButton, Qt::LeftButton);
+
+        auto *banner = child<QLabel>(&dialog, "switchRoleBanner");
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 20000);
+        QVERIFY2(banner->text().contains(QLatin1String("maximum session duration may be lower")), qPrintable(banner->text()));
+        QVERIFY2(banner->text().contains(QLatin1String("2 hours (7200 s)")), qPrintable(banner->text()));
+        auto *useOneHour = child<QPushButton>(&dialog, "useSuggestedDurationButton");
+        QVERIFY(useOneHour->isVisible());
+        QCOMPARE(useOneHour->text().remove(QLatin1Char('&')), QStringLiteral("Use 1 hour"));
+        QVERIFY(!useOneHour->accessibleName().isEmpty());
+        // Enter still means Switch Role after the failure.
+        QVERIFY(switchButton->isDefault());
+        QVERIFY(!child<QPushButton>(&dialog, "saveRoleButton")->isDefault());
+        QVERIFY(dialog.height() > heightBefore);
+        QTest::qWait(50);
+        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-duration-error.png")));
+        // Nothing was retried by itself.
+        QCOMPARE(duration->text(), QStringLiteral("7200"));
+        QCOMPARE(session->get()->identity().kind, Auth::Identity::Kind::BaseUser);
+
+        QTest::mouseClick(useOneHour, Qt::LeftButton);
+        QCOMPARE(duration->text(), QStringLiteral("3600"));
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+        const Auth::Identity &active = session->get()->identity();
+        QCOMPARE(active.roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
+        QVERIFY(QDateTime::currentDateTimeUtc().secsTo(active.expiration) <= 3600 + 5);
+    }
+
+    void theAdviceGoesWhenTheDurationIsChangedAndTheDialogShrinksBack()
+    {
+        if (!hasStsDouble())
+            QSKIP("needs the STS test double: run through tests/run-tests.sh");
+        auto session = newSession();
+        QVERIFY(openDoubleProfile(*session, QStringLiteral("james-duration2")));
+        SwitchRoleDialog dialog(session->get());
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
+        child<QToolButton>(&dialog, "advancedToggle")->click();
+        auto *duration = child<QLineEdit>(&dialog, "durationField");
+        typeInto(duration, QStringLiteral("10800"));
+        QCoreApplication::processEvents();
+        const int heightBefore = dialog.height();
+        QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
+        auto *banner = child<QLabel>(&dialog, "switchRoleBanner");
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 20000);
+        QVERIFY(dialog.height() > heightBefore);
+        typeInto(duration, QStringLiteral("2700"));
+        QVERIFY(!banner->isVisible());
+        QVERIFY(!child<QPushButton>(&dialog, "useSuggestedDurationButton")->isVisible());
+        QTRY_COMPARE(dialog.height(), heightBefore);
+        // Enter switches (the default button), with the duration now typed.
+        QTest::keyClick(duration, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
+        QVERIFY(QDateTime::currentDateTimeUtc().secsTo(session->get()->identity().expiration) <= 2700 + 5);
     }
 
     void mfaCodeInTheDialogThenMfaPromptOnRefresh()
@@ -328,7 +564,7 @@ private slots:
         auto *ok = prompt->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
         QVERIFY(!ok->isEnabled());
         QTest::keyClicks(child<QLineEdit>(prompt, "mfaCodeField"), totpNow());
-        prompt->grab().save(QStringLiteral("/tmp/switchrole-mfa-prompt.png"));
+        prompt->grab().save(screenshotPath(QStringLiteral("switchrole-mfa-prompt.png")));
         QVERIFY(ok->isEnabled());
         QTest::mouseClick(ok, Qt::LeftButton);
         QVERIFY(refreshed.count() == 1 || refreshed.wait(20000));
