@@ -29,6 +29,7 @@ bool carriesLocalFiles(const QMimeData *mime)
 BrowserListView::BrowserListView(BucketBrowser *browser) : QTreeView(browser), m_browser(browser)
 {
     setObjectName(QStringLiteral("browserList"));
+    setAccessibleName(tr("Buckets and objects"));
 }
 
 void BrowserListView::setEmptyHint(const QString &text)
@@ -73,7 +74,9 @@ void BrowserListView::clearDropHighlight()
 
 void BrowserListView::dragEnterEvent(QDragEnterEvent *event)
 {
-    followDrag(event);
+    // Refused on the bucket list, but not without a word: the banner says what to do instead.
+    if (!followDrag(event) && event->source() != this && carriesLocalFiles(event->mimeData()))
+        m_browser->explainRefusedDrop();
 }
 
 void BrowserListView::dragMoveEvent(QDragMoveEvent *event)

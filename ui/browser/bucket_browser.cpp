@@ -512,7 +512,7 @@ bool BucketBrowser::handleDrop(const QMimeData *mime, const QPoint &pos)
         return false;
     }
     if (m_bucket.isEmpty()) {
-        showInfo(tr("Open a bucket first, then drop files into it (or into one of its folders)."));
+        explainRefusedDrop();
         return false;
     }
     const QString prefix = dropPrefixAt(pos);
@@ -694,6 +694,11 @@ QString BucketBrowser::dropTargetAt(const QPoint &pos, QModelIndex *folderRow) c
     if (folderRow && prefix != m_prefix)
         *folderRow = m_view->indexAt(pos);
     return QStringLiteral("s3://%1/%2").arg(m_bucket, prefix);
+}
+
+void BucketBrowser::explainRefusedDrop()
+{
+    showInfo(tr("Open a bucket first, then drop files into it (or into one of its folders)."));
 }
 
 void BucketBrowser::watchListingForEmptyHint()

@@ -95,6 +95,8 @@ public:
     // Where a drop at `pos` would go ("s3://bucket/prefix/"), and the folder row it goes into when it is one;
     // empty when a drop is refused (no bucket open).
     QString dropTargetAt(const QPoint &pos, QModelIndex *folderRow = nullptr) const;
+    // Says in the banner why local files cannot be dropped here (no bucket open) and what to do.
+    void explainRefusedDrop();
     // The hint the list shows while an open folder is empty (empty while it is not, is loading or failed).
     QString emptyHint() const;
     // "s3://bucket/prefix/" of the folder shown; empty on the bucket list.
