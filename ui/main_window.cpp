@@ -26,6 +26,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -288,17 +289,18 @@ void MainWindow::openSwitchRoleDialog()
 
 void MainWindow::addFileActions(QMenu *file)
 {
-    const auto add = [this, file](const char *name, const QString &icon, const QString &text, auto slot) {
-        QAction *action = file->addAction(QIcon::fromTheme(icon), text, m_browser, slot);
+    const auto add = [this, file](const char *name, const QString &icon, const QString &text, auto slot, QStyle::StandardPixmap fallback) {
+        // The desktop theme's icon, else the style's own: a toolbar button is never just text.
+        QAction *action = file->addAction(QIcon::fromTheme(icon, style()->standardIcon(fallback)), text, m_browser, slot);
         action->setObjectName(QLatin1String(name));
         return action;
     };
     // Ctrl+U is no QKeySequence::StandardKey; Ctrl+Shift+N is the browser's New Folder (Dolphin, Nautilus).
-    m_uploadAction = add("uploadAction", QStringLiteral("document-send"), tr("&Upload…"), &BucketBrowser::uploadFiles);
+    m_uploadAction = add("uploadAction", QStringLiteral("document-send"), tr("&Upload…"), &BucketBrowser::uploadFiles, QStyle::SP_ArrowUp);
     m_uploadAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
-    m_uploadFolderAction = add("uploadFolderAction", QStringLiteral("folder-open"), tr("Upload &Folder…"), &BucketBrowser::uploadFolder);
-    m_downloadAction = add("downloadAction", QStringLiteral("document-save"), tr("&Download…"), &BucketBrowser::downloadSelectedTo);
-    m_newFolderAction = add("newFolderAction", QStringLiteral("folder-new"), tr("&New Folder…"), &BucketBrowser::newFolder);
+    m_uploadFolderAction = add("uploadFolderAction", QStringLiteral("folder-open"), tr("Upload &Folder…"), &BucketBrowser::uploadFolder, QStyle::SP_DirOpenIcon);
+    m_downloadAction = add("downloadAction", QStringLiteral("document-save"), tr("&Download…"), &BucketBrowser::downloadSelectedTo, QStyle::SP_ArrowDown);
+    m_newFolderAction = add("newFolderAction", QStringLiteral("folder-new"), tr("&New Folder…"), &BucketBrowser::newFolder, QStyle::SP_FileDialogNewFolder);
     m_newFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
     file->addSeparator();
     connect(m_browser, &BucketBrowser::locationChanged, this, &MainWindow::updateFileActions);

@@ -12,6 +12,7 @@
 #include "ui/browser/browser_list_view.h"
 #include "ui/browser/bucket_browser.h"
 #include "ui/main_window.h"
+#include "ui/transfers/transfer_controller.h"
 #include "ui/transfers/transfer_list_model.h"
 #include "ui/transfers/transfer_queue_view.h"
 
@@ -372,6 +373,46 @@ private slots:
         QCOMPARE(table->verticalScrollBar()->value(), table->verticalScrollBar()->maximum());
         shoot(m_window.get(), "files-queue-scrolled");
         QTRY_VERIFY_WITH_TIMEOUT(!idle.isEmpty(), 60000);
+    }
+
+    // A folder upload is walked before anything is queued: a big one shows "Looking through the files to upload…",
+    // and Cancel there queues nothing.
+    void folderWalkCanBeCancelled()
+    {
+        open(m_prefix);
+        const QString big = m_dir.filePath(QStringLiteral("big-folder"));
+        for (int i = 0; i < 4000; ++i)
+            writeFile(QStringLiteral("big-folder/%1/f%2.txt").arg(i / 100).arg(i), "x");
+        m_window->transferController()->setScanProgressDelayMs(0);
+        const qsizetype queued = session().transfers().transfers().size();
+
+        // Cancel is pressed the moment the dialog shows (the walk of 4,000 files is still going then).
+        struct PressCancelOnShow : QObject
+        {
+            QString label;
+            bool eventFilter(QObject *watched, QEvent *event) override
+            {
+                if (event->type() == QEvent::Show && watched->objectName() == QStringLiteral("uploadScanProgress")) {
+                    auto *dialog = static_cast<QProgressDialog *>(watched);
+                    label = dialog->labelText();
+                    if (auto *cancel = dialog->findChild<QPushButton *>())
+                        cancel->click();
+                }
+                return false;
+            }
+        } presser;
+        qApp->installEventFilter(&presser);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(big)});
+        QSignalSpy finished(m_window->transferController(), &Ui::TransferController::batchFinished);
+        QVERIFY(browser()->handleDrop(&mime, browser()->view()->viewport()->rect().bottomLeft() + QPoint(10, -5)));
+        QVERIFY(finished.wait(30000));
+        qApp->removeEventFilter(&presser);
+        m_window->transferController()->setScanProgressDelayMs(400);
+        QVERIFY2(presser.label.startsWith(QStringLiteral("Looking through the files to upload…")), qPrintable(presser.label));
+        QCOMPARE(finished.first().at(0).toInt(), 0);
+        QCOMPARE(session().transfers().transfers().size(), queued);
+        QVERIFY(!onServer(m_prefix + QStringLiteral("big-folder/0/f0.txt")));
     }
 
     // F1 lists every action that has a key, read from the actions.
