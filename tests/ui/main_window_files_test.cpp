@@ -475,6 +475,8 @@ private slots:
         QProgressDialog *progress = nullptr;
         QTRY_VERIFY((progress = modal<QProgressDialog>(QStringLiteral("deleteProgress"))));
         QCOMPARE(progress->maximum(), 23 + 1);  // and the folder's own marker, deleted last
+        QCOMPARE(progress->labelText(), QStringLiteral("Deleting 23 objects…"));
+        shoot(progress, "files-delete-progress");
         QProgressBar *bar = progress->findChild<QProgressBar *>();
         QVERIFY(bar);
         QPointer<QProgressDialog> guard(progress);

@@ -60,7 +60,7 @@ void ObjectDeletion::start(const QStringList &keys, const QStringList &folderPre
     count(keys, folderPrefixes, confirm);
 }
 
-QProgressDialog *ObjectDeletion::progressDialog(const QString &title, const QString &label, int maximum)
+QProgressDialog *ObjectDeletion::progressDialog(const QString &title, const QString &label, int maximum, bool showNow)
 {
     closeProgress();
     m_progress = new QProgressDialog(label, tr("&Cancel"), 0, maximum, m_dialogParent);
@@ -70,13 +70,15 @@ QProgressDialog *ObjectDeletion::progressDialog(const QString &title, const QStr
     m_progress->setWindowModality(Qt::WindowModal);
     m_progress->setAutoClose(false);
     m_progress->setAutoReset(false);
-    m_progress->setMinimumDuration(0);
-    m_progress->setValue(0);
+    // A wait too short to read a dialog in gets none.
+    m_progress->setMinimumDuration(showNow ? 0 : 400);
+    m_progress->setValue(0);  // starts that delay
     connect(m_progress, &QProgressDialog::canceled, this, [this] {
         if (m_call)
             m_call->cancel();
     });
-    m_progress->show();
+    if (showNow)
+        m_progress->show();
     return m_progress;
 }
 
@@ -93,7 +95,7 @@ void ObjectDeletion::closeProgress()
 void ObjectDeletion::count(const QStringList &keys, const QStringList &folderPrefixes, bool confirm)
 {
     const QString where = folderPrefixes.size() == 1 ? folderPrefixes.first().mid(m_prefix.size()) : tr("the selected folders");
-    progressDialog(tr("Counting Objects"), tr("Counting the objects in %1…").arg(where), 0);
+    progressDialog(tr("Counting Objects"), tr("Counting the objects in %1…").arg(where), 0, false);
     m_call = m_session->listForDeletion(m_bucket, keys, folderPrefixes, this,
         [this, where](int found) {
             if (m_progress)
@@ -155,7 +157,8 @@ void ObjectDeletion::remove(const QStringList &doomed)
     ordered += markers;
 
     const qsizetype total = countObjects(ordered);
-    progressDialog(tr("Deleting"), tr("Deleting %1…").arg(objects(total)), int(ordered.size()));
+    // More than one request: progress to follow and a Cancel that can stop the rest, from the start.
+    progressDialog(tr("Deleting"), tr("Deleting %1…").arg(objects(total)), int(ordered.size()), ordered.size() > m_batchSize);
     m_call = m_session->deleteKeys(m_bucket, ordered, m_batchSize, this,
         [this](int done, int) {
             if (m_progress)

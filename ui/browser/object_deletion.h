@@ -48,7 +48,8 @@ private:
     void count(const QStringList &keys, const QStringList &folderPrefixes, bool confirm);
     void ask(const QStringList &doomed, const QStringList &keys, const QStringList &folderPrefixes);
     void remove(const QStringList &doomed);
-    QProgressDialog *progressDialog(const QString &title, const QString &label, int maximum);
+    // `showNow`: at once; otherwise only if the wait lasts.
+    QProgressDialog *progressDialog(const QString &title, const QString &label, int maximum, bool showNow);
     void closeProgress();
 
     Sessions::Session *m_session;
