@@ -48,9 +48,14 @@ QString lastLocalFolder()
     return folder;
 }
 
-QFileDialog *localFileDialog(QWidget *parent, const QString &title, QFileDialog::FileMode mode)
+QFileDialog *localFileDialog(QWidget *parent, const QString &title, QFileDialog::FileMode mode, const QString &current)
 {
     auto *dialog = new QFileDialog(parent, title, lastLocalFolder());
+    if (const QFileInfo given(current); !current.isEmpty() && given.exists()) {
+        dialog->setDirectory(given.isDir() ? given.absoluteFilePath() : given.absolutePath());
+        if (given.isFile())
+            dialog->selectFile(given.fileName());
+    }
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setFileMode(mode);
     if (mode == QFileDialog::Directory)

@@ -12,8 +12,9 @@ namespace RoleDrop::Ui {
 void rememberLocalFoldersIn(QSettings *settings);  // nullptr: stop using them (the window is going)
 QString lastLocalFolder();
 
-// A window-modal dialog, deleted when closed, that remembers its folder when accepted. The caller connects
-// fileSelected/filesSelected and calls open().
-QFileDialog *localFileDialog(QWidget *parent, const QString &title, QFileDialog::FileMode mode);
+// A window-modal dialog, deleted when closed, that remembers its folder when accepted. It opens in the last
+// folder, or where `current` is when that names an existing file or folder (a field's present value). The caller
+// connects fileSelected/filesSelected and calls open().
+QFileDialog *localFileDialog(QWidget *parent, const QString &title, QFileDialog::FileMode mode, const QString &current = QString());
 
 } // namespace RoleDrop::Ui

@@ -12,6 +12,7 @@
 #include "ui/browser/browser_list_view.h"
 #include "ui/browser/bucket_browser.h"
 #include "ui/main_window.h"
+#include "ui/profiles/profile_dialog.h"
 #include "ui/transfers/transfer_controller.h"
 #include "ui/transfers/transfer_list_model.h"
 #include "ui/transfers/transfer_queue_view.h"
@@ -286,6 +287,21 @@ private slots:
         if (QTest::currentTestFailed())
             return;
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(m_dir.filePath(QStringLiteral("downloads/upload-me.txt"))), 30000);
+    }
+
+    // Every file dialog of the window shares that folder: the profile's CA file too (while its field is empty).
+    void caFileDialogOpensInLastFolder()
+    {
+        Ui::ProfileDialog profile(&session(), m_window.get());
+        profile.open();
+        auto *browse = profile.findChild<QPushButton *>(QStringLiteral("browseCaFileButton"));
+        QVERIFY(browse);
+        browse->click();
+        QFileDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = modal<QFileDialog>(QStringLiteral("caFileDialog"))));
+        QCOMPARE(dialog->directory().absolutePath(), m_fixture->settings().value(QStringLiteral("dialogs/lastLocalFolder")).toString());
+        dialog->reject();
+        profile.reject();
     }
 
     // Local files dragged over the list: tinted and framed, saying where they go; a folder row under the cursor is
