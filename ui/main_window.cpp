@@ -303,6 +303,7 @@ void MainWindow::addFileActions(QMenu *file)
     m_newFolderAction = add("newFolderAction", QStringLiteral("folder-new"), tr("&New Folder…"), &BucketBrowser::newFolder, QStyle::SP_FileDialogNewFolder);
     m_newFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
     file->addSeparator();
+    file->setToolTipsVisible(true);  // a greyed-out Upload… says why there too
     connect(m_browser, &BucketBrowser::locationChanged, this, &MainWindow::updateFileActions);
     updateFileActions();
 }
