@@ -234,6 +234,19 @@ private slots:
         shoot(m_window.get(), "files-toolbar-1100x720");
     }
 
+    // Ctrl+Shift+N moved from the browser to File › New Folder… (one owner): pressed in the list, it still asks.
+    void newFolderKeyStillWorks()
+    {
+        open(m_prefix);
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        browser()->view()->setFocus();
+        QTest::keyClick(browser()->view(), Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
+        QDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = modal<QDialog>(QStringLiteral("newFolderDialog"))));
+        dialog->reject();
+    }
+
     // Ctrl+U opens the file dialog in the home folder the first time; the file typed in goes to the folder shown.
     void uploadThroughFileDialog()
     {
