@@ -5,6 +5,8 @@
 #include "ui/browser/bucket_browser.h"
 #include "ui/identity/identity_bar.h"
 #include "ui/identity/mfa_prompt.h"
+#include "ui/keyboard_shortcuts_dialog.h"
+#include "ui/local_file_dialog.h"
 #include "ui/profiles/profile_list.h"
 #include "ui/proxy_login_dialog.h"
 #include "ui/identity/switch_role_dialog.h"
@@ -24,6 +26,8 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace RoleDrop::Ui {
@@ -32,6 +36,7 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
     : QMainWindow(parent), m_session(session), m_settings(settings)
 {
     initResources();
+    rememberLocalFoldersIn(&m_settings);
     setWindowTitle(tr("RoleDrop"));
     setWindowIcon(QIcon::fromTheme(QStringLiteral("roledrop"), QIcon(QStringLiteral(":/icons/roledrop.svg"))));
     // The smallest size at which the identity bar, the toolbars and the queue's buttons all fit side by side
@@ -96,15 +101,20 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
 
     clearStaleErrors();
     buildMenus();
+    buildToolBar();
     restoreLayout();
     showIdentity(session->identity());
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    rememberLocalFoldersIn(nullptr);
+}
 
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    addFileActions(file);
     file->addAction(QIcon::fromTheme(QStringLiteral("document-send")), tr("Unfinished &Uploads…"), this, &MainWindow::openUnfinishedUploads)
         ->setToolTip(tr("Uploads the server holds unfinished in the open bucket: resume or abort them"));
     file->addSeparator();
@@ -115,18 +125,21 @@ void MainWindow::buildMenus()
     QAction *switchRole = identity->addAction(QIcon::fromTheme(QStringLiteral("system-switch-user"), QIcon(QStringLiteral(":/icons/switch-role.svg"))),
                                               tr("&Switch Role…"), this, &MainWindow::openSwitchRoleDialog);
     switchRole->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    switchRole->setObjectName(QStringLiteral("switchRoleAction"));
     identity->addAction(QIcon::fromTheme(QStringLiteral("go-previous"), QIcon(QStringLiteral(":/icons/back.svg"))),
                         tr("&Back to Base Identity"), m_session, &Sessions::Session::backToBase);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *refresh = view->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Refresh"), m_browser, &BucketBrowser::reload);
     refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setObjectName(QStringLiteral("refreshAction"));
     QAction *showQueue = m_queueDock->toggleViewAction();
     showQueue->setText(tr("&Transfers"));
     showQueue->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     view->addAction(showQueue);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    addShortcutsHelp(help);
     help->addAction(tr("&About RoleDrop"), this, [this] {
         QMessageBox::about(this, tr("About RoleDrop"),
                            tr("<b>RoleDrop %1</b><p>Switch AWS role, browse S3, drag files in.</p>").arg(QApplication::applicationVersion()));
@@ -284,6 +297,86 @@ void MainWindow::openSwitchRoleDialog()
         return;
     }
     auto *dialog = new SwitchRoleDialog(m_session, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+// --- Getting files in and out: the File menu's transfer actions, the main toolbar, the shortcuts list
+
+void MainWindow::addFileActions(QMenu *file)
+{
+    const auto add = [this, file](const char *name, const QString &icon, const QString &text, auto slot, QStyle::StandardPixmap fallback) {
+        // The desktop theme's icon, else the style's own: a toolbar button is never just text.
+        QAction *action = file->addAction(QIcon::fromTheme(icon, style()->standardIcon(fallback)), text, m_browser, slot);
+        action->setObjectName(QLatin1String(name));
+        return action;
+    };
+    // Ctrl+U is no QKeySequence::StandardKey; Ctrl+Shift+N is the browser's New Folder (Dolphin, Nautilus).
+    m_uploadAction = add("uploadAction", QStringLiteral("document-send"), tr("&Upload…"), &BucketBrowser::uploadFiles, QStyle::SP_ArrowUp);
+    m_uploadAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
+    m_uploadFolderAction = add("uploadFolderAction", QStringLiteral("folder-open"), tr("Upload &Folder…"), &BucketBrowser::uploadFolder, QStyle::SP_DirOpenIcon);
+    m_downloadAction = add("downloadAction", QStringLiteral("document-save"), tr("&Download…"), &BucketBrowser::downloadSelectedTo, QStyle::SP_ArrowDown);
+    m_newFolderAction = add("newFolderAction", QStringLiteral("folder-new"), tr("&New Folder…"), &BucketBrowser::newFolder, QStyle::SP_FileDialogNewFolder);
+    m_newFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    file->addSeparator();
+    file->setToolTipsVisible(true);  // a greyed-out Upload… says why there too
+    connect(m_browser, &BucketBrowser::locationChanged, this, &MainWindow::updateFileActions);
+    updateFileActions();
+}
+
+void MainWindow::updateFileActions()
+{
+    const QString where = m_browser->currentUri();
+    const bool open = !where.isEmpty();
+    const QString closed = tr("Open a bucket first (double-click it in the list)");
+    for (QAction *action : {m_uploadAction, m_uploadFolderAction, m_downloadAction, m_newFolderAction})
+        action->setEnabled(open);
+    m_uploadAction->setToolTip(open ? tr("Upload files into %1").arg(where) : closed + tr(": uploads go into the folder shown"));
+    m_uploadFolderAction->setToolTip(open ? tr("Upload a folder and everything in it into %1").arg(where)
+                                          : closed + tr(": uploads go into the folder shown"));
+    m_downloadAction->setToolTip(open ? tr("Download the selected files and folders to a local folder")
+                                      : closed + tr(", then select what to download"));
+    m_newFolderAction->setToolTip(open ? tr("Create a folder in %1").arg(where) : closed + tr(": folders are made inside a bucket"));
+}
+
+void MainWindow::buildToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Main Toolbar"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setAccessibleName(tr("Main toolbar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setIconSize(QSize(16, 16));
+    // The menus' own actions: one owner per shortcut, and one enabled state for menu and button.
+    bar->addAction(m_uploadAction);
+    bar->addAction(m_downloadAction);
+    bar->addAction(m_newFolderAction);
+    bar->addSeparator();
+    if (QAction *refresh = findChild<QAction *>(QStringLiteral("refreshAction")))
+        bar->addAction(refresh);
+    if (QAction *switchRole = findChild<QAction *>(QStringLiteral("switchRoleAction")))
+        bar->addAction(switchRole);
+    // Each button by name, for tests and screen readers.
+    for (QAction *action : bar->actions()) {
+        if (auto *button = bar->widgetForAction(action)) {
+            button->setObjectName(action->objectName() + QStringLiteral("Button"));
+            button->setAccessibleName(QString(action->text()).remove(QLatin1Char('&')));
+        }
+    }
+}
+
+void MainWindow::addShortcutsHelp(QMenu *help)
+{
+    QAction *shortcuts = help->addAction(QIcon::fromTheme(QStringLiteral("preferences-desktop-keyboard")), tr("&Keyboard Shortcuts"),
+                                         this, &MainWindow::openShortcutsDialog);
+    shortcuts->setObjectName(QStringLiteral("keyboardShortcutsAction"));
+    shortcuts->setShortcut(QKeySequence(Qt::Key_F1));
+    help->addSeparator();
+}
+
+void MainWindow::openShortcutsDialog()
+{
+    auto *dialog = new KeyboardShortcutsDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }

@@ -3,8 +3,10 @@
 #include <QMainWindow>
 #include <QSet>
 
+class QAction;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QSettings;
 class QSplitter;
 
@@ -53,6 +55,11 @@ protected:
 
 private:
     void buildMenus();
+    void addFileActions(QMenu *file);
+    void updateFileActions();
+    void buildToolBar();
+    void addShortcutsHelp(QMenu *help);
+    void openShortcutsDialog();
     void restoreLayout();
     void saveLayout();
     void showIdentity(const RoleDrop::Auth::Identity &identity);
@@ -75,6 +82,10 @@ private:
     QLabel *m_regionLabel = nullptr;
     QLabel *m_endpointLabel = nullptr;
     QLabel *m_errorLabel = nullptr;
+    QAction *m_uploadAction = nullptr;
+    QAction *m_uploadFolderAction = nullptr;
+    QAction *m_downloadAction = nullptr;
+    QAction *m_newFolderAction = nullptr;
     QSet<QString> m_offeredUploads;  // journal ids offered this run
     bool m_closing = false;          // quitting, once pending aborts are done
 };

@@ -141,9 +141,11 @@ Http::AwsCall *listAllObjects(const std::shared_ptr<const S3Client> &client, con
 }
 
 Http::AwsCall *expandToKeys(const std::shared_ptr<const S3Client> &client, const QString &bucket, const QStringList &keys,
-                            const QStringList &folderPrefixes, QObject *context, ResultHandler<QStringList> done)
+                            const QStringList &folderPrefixes, QObject *context, ResultHandler<QStringList> done,
+                            std::function<void(int keysFound)> onProgress)
 {
     done = deliverTo(context, std::move(done));
+    onProgress = whileAlive<int>(context, std::move(onProgress));
     Http::AwsCall *call = client->http()->newCall(context);
     struct Expansion
     {
@@ -170,7 +172,7 @@ Http::AwsCall *expandToKeys(const std::shared_ptr<const S3Client> &client, const
     });
     QObject::connect(call, &Http::AwsCall::finished, call, [expansion] { expansion->next = nullptr; });
     // One folder after another, each listed to its end on this call.
-    expansion->next = [client, bucket, call, done, weak = std::weak_ptr<Expansion>(expansion)] {
+    expansion->next = [client, bucket, call, done, onProgress, weak = std::weak_ptr<Expansion>(expansion)] {
         const auto expansion = weak.lock();
         if (!expansion)
             return;
@@ -178,17 +180,27 @@ Http::AwsCall *expandToKeys(const std::shared_ptr<const S3Client> &client, const
             done(expansion->keys);
             return call->release();
         }
-        const QString folder = expansion->folders.takeFirst();
-        expansion->current = listAllObjects(client, bucket, folder, call, [call, done, weak](Outcome<QList<ObjectInfo>> objects) {
+        ListObjectsRequest request;
+        request.bucket = bucket;
+        request.prefix = expansion->folders.takeFirst();
+        request.delimiter.clear();
+        const auto onPage = [weak, onProgress](const ListObjectsPage &page) {
             const auto expansion = weak.lock();
             if (!expansion)
                 return;
-            if (!objects) {
-                done(objects.error());
+            for (const ObjectInfo &object : page.objects)
+                expansion->add(object.key);
+            if (onProgress)
+                onProgress(int(expansion->keys.size()));
+        };
+        expansion->current = listEachPage(client, request, call, onPage, [call, done, weak](Outcome<Done> listed) {
+            const auto expansion = weak.lock();
+            if (!expansion)
+                return;
+            if (!listed) {
+                done(listed.error());
                 return call->release();
             }
-            for (const ObjectInfo &object : objects.value())
-                expansion->add(object.key);
             expansion->next();
         });
     };

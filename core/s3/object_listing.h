@@ -49,8 +49,10 @@ Http::AwsCall *listAllObjects(const std::shared_ptr<const S3Client> &client, con
                               const QString &prefix, QObject *context, ResultHandler<QList<ObjectInfo>> done);
 
 // The keys of a selection: `keys` as they are, and every object under each of `folderPrefixes` (each folder's
-// marker object included when it has one), without duplicates, in order.
+// marker object included when it has one), without duplicates, in order. `onProgress` gets the number of keys
+// found so far after each page (a folder of many objects takes a while to list).
 Http::AwsCall *expandToKeys(const std::shared_ptr<const S3Client> &client, const QString &bucket, const QStringList &keys,
-                            const QStringList &folderPrefixes, QObject *context, ResultHandler<QStringList> done);
+                            const QStringList &folderPrefixes, QObject *context, ResultHandler<QStringList> done,
+                            std::function<void(int keysFound)> onProgress = {});
 
 } // namespace RoleDrop::S3

@@ -5,12 +5,16 @@
 #include "core/http/aws_call.h"
 #include "core/s3/object_listing.h"
 
+#include <QElapsedTimer>
 #include <QFuture>
 #include <QPromise>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QThreadPool>
+
+#include <algorithm>
+#include <atomic>
 
 namespace RoleDrop::Sessions {
 
@@ -276,35 +280,154 @@ Http::AwsCall *Session::deleteEntries(const QString &bucket, const QStringList &
     return expansion;
 }
 
-void Session::checkUpload(const QStringList &localPaths, const QString &bucket, const QString &prefix, QObject *context,
-                          ResultHandler<UploadCheck> done)
+Http::AwsCall *Session::listForDeletion(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
+                                        QObject *context, std::function<void(int keysFound)> onProgress,
+                                        ResultHandler<QStringList> done)
 {
     done = deliverTo(context, std::move(done));
-    if (!m_s3)
-        return done(AwsError::validation(tr("Open a profile first")));
+    if (!m_s3) {
+        done(AwsError::validation(tr("Open a profile first")));
+        return nullptr;
+    }
+    return S3::expandToKeys(m_s3, bucket, keys, folderPrefixes, context, [folderPrefixes, done](Outcome<QStringList> all) {
+        if (!all)
+            return done(all.error());
+        // As deleteEntries(): a folder's marker goes too, whether or not the listing found one.
+        QStringList doomed = all.value();
+        for (const QString &folder : folderPrefixes) {
+            if (!doomed.contains(folder))
+                doomed.append(folder);
+        }
+        done(doomed);
+    }, std::move(onProgress));
+}
+
+Http::AwsCall *Session::deleteKeys(const QString &bucket, const QStringList &keys, int batchSize, QObject *context,
+                                   std::function<void(int deleted, int total)> onProgress,
+                                   ResultHandler<S3::DeleteObjectsResult> done)
+{
+    done = deliverTo(context, std::move(done));
+    onProgress = whileAlive<int, int>(context, std::move(onProgress));
+    if (!m_s3) {
+        done(AwsError::validation(tr("Open a profile first")));
+        return nullptr;
+    }
     const auto client = m_s3;
+    batchSize = std::clamp(batchSize, 1, 1000);
+    Http::AwsCall *call = m_http.newCall(context);
+    struct Deletion
+    {
+        S3::DeleteObjectsResult merged;
+        bool stopped = false;  // the user cancelled: no further batch is sent
+        std::function<void(qsizetype)> sendFrom;
+    };
+    auto deletion = std::make_shared<Deletion>();
+    // Not the batch on its way: a DeleteObjects cut off mid-flight leaves unknown which of its keys are gone.
+    call->addOnCancel([deletion] { deletion->stopped = true; });
+    QObject::connect(call, &Http::AwsCall::finished, call, [deletion] { deletion->sendFrom = nullptr; });
+    deletion->sendFrom = [client, bucket, keys, batchSize, call, onProgress, done, weak = std::weak_ptr<Deletion>(deletion)](qsizetype from) {
+        const auto deletion = weak.lock();
+        if (!deletion)
+            return;
+        if (from >= keys.size() || deletion->stopped) {
+            done(deletion->merged);
+            return call->release();
+        }
+        const QStringList batch = keys.mid(from, batchSize);
+        client->deleteObjects(bucket, batch, call, [call, done, onProgress, weak, from, batch, total = keys.size()](Outcome<S3::DeleteObjectsResult> result) {
+            const auto deletion = weak.lock();
+            if (!deletion)
+                return;
+            const qsizetype size = batch.size();
+            if (!result) {
+                // The batches before this one are gone all the same: they are reported with this one's failure.
+                if (deletion->merged.deleted.isEmpty() && deletion->merged.failed.isEmpty()) {
+                    done(result.error());
+                } else {
+                    for (const QString &key : batch)
+                        deletion->merged.failed.append({key, result.error()});
+                    done(deletion->merged);
+                }
+                return call->release();
+            }
+            deletion->merged.deleted += result->deleted;
+            deletion->merged.failed += result->failed;
+            if (onProgress)
+                onProgress(int(from + size), int(total));
+            deletion->sendFrom(from + size);
+        });
+    };
+    call->retain();
+    deletion->sendFrom(0);
+    return call;
+}
+
+Http::AwsCall *Session::checkUpload(const QStringList &localPaths, const QString &bucket, const QString &prefix,
+                                    QObject *context, ResultHandler<UploadCheck> done,
+                                    std::function<void(int filesFound)> onScanned)
+{
+    done = deliverTo(context, std::move(done));
+    onScanned = whileAlive<int>(context, std::move(onScanned));
+    if (!m_s3) {
+        done(AwsError::validation(tr("Open a profile first")));
+        return nullptr;
+    }
+    const auto client = m_s3;
+    // Shared with the walk on the worker thread: how far it got, and whether to stop.
+    struct Walk
+    {
+        std::atomic_bool stop{false};
+        std::atomic_int found{0};
+    };
+    auto walk = std::make_shared<Walk>();
+    Http::AwsCall *call = m_http.newCall(context);
+    call->addOnCancel([walk] { walk->stop = true; });
+    if (onScanned) {
+        // Read on this thread a few times a second: the walk itself never waits for the GUI.
+        auto *ticks = new QTimer(call);
+        ticks->setInterval(150);
+        QObject::connect(ticks, &QTimer::timeout, call, [walk, onScanned] { onScanned(walk->found.load()); });
+        ticks->start();
+    }
+    const auto cancelled = [] { return AwsError::local(AwsErrorKind::Cancelled, tr("Cancelled")); };
     // A dropped folder may hold many thousands of files: walk it on a worker thread.
     auto promise = std::make_shared<QPromise<Transfers::LocalScan>>();
     QFuture<Transfers::LocalScan> scanned = promise->future();
     promise->start();
-    QThreadPool::globalInstance()->start([promise, localPaths] {
-        promise->addResult(Transfers::scanLocalPaths(localPaths));
+    QThreadPool::globalInstance()->start([promise, localPaths, walk] {
+        promise->addResult(Transfers::scanLocalPaths(localPaths, [walk](int found) {
+            walk->found = found;
+            return !walk->stop.load();
+        }));
         promise->finish();
     });
-    scanned.then(this, [this, client, bucket, prefix, done](const Transfers::LocalScan &scan) {
+    call->retain();
+    scanned.then(call, [client, bucket, prefix, done, call, walk, cancelled](const Transfers::LocalScan &scan) {
+        if (scan.stopped || walk->stop) {
+            done(cancelled());
+            return call->release();
+        }
         auto check = std::make_shared<UploadCheck>();
         check->problems = scan.problems;
         check->skippedLinks = scan.skippedLinks;
         check->plan = Transfers::planUpload(scan.files, prefix);
-        if (check->plan.items.isEmpty())
-            return done(*check);
-        Transfers::findExistingObjects(client, bucket, check->plan, this,
-                                       [check, done](Outcome<QHash<QString, Transfers::RemoteFacts>> existing) {
+        if (check->plan.items.isEmpty()) {
+            done(*check);
+            return call->release();
+        }
+        Transfers::findExistingObjects(client, bucket, check->plan, call,
+                                       [check, done, call, walk, cancelled](Outcome<QHash<QString, Transfers::RemoteFacts>> existing) {
+            if (walk->stop) {
+                done(cancelled());
+                return call->release();
+            }
             if (existing)
                 check->existing = existing.value();
             done(*check);
+            call->release();
         });
     });
+    return call;
 }
 
 // Every transfer goes through here on its way into the queue: its aborts are watched until they are done.

@@ -161,12 +161,27 @@ public:
     // Deletes the objects and everything under the folder prefixes (their marker objects included).
     Http::AwsCall *deleteEntries(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
                                  QObject *context, ResultHandler<S3::DeleteObjectsResult> done);
+    // The two halves of deleteEntries(), for a window that says how many objects go before they go and shows
+    // the deletion's progress. What would be deleted: `keys` and every object under the folder prefixes (their
+    // markers included), with the number found so far after each page of the listing.
+    Http::AwsCall *listForDeletion(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
+                                   QObject *context, std::function<void(int keysFound)> onProgress,
+                                   ResultHandler<QStringList> done);
+    // Deletes exactly `keys`, `batchSize` a request (S3 takes at most 1,000), `onProgress` after each batch. A
+    // cancel stops between batches: the batch on its way finishes, and the result (not a Cancelled error) lists
+    // what was deleted, so the user can be told.
+    Http::AwsCall *deleteKeys(const QString &bucket, const QStringList &keys, int batchSize, QObject *context,
+                              std::function<void(int deleted, int total)> onProgress,
+                              ResultHandler<S3::DeleteObjectsResult> done);
 
     // --- transfers
     Transfers::TransferQueue &transfers() { return m_transfers; }
     // Walks the local paths (off the calling thread), plans their keys under `prefix` and finds which exist.
-    void checkUpload(const QStringList &localPaths, const QString &bucket, const QString &prefix, QObject *context,
-                     ResultHandler<UploadCheck> done);
+    // `onScanned` hears the number of files found so far while the walk goes on (a few times a second); a cancel
+    // stops the walk.
+    Http::AwsCall *checkUpload(const QStringList &localPaths, const QString &bucket, const QString &prefix,
+                               QObject *context, ResultHandler<UploadCheck> done,
+                               std::function<void(int filesFound)> onScanned = {});
     QList<Transfers::Transfer *> enqueueUploads(const QString &bucket, const Transfers::UploadPlan &plan,
                                                 const Transfers::UploadOptions &options = {});
     // Expands the folders to their keys and plans where each goes under `folder`.

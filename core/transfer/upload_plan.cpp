@@ -10,7 +10,7 @@ namespace RoleDrop::Transfers {
 
 namespace {
 
-void addFolder(const QFileInfo &folder, LocalScan &scan)
+void addFolder(const QFileInfo &folder, LocalScan &scan, const std::function<bool(int)> &keepGoing)
 {
     const QString root = folder.absoluteFilePath();
     const QString base = folder.fileName();
@@ -34,6 +34,10 @@ void addFolder(const QFileInfo &folder, LocalScan &scan)
             continue;
         const QString inside = QDir(root).relativeFilePath(info.absoluteFilePath());
         scan.files.append({info.absoluteFilePath(), base + QLatin1Char('/') + inside, info.size()});
+        if (keepGoing && !keepGoing(int(scan.files.size()))) {
+            scan.stopped = true;
+            return;
+        }
     }
     // The directory's own order is arbitrary: sorted, the queue lists a folder the way a file manager does.
     std::sort(scan.files.begin() + first, scan.files.end(),
@@ -54,15 +58,17 @@ std::pair<QString, QString> splitExtension(const QString &fileName)
 
 } // namespace
 
-LocalScan scanLocalPaths(const QStringList &paths)
+LocalScan scanLocalPaths(const QStringList &paths, const std::function<bool(int filesFound)> &keepGoing)
 {
     LocalScan scan;
     for (const QString &path : paths) {
+        if (scan.stopped)
+            break;
         const QFileInfo info(path);
         if (!info.exists() || !info.isReadable())
             scan.problems.append(QDir::toNativeSeparators(path));
         else if (info.isDir())
-            addFolder(info, scan);
+            addFolder(info, scan, keepGoing);
         else
             scan.files.append({info.absoluteFilePath(), info.fileName(), info.size()});
     }

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace RoleDrop::Transfers {
 
 // One local file found under what the user dropped, with the path it keeps relative to the drop
@@ -22,6 +24,7 @@ struct LocalScan
     QList<LocalFileEntry> files;
     QStringList problems;      // paths that could not be read, for the user
     QStringList skippedLinks;  // symbolic links inside dropped folders, not followed
+    bool stopped = false;      // the walk was cut short by its caller: the lists are incomplete
 };
 
 struct UploadItem
@@ -44,8 +47,9 @@ enum class ConflictChoice { Overwrite, Skip, KeepBoth };
 // Walks files and folders (recursively, hidden files included because a folder upload should be a
 // faithful copy). Paths given by name are followed even when they are links; links found inside folders are
 // skipped and listed, so a link can neither lead the walk out of the folder nor round in a loop.
-// Touches the disk, so the controller runs it off the GUI thread.
-LocalScan scanLocalPaths(const QStringList &paths);
+// Touches the disk, so the controller runs it off the GUI thread. `keepGoing` (any thread's: it is called on the
+// walk's) hears the number of files found after each one and stops the walk by answering false.
+LocalScan scanLocalPaths(const QStringList &paths, const std::function<bool(int filesFound)> &keepGoing = {});
 
 // "a/b" -> "a/b/", "/a//b/" -> "a/b/", "" -> "": S3 keys never start with '/' and a prefix names a folder.
 QString normalizedPrefix(const QString &prefix);

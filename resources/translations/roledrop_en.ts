@@ -73,27 +73,6 @@
             <numerusform>%n items</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n object(s) could not be deleted.</source>
-        <translation>
-            <numerusform>%n object could not be deleted.</numerusform>
-            <numerusform>%n objects could not be deleted.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete %n selected item(s)?</source>
-        <translation>
-            <numerusform>Delete %n selected item?</numerusform>
-            <numerusform>Delete %n selected items?</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Every object inside the %n selected folder(s) is deleted too.</source>
-        <translation>
-            <numerusform>Every object inside the selected folder is deleted too.</numerusform>
-            <numerusform>Every object inside the %n selected folders is deleted too.</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>RoleDrop::Ui::MainWindow</name>

@@ -6,12 +6,15 @@
 #include "core/s3/s3_client.h"
 #include "core/session/session.h"
 #include "ui/browser/breadcrumb_bar.h"
+#include "ui/browser/browser_list_view.h"
 #include "ui/browser/bucket_list_model.h"
 #include "ui/browser/name_column_sizer.h"
 #include "ui/human_units.h"
+#include "ui/local_file_dialog.h"
 #include "ui/sensitive_clipboard.h"
 #include "ui/browser/object_filter_proxy.h"
 #include "ui/browser/object_list_model.h"
+#include "ui/browser/object_deletion.h"
 #include "ui/browser/object_properties_dialog.h"
 #include "ui/browser/presign_dialog.h"
 
@@ -47,61 +50,6 @@ namespace RoleDrop::Ui {
 
 namespace {
 
-// The list view with drag and drop routed to the browser (no signals of its own, so no moc needed).
-class BrowserView final : public QTreeView
-{
-public:
-    explicit BrowserView(BucketBrowser *browser) : QTreeView(browser), m_browser(browser) {}
-
-protected:
-    void dragEnterEvent(QDragEnterEvent *event) override
-    {
-        if (event->mimeData()->hasUrls()) {
-            event->setDropAction(Qt::CopyAction);
-            event->accept();
-        } else {
-            event->ignore();
-        }
-    }
-    void dragMoveEvent(QDragMoveEvent *event) override
-    {
-        if (!event->mimeData()->hasUrls() || event->source() == this) {
-            event->ignore();
-            return;
-        }
-        // The base class draws the drop indicator on folder rows (the only drop-enabled rows); a drop
-        // elsewhere still goes to the current folder, so accept it regardless.
-        QTreeView::dragMoveEvent(event);
-        event->setDropAction(Qt::CopyAction);
-        event->accept();
-    }
-    void dropEvent(QDropEvent *event) override
-    {
-        setState(NoState);
-        viewport()->update();
-        if (event->source() != this && m_browser->handleDrop(event->mimeData(), event->position().toPoint())) {
-            event->setDropAction(Qt::CopyAction);
-            event->accept();
-        } else {
-            event->ignore();
-        }
-    }
-    void startDrag(Qt::DropActions) override
-    {
-        QMimeData *mime = m_browser->startDragOut();
-        if (!mime)
-            return;
-        auto *drag = new QDrag(this);
-        drag->setMimeData(mime);
-        drag->setPixmap(QIcon::fromTheme(QStringLiteral("document-save"),
-                                         style()->standardIcon(QStyle::SP_FileIcon)).pixmap(32));
-        drag->exec(Qt::CopyAction, Qt::CopyAction);
-    }
-
-private:
-    BucketBrowser *m_browser;
-};
-
 bool isAccessError(AwsErrorKind kind)
 {
     switch (kind) {
@@ -132,6 +80,7 @@ BucketBrowser::BucketBrowser(Sessions::Session *session, QWidget *parent)
     buildShortcuts();
 
     connect(m_objects, &ObjectListModel::loadFailed, this, &BucketBrowser::showError);
+    watchListingForEmptyHint();
     connect(m_objects, &ObjectListModel::loadingChanged, this, &BucketBrowser::updateStatus);
     connect(m_objects, &ObjectListModel::pageLoaded, this, &BucketBrowser::updateStatus);
     watchListings();
@@ -215,7 +164,7 @@ void BucketBrowser::buildUi()
     m_banner->hide();
     layout->addWidget(m_banner);
 
-    auto *view = new BrowserView(this);
+    auto *view = new BrowserListView(this);
     m_view = view;
     m_columnSizer = new NameColumnSizer(view);
     view->setObjectName(QStringLiteral("browserView"));
@@ -261,7 +210,7 @@ void BucketBrowser::buildShortcuts()
     // On the view only: Backspace and Delete mean text editing in the filter and path boxes.
     add(QKeySequence(Qt::Key_Backspace), m_view, Qt::WidgetShortcut, &BucketBrowser::goUp);
     add(QKeySequence::Delete, m_view, Qt::WidgetShortcut, &BucketBrowser::deleteSelected);
-    add(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, Qt::WidgetWithChildrenShortcut, &BucketBrowser::newFolder);
+    // Ctrl+Shift+N and Ctrl+U belong to the window's File menu (New Folder…, Upload…), which call this browser.
 }
 
 void BucketBrowser::useBucketModel(bool buckets)
@@ -439,60 +388,25 @@ void BucketBrowser::createFolder(const QString &name)
 void BucketBrowser::deleteSelected()
 {
     const Selection chosen = selection();
-    if (chosen.isEmpty())
-        return;
-    QString what;
-    if (chosen.count() == 1)
-        what = tr("Delete “%1”%2?")
-                   .arg((chosen.keys + chosen.folders).first().mid(m_prefix.size()),
-                        chosen.folders.isEmpty() ? QString() : tr(" and everything in it"));
-    else
-        what = tr("Delete %n selected item(s)?", nullptr, chosen.count());
-    if (!chosen.folders.isEmpty() && chosen.count() > 1)
-        what += QLatin1Char(' ') + tr("Every object inside the %n selected folder(s) is deleted too.", nullptr,
-                                      int(chosen.folders.size()));
-    auto *box = new QMessageBox(QMessageBox::Warning, tr("Delete"), what, QMessageBox::Cancel, this);
-    box->setObjectName(QStringLiteral("deleteConfirmation"));
-    box->setInformativeText(tr("This cannot be undone."));
-    auto *yes = box->addButton(tr("&Delete"), QMessageBox::DestructiveRole);
-    box->setDefaultButton(QMessageBox::Cancel);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::buttonClicked, this, [this, yes, chosen](QAbstractButton *clicked) {
-        if (clicked == yes)
-            deleteEntries(chosen.keys, chosen.folders);
-    });
-    box->open();
+    if (!chosen.isEmpty())
+        startDeletion(chosen.keys, chosen.folders, true);
 }
 
 void BucketBrowser::deleteEntries(const QStringList &keys, const QStringList &folderPrefixes)
 {
-    if (m_bucket.isEmpty() || (keys.isEmpty() && folderPrefixes.isEmpty()))
-        return;
-    const QString bucket = m_bucket;
-    const QString prefix = m_prefix;
-    m_status->setText(tr("Deleting…"));
-    m_session->deleteEntries(bucket, keys, folderPrefixes, this, [this, bucket, prefix](Outcome<S3::DeleteObjectsResult> result) {
-        refreshIfShowing(bucket, prefix);
-        if (!result)
-            return showError(result.error());
-        if (!result->failed.isEmpty()) {
-            showError(result->failed.first().second);
-            m_bannerText->setText(m_bannerText->text() + QStringLiteral("<br>")
-                                  + tr("%n object(s) could not be deleted.", nullptr, int(result->failed.size())));
-        }
-    });
+    startDeletion(keys, folderPrefixes, false);
 }
 
 void BucketBrowser::downloadSelectedTo()
 {
     const Selection chosen = selection();
-    if (chosen.isEmpty())
+    if (chosen.isEmpty()) {
+        if (!m_bucket.isEmpty())
+            showInfo(tr("Select the files or folders to download first, then choose Download to…."));
         return;
-    auto *dialog = new QFileDialog(this, tr("Download to"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setFileMode(QFileDialog::Directory);
-    dialog->setOption(QFileDialog::ShowDirsOnly);
-    dialog->setDirectory(QStandardPaths::writableLocation(QStandardPaths::DownloadLocation));
+    }
+    QFileDialog *dialog = localFileDialog(this, tr("Download to"), QFileDialog::Directory);
+    dialog->setObjectName(QStringLiteral("downloadToDialog"));
     const QString bucket = m_bucket;
     const QString prefix = m_prefix;
     connect(dialog, &QFileDialog::fileSelected, this, [this, chosen, bucket, prefix](const QString &folder) {
@@ -570,6 +484,7 @@ void BucketBrowser::showContextMenu(const QPoint &pos)
     }
     const Selection chosen = selection();
     const bool one = chosen.keys.size() == 1 && chosen.folders.isEmpty();
+    addUploadEntries(menu);
     menu->addAction(QIcon::fromTheme(QStringLiteral("document-save")), tr("&Download to…"), this,
                     &BucketBrowser::downloadSelectedTo)->setEnabled(!chosen.isEmpty());
     menu->addSeparator();
@@ -606,13 +521,10 @@ bool BucketBrowser::handleDrop(const QMimeData *mime, const QPoint &pos)
         return false;
     }
     if (m_bucket.isEmpty()) {
-        showInfo(tr("Open a bucket first, then drop files into it (or into one of its folders)."));
+        explainRefusedDrop();
         return false;
     }
-    QString prefix = m_prefix;
-    const QModelIndex index = m_view->indexAt(pos);
-    if (index.isValid() && index.data(ObjectListModel::IsFolderRole).toBool())
-        prefix = index.data(ObjectListModel::KeyRole).toString();
+    const QString prefix = dropPrefixAt(pos);
     hideBanner();
     emit uploadRequested(paths, m_bucket, prefix);
     return true;
@@ -712,6 +624,7 @@ bool BucketBrowser::isLoading() const
 
 void BucketBrowser::updateStatus()
 {
+    updateEmptyHint();
     if (statusUnderDenial())
         return;
     if (m_bucket.isEmpty()) {
@@ -728,6 +641,126 @@ void BucketBrowser::updateStatus()
     else if (m_objects->hasMore())
         text += QStringLiteral(" — ") + tr("more load as you scroll");
     m_status->setText(text);
+}
+
+// --- Getting files in: Upload…, drop targets, the empty folder's hint, deletion with feedback
+
+QString BucketBrowser::currentUri() const
+{
+    return m_bucket.isEmpty() ? QString() : QStringLiteral("s3://%1/%2").arg(m_bucket, m_prefix);
+}
+
+void BucketBrowser::addUploadEntries(QMenu *menu)
+{
+    menu->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("Upload &Files…"), this, &BucketBrowser::uploadFiles)
+        ->setObjectName(QStringLiteral("contextUploadFiles"));
+    menu->addAction(QIcon::fromTheme(QStringLiteral("folder-open")), tr("Upload F&older…"), this, &BucketBrowser::uploadFolder)
+        ->setObjectName(QStringLiteral("contextUploadFolder"));
+    menu->addSeparator();
+}
+
+void BucketBrowser::uploadFiles()
+{
+    askUploadPaths(QFileDialog::ExistingFiles);
+}
+
+void BucketBrowser::uploadFolder()
+{
+    askUploadPaths(QFileDialog::Directory);
+}
+
+void BucketBrowser::askUploadPaths(int fileMode)
+{
+    if (m_bucket.isEmpty()) {
+        showInfo(tr("Open a bucket first: uploads go into the bucket and folder shown here."));
+        return;
+    }
+    const bool folder = fileMode == QFileDialog::Directory;
+    const QString bucket = m_bucket;
+    const QString prefix = m_prefix;
+    QFileDialog *dialog = localFileDialog(this, folder ? tr("Upload Folder to %1").arg(currentUri()) : tr("Upload Files to %1").arg(currentUri()),
+                                          QFileDialog::FileMode(fileMode));
+    dialog->setObjectName(folder ? QStringLiteral("uploadFolderDialog") : QStringLiteral("uploadFilesDialog"));
+    dialog->setLabelText(QFileDialog::Accept, tr("&Upload"));
+    // Where the files go is fixed when the dialog opens: browsing on meanwhile does not move them.
+    connect(dialog, &QFileDialog::filesSelected, this, [this, bucket, prefix](const QStringList &paths) {
+        if (!paths.isEmpty()) {
+            hideBanner();
+            emit uploadRequested(paths, bucket, prefix);
+        }
+    });
+    dialog->open();
+}
+
+QString BucketBrowser::dropPrefixAt(const QPoint &pos) const
+{
+    const QModelIndex index = m_view->indexAt(pos);
+    if (index.isValid() && index.data(ObjectListModel::IsFolderRole).toBool())
+        return index.data(ObjectListModel::KeyRole).toString();
+    return m_prefix;
+}
+
+QString BucketBrowser::dropTargetAt(const QPoint &pos, QModelIndex *folderRow) const
+{
+    if (folderRow)
+        *folderRow = QModelIndex();
+    if (m_bucket.isEmpty())
+        return QString();
+    const QString prefix = dropPrefixAt(pos);
+    if (folderRow && prefix != m_prefix)
+        *folderRow = m_view->indexAt(pos);
+    return QStringLiteral("s3://%1/%2").arg(m_bucket, prefix);
+}
+
+void BucketBrowser::explainRefusedDrop()
+{
+    showInfo(tr("Open a bucket first, then drop files into it (or into one of its folders)."));
+}
+
+void BucketBrowser::watchListingForEmptyHint()
+{
+    // "Empty" only once a listing has finished without an error: not while loading, not after a refusal.
+    connect(m_objects, &ObjectListModel::loadFailed, this, [this] {
+        m_listingFailed = true;
+        updateEmptyHint();
+    });
+    connect(m_objects, &ObjectListModel::loadingChanged, this, [this](bool loading) {
+        if (loading)
+            m_listingFailed = false;
+    });
+    connect(m_objects, &QAbstractItemModel::modelReset, this, [this] { m_listingFailed = false; });
+}
+
+void BucketBrowser::updateEmptyHint()
+{
+    auto *list = static_cast<BrowserListView *>(m_view);
+    const bool empty = !m_bucket.isEmpty() && !m_listingFailed && !m_objects->isLoading() && !m_objects->hasMore()
+                       && m_objects->rowCount() == 0 && m_objects->bucket() == m_bucket;
+    if (!empty)
+        return list->setEmptyHint(QString());
+    list->setEmptyHint((m_prefix.isEmpty() ? tr("This bucket is empty.") : tr("This folder is empty.")) + QLatin1Char(' ')
+                       + tr("Drop files here or use Upload… (Ctrl+U) to add them to %1").arg(currentUri()));
+}
+
+QString BucketBrowser::emptyHint() const
+{
+    return static_cast<const BrowserListView *>(m_view)->emptyHint();
+}
+
+void BucketBrowser::startDeletion(const QStringList &keys, const QStringList &folderPrefixes, bool confirm)
+{
+    if (m_bucket.isEmpty() || (keys.isEmpty() && folderPrefixes.isEmpty()))
+        return;
+    auto *deletion = new ObjectDeletion(m_session, m_bucket, m_prefix, this);
+    deletion->setBatchSize(m_deleteBatchSize);
+    connect(deletion, &ObjectDeletion::finished, this, &BucketBrowser::refreshIfShowing);
+    connect(deletion, &ObjectDeletion::reported, this, &BucketBrowser::showInfo);
+    connect(deletion, &ObjectDeletion::failed, this, [this](const AwsError &error, const QString &note) {
+        showError(error);
+        if (!note.isEmpty())
+            m_bannerText->setText(m_bannerText->text() + QStringLiteral("<br>") + note.toHtmlEscaped());
+    });
+    deletion->start(keys, folderPrefixes, confirm);
 }
 
 } // namespace RoleDrop::Ui

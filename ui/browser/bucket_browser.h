@@ -13,6 +13,8 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QMimeData;
+class QModelIndex;
+class QPoint;
 class QTreeView;
 
 namespace RoleDrop::Http {
@@ -80,6 +82,9 @@ public:
     // Deletes the objects and everything under the folder prefixes, without asking.
     void deleteEntries(const QStringList &keys, const QStringList &folderPrefixes);
     void downloadSelectedTo();                // asks for a folder
+    // Ask for local files (or one folder) in a file dialog and upload them into the folder shown.
+    void uploadFiles();
+    void uploadFolder();
     void copySelectedUris();
     void presignSelected(qint64 expiresSeconds);
     void showPropertiesOfSelected();
@@ -94,6 +99,17 @@ public:
     bool handleDrop(const QMimeData *mime, const QPoint &pos);
     // Builds the drag-out data for the selection and starts the staging download; null when nothing to drag.
     QMimeData *startDragOut();
+    // Where a drop at `pos` would go ("s3://bucket/prefix/"), and the folder row it goes into when it is one;
+    // empty when a drop is refused (no bucket open).
+    QString dropTargetAt(const QPoint &pos, QModelIndex *folderRow = nullptr) const;
+    // Says in the banner why local files cannot be dropped here (no bucket open) and what to do.
+    void explainRefusedDrop();
+    // The hint the list shows while an open folder is empty (empty while it is not, is loading or failed).
+    QString emptyHint() const;
+    // "s3://bucket/prefix/" of the folder shown; empty on the bucket list.
+    QString currentUri() const;
+    // Keys per delete request (S3 takes at most 1,000); tests use small batches to see progress and Cancel.
+    void setDeleteBatchSize(int keys) { m_deleteBatchSize = keys; }
 
 signals:
     void locationChanged(const QString &bucket, const QString &prefix);
@@ -138,6 +154,12 @@ private:
     void askPresignCustom();
     bool currentGeneration(quint64 generation) const { return generation == m_generation; }
     static void removeStaleStagingFolders();
+    void addUploadEntries(QMenu *menu);
+    void askUploadPaths(int fileMode);
+    QString dropPrefixAt(const QPoint &pos) const;
+    void watchListingForEmptyHint();
+    void updateEmptyHint();
+    void startDeletion(const QStringList &keys, const QStringList &folderPrefixes, bool confirm);
 
     Sessions::Session *m_session;
     BreadcrumbBar *m_crumbs = nullptr;
@@ -162,6 +184,8 @@ private:
     bool m_quietReload = false;
     QString m_placesKey;           // the identity whose places the browser follows
     QStringList m_stagingFolders;  // drag-out downloads of this run, removed with the browser
+    bool m_listingFailed = false;  // the folder shown could not be listed (it is not "empty")
+    int m_deleteBatchSize = 1000;
 };
 
 } // namespace RoleDrop::Ui

@@ -2,6 +2,7 @@
 
 #include "core/auth/profile_store.h"
 #include "core/session/session.h"
+#include "ui/local_file_dialog.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -73,10 +74,14 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
     auto *browseCaFile = new QPushButton(tr("&Browse…"), this);
     browseCaFile->setObjectName(QStringLiteral("browseCaFileButton"));
     connect(browseCaFile, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("CA certificates (PEM)"), m_caFile->text(),
-                                                          tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
-        if (!file.isEmpty())
-            m_caFile->setText(file);
+        QFileDialog *dialog = localFileDialog(this, tr("CA certificates (PEM)"), QFileDialog::ExistingFile, m_caFile->text());
+        dialog->setObjectName(QStringLiteral("caFileDialog"));
+        dialog->setNameFilter(tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
+        connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) {
+            if (!file.isEmpty())
+                m_caFile->setText(file);
+        });
+        dialog->open();
     });
     auto *caFileRow = new QHBoxLayout;
     caFileRow->addWidget(m_caFile, 1);

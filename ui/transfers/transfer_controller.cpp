@@ -1,11 +1,14 @@
 #include "ui/transfers/transfer_controller.h"
 
+#include "core/http/aws_call.h"
 #include "core/s3/s3_client.h"
 #include "core/session/session.h"
 #include "ui/transfers/conflict_dialog.h"
 
 #include <QApplication>
 #include <QFileInfo>
+#include <QLocale>
+#include <QProgressDialog>
 #include <QSystemTrayIcon>
 #include <QTimer>
 
@@ -68,9 +71,13 @@ void TransferController::upload(const QStringList &localPaths, const QString &bu
     auto pending = std::make_shared<PendingUpload>();
     pending->bucket = bucket;
     pending->clock.start();
-    m_session->checkUpload(localPaths, bucket, prefix, this, [this, pending](Outcome<Sessions::UploadCheck> check) {
+    const QPointer<QProgressDialog> progress = scanProgressDialog();
+    Http::AwsCall *call = m_session->checkUpload(localPaths, bucket, prefix, this, [this, pending, progress](Outcome<Sessions::UploadCheck> check) {
+        closeScanProgress(progress);
         if (!check) {
-            emit errorOccurred(check.error());
+            // A walk the user cancelled needs no message: nothing was queued, as they asked.
+            if (check.error().kind != AwsErrorKind::Cancelled)
+                emit errorOccurred(check.error());
             emit batchFinished(0, 0);
             return;
         }
@@ -110,7 +117,42 @@ void TransferController::upload(const QStringList &localPaths, const QString &bu
             taken.insert(planned.key);
         askConflicts(conflicts, [pending, taken](int index) { return Transfers::keepBothKey(pending->check.plan.items.at(index).key, taken); },
                      [this, pending](const Choices &choices) { enqueueUploads(pending, choices); });
-    });
+    }, [progress](int filesFound) { showScanProgress(progress, filesFound); });
+    if (progress && call)
+        connect(progress, &QProgressDialog::canceled, call, &Http::AwsCall::cancel);
+}
+
+QProgressDialog *TransferController::scanProgressDialog()
+{
+    // Shown only when the walk takes a while (a folder of many files, a slow disk); Cancel stops it.
+    auto *dialog = new QProgressDialog(tr("Looking through the files to upload…"), tr("&Cancel"), 0, 0, m_dialogParent);
+    dialog->setObjectName(QStringLiteral("uploadScanProgress"));
+    dialog->setWindowTitle(tr("Preparing Upload"));
+    dialog->setAccessibleName(tr("Preparing upload"));
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->setAutoClose(false);
+    dialog->setAutoReset(false);
+    dialog->setMinimumDuration(m_scanProgressDelayMs);
+    dialog->setValue(0);  // starts the delay
+    return dialog;
+}
+
+void TransferController::showScanProgress(QProgressDialog *dialog, int filesFound)
+{
+    if (!dialog)
+        return;
+    dialog->setLabelText(filesFound == 1 ? tr("Looking through the files to upload… 1 file found so far")
+                                         : tr("Looking through the files to upload… %1 files found so far")
+                                               .arg(QLocale().toString(filesFound)));
+}
+
+void TransferController::closeScanProgress(QProgressDialog *dialog)
+{
+    if (!dialog)
+        return;
+    dialog->disconnect();
+    dialog->close();
+    dialog->deleteLater();
 }
 
 void TransferController::askConflicts(QList<std::pair<int, ConflictInfo>> conflicts, std::function<QString(int)> keepBothName,

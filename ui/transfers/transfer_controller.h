@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 
+class QProgressDialog;
 class QSystemTrayIcon;
 class QWidget;
 
@@ -43,6 +44,9 @@ public:
     void download(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
                   const QString &stripPrefix, const QString &folder);
 
+    // The "Looking through the files to upload…" dialog shows when walking the local folders takes longer
+    // than this (tests: 0, to see it at once).
+    void setScanProgressDelayMs(int ms) { m_scanProgressDelayMs = ms; }
     // Batches that take longer than this get a desktop notification when they finish.
     void setNotifyAfterMs(int ms) { m_notifyAfterMs = ms; }
 
@@ -72,10 +76,14 @@ private:
     void finishBatch(const std::shared_ptr<Batch> &batch);
     void onQueueTransferFinished(Transfers::Transfer *transfer);
     void notifyDesktop(const QString &title, const QString &message);
+    QProgressDialog *scanProgressDialog();
+    static void showScanProgress(QProgressDialog *dialog, int filesFound);
+    static void closeScanProgress(QProgressDialog *dialog);
 
     Sessions::Session *m_session;
     QPointer<QWidget> m_dialogParent;
     int m_notifyAfterMs = 10000;
+    int m_scanProgressDelayMs = 400;
     QHash<Transfers::Transfer *, std::shared_ptr<Batch>> m_open;  // transfers whose batch has not finished yet
     QSystemTrayIcon *m_tray = nullptr;
 };

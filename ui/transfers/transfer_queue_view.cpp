@@ -118,6 +118,7 @@ TransferQueueView::TransferQueueView(Sessions::Session *session, QWidget *parent
     connect(m_table, &QWidget::customContextMenuRequested, this, &TransferQueueView::showContextMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, &TransferQueueView::refreshDetail);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TransferQueueView::refreshSummary);
+    followNewRows();
 
     m_detailIcon = new QLabel(this);
     m_detailIcon->setPixmap(themed("dialog-error", QStyle::SP_MessageBoxCritical, this).pixmap(16, 16));
@@ -359,6 +360,21 @@ void TransferQueueView::refreshDetail()
     m_detail->setVisible(!error.isEmpty());
     m_detailIcon->setVisible(!error.isEmpty());
     refreshSummary();
+}
+
+void TransferQueueView::followNewRows()
+{
+    // New transfers are appended at the bottom, out of sight once the queue is long: the list follows them, so
+    // what was just dropped or chosen is seen starting. (After the rows are laid out: queued to the event loop.)
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &parent, int, int last) {
+        if (parent.isValid())
+            return;
+        QMetaObject::invokeMethod(this, [this, last] {
+            const QModelIndex newest = m_model->index(last, 0);
+            if (newest.isValid())
+                m_table->scrollTo(newest);
+        }, Qt::QueuedConnection);
+    });
 }
 
 } // namespace RoleDrop::Ui

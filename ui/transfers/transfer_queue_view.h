@@ -55,6 +55,7 @@ private:
     void showContextMenu(const QPoint &position);
     void refreshSummary();
     void refreshDetail();
+    void followNewRows();
 
     Sessions::Session *m_session;
     TransferListModel *m_model;

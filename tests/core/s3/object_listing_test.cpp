@@ -241,6 +241,22 @@ private slots:
                                                QStringLiteral("folder/sub/b")}));
     }
 
+    // The window counts a folder's objects before asking to delete them: the count follows the pages.
+    void expandToKeysReportsTheCountAfterEachPage()
+    {
+        ListingServerDouble server(2500);
+        QVERIFY(server.listen());
+        std::optional<Outcome<QStringList>> result;
+        QList<int> counts;
+        QObject context;
+        S3::expandToKeys(server.client(&m_http), QStringLiteral("data"), {}, {QStringLiteral("k")}, &context,
+                         [&](Outcome<QStringList> keys) { result.emplace(keys); }, [&](int found) { counts << found; });
+        QVERIFY(waitFor(result));
+        QVERIFY(result->ok());
+        QCOMPARE(result->value().size(), 2500);
+        QCOMPARE(counts, (QList<int>{1000, 2000, 2500}));
+    }
+
     void cancelStopsTheListingAndSaysSo()
     {
         ListingServerDouble server(5000);

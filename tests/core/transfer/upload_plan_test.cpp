@@ -161,6 +161,29 @@ private slots:
         QCOMPARE(scan.files.size(), 1);
         QCOMPARE(scan.files.first().relativePath, QString("top/f.txt"));
     }
+
+    // The window's "Looking through the files to upload…" dialog hears each file found and stops the walk on Cancel.
+    void scanReportsProgressAndStopsWhenAsked()
+    {
+        QTemporaryDir dir;
+        for (int i = 0; i < 50; ++i)
+            writeFile(dir.filePath(QStringLiteral("big/f%1").arg(i)), "x");
+        QList<int> heard;
+        const Transfers::LocalScan all = Transfers::scanLocalPaths({dir.filePath("big")}, [&](int found) {
+            heard << found;
+            return true;
+        });
+        QVERIFY(!all.stopped);
+        QCOMPARE(all.files.size(), 50);
+        QCOMPARE(heard.size(), 50);
+        QCOMPARE(heard.last(), 50);
+
+        const Transfers::LocalScan cut = Transfers::scanLocalPaths({dir.filePath("big"), dir.filePath("other")},
+                                                                   [](int found) { return found < 10; });
+        QVERIFY(cut.stopped);
+        QCOMPARE(cut.files.size(), 10);
+        QVERIFY(cut.problems.isEmpty());  // the walk ended there: "other" was not even looked at
+    }
 };
 
 QTEST_GUILESS_MAIN(UploadPlanTest)

@@ -191,13 +191,15 @@ private slots:
         QCOMPARE(uploads.first().at(1).toString(), m_bucket);
         QCOMPARE(uploads.first().at(2).toString(), m_pagedPrefix);
 
-        // With no bucket open, a drop explains what to do instead of uploading.
+        // With no bucket open, the drag is refused (the forbidden cursor) and the banner explains what to do; a
+        // drop that arrives all the same uploads nothing.
         m_browser->showBuckets();
         QTRY_VERIFY_WITH_TIMEOUT(!m_browser->isLoading(), 30000);
         // (S3Access may not list buckets: the drop hint replaces that error banner.)
         QDragEnterEvent enterList(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(viewport, &enterList);
-        QVERIFY(enterList.isAccepted());
+        QVERIFY(!enterList.isAccepted());
+        QVERIFY2(m_browser->bannerText().contains(QStringLiteral("Open a bucket first")), qPrintable(m_browser->bannerText()));
         QDropEvent lost(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(viewport, &lost);
         QCOMPARE(uploads.count(), 1);
