@@ -5,6 +5,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
+#include <QShortcut>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -32,6 +33,16 @@ QString menuOf(const QAction *action)
     return QString();
 }
 
+// Where a key that works only in part of the window works: the nearest named part ("Transfer queue (when focused)").
+QString scopeOf(const QObject *owner)
+{
+    for (const QObject *object = owner; object; object = object->parent()) {
+        if (const auto *widget = qobject_cast<const QWidget *>(object); widget && !widget->accessibleName().isEmpty())
+            return KeyboardShortcutsDialog::tr("%1 (when focused)").arg(widget->accessibleName());
+    }
+    return KeyboardShortcutsDialog::tr("The focused list");
+}
+
 } // namespace
 
 KeyboardShortcutsDialog::KeyboardShortcutsDialog(QWidget *window) : QDialog(window), m_list(new QTreeWidget(this))
@@ -46,7 +57,7 @@ KeyboardShortcutsDialog::KeyboardShortcutsDialog(QWidget *window) : QDialog(wind
     m_list->setObjectName(QStringLiteral("shortcutList"));
     m_list->setAccessibleName(tr("Keyboard shortcuts"));
     m_list->setColumnCount(3);
-    m_list->setHeaderLabels({tr("Command"), tr("Menu"), tr("Keys")});
+    m_list->setHeaderLabels({tr("Command"), tr("Where"), tr("Keys")});
     m_list->setRootIsDecorated(false);
     m_list->setAlternatingRowColors(true);
     m_list->setSortingEnabled(true);
@@ -61,7 +72,7 @@ KeyboardShortcutsDialog::KeyboardShortcutsDialog(QWidget *window) : QDialog(wind
     layout->addWidget(buttons);
     fill(window);
     m_list->sortByColumn(1, Qt::AscendingOrder);
-    resize(520, 420);
+    resize(640, 440);
 }
 
 void KeyboardShortcutsDialog::fill(QWidget *window)
@@ -77,9 +88,18 @@ void KeyboardShortcutsDialog::fill(QWidget *window)
             keys.append(key.toString(QKeySequence::NativeText));
         QString where = menuOf(action);
         if (action->shortcutContext() == Qt::WidgetShortcut || action->shortcutContext() == Qt::WidgetWithChildrenShortcut)
-            where = where.isEmpty() ? tr("In the focused list") : tr("%1 (in the focused list)").arg(where);
+            where = where.isEmpty() ? scopeOf(action->parent()) : tr("%1 (%2)").arg(where, scopeOf(action->parent()));
         auto *item = new QTreeWidgetItem(m_list, {plainText(action->text()), where, keys.join(QStringLiteral(", "))});
         item->setToolTip(0, action->toolTip());
+    }
+    // Keys that are no menu command (go up, edit the path, filter) say what they do in their whatsThis.
+    for (QShortcut *shortcut : window->findChildren<QShortcut *>()) {
+        if (shortcut->key().isEmpty() || shortcut->whatsThis().isEmpty())
+            continue;
+        const QString where = shortcut->context() == Qt::WidgetShortcut || shortcut->context() == Qt::WidgetWithChildrenShortcut
+                                  ? scopeOf(shortcut->parent())
+                                  : QString();
+        new QTreeWidgetItem(m_list, {shortcut->whatsThis(), where, shortcut->key().toString(QKeySequence::NativeText)});
     }
 }
 

@@ -130,7 +130,8 @@ void MainWindow::buildMenus()
                         tr("&Back to Base Identity"), m_session, &Sessions::Session::backToBase);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    QAction *refresh = view->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Refresh"), m_browser, &BucketBrowser::reload);
+    QAction *refresh = view->addAction(QIcon::fromTheme(QStringLiteral("view-refresh"), style()->standardIcon(QStyle::SP_BrowserReload)),
+                                       tr("&Refresh"), m_browser, &BucketBrowser::reload);
     refresh->setShortcut(QKeySequence::Refresh);
     refresh->setObjectName(QStringLiteral("refreshAction"));
     QAction *showQueue = m_queueDock->toggleViewAction();
@@ -354,8 +355,7 @@ void MainWindow::buildToolBar()
     bar->addSeparator();
     if (QAction *refresh = findChild<QAction *>(QStringLiteral("refreshAction")))
         bar->addAction(refresh);
-    if (QAction *switchRole = findChild<QAction *>(QStringLiteral("switchRoleAction")))
-        bar->addAction(switchRole);
+    // Switch Role… is not repeated here: the identity bar right below offers it next to the role it replaces.
     // Each button by name, for tests and screen readers.
     for (QAction *action : bar->actions()) {
         if (auto *button = bar->widgetForAction(action)) {

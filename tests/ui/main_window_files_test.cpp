@@ -207,7 +207,7 @@ private slots:
         for (const QAction *action : bar->actions())
             names << action->objectName();
         QCOMPARE(names, QStringList({QStringLiteral("uploadAction"), QStringLiteral("downloadAction"), QStringLiteral("newFolderAction"),
-                                     QString(), QStringLiteral("refreshAction"), QStringLiteral("switchRoleAction")}));
+                                     QString(), QStringLiteral("refreshAction")}));
         auto *upload = m_window->findChild<QAction *>(QStringLiteral("uploadAction"));
         QVERIFY(upload);
         QCOMPARE(upload->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_U));
@@ -462,6 +462,12 @@ private slots:
         QCOMPARE(keys.value(QStringLiteral("Refresh")), QStringLiteral("F5"));
         QCOMPARE(keys.value(QStringLiteral("Keyboard Shortcuts")), QStringLiteral("F1"));
         QVERIFY(!keys.contains(QString()));
+        // The browser's own keys are listed too, with the part of the window they work in.
+        QCOMPARE(keys.value(QStringLiteral("Go up one folder")), QStringLiteral("Backspace"));
+        QCOMPARE(keys.value(QStringLiteral("Type a bucket or path")), QStringLiteral("Ctrl+L"));
+        const QList<QTreeWidgetItem *> cancel = list->findItems(QStringLiteral("Cancel"), Qt::MatchExactly, 0);
+        QCOMPARE(cancel.size(), 1);
+        QCOMPARE(cancel.first()->text(1), QStringLiteral("Transfer queue (when focused)"));
         shoot(dialog, "files-keyboard-shortcuts");
         dialog->reject();
     }

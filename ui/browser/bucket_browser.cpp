@@ -169,6 +169,7 @@ void BucketBrowser::buildUi()
     m_columnSizer = new NameColumnSizer(view);
     view->setObjectName(QStringLiteral("browserView"));
     view->setAccessibleName(tr("Buckets and objects"));
+    setAccessibleName(tr("Bucket browser"));
     view->setRootIsDecorated(false);
     view->setUniformRowHeights(true);  // lets the view lay out 100k rows without measuring each
     view->setAllColumnsShowFocus(true);
@@ -196,20 +197,23 @@ void BucketBrowser::buildUi()
 
 void BucketBrowser::buildShortcuts()
 {
-    const auto add = [this](QKeySequence key, QWidget *on, Qt::ShortcutContext context, auto slot) {
+    // whatsThis is what Help › Keyboard Shortcuts lists for each.
+    const auto add = [this](QKeySequence key, QWidget *on, Qt::ShortcutContext context, const QString &what, auto slot) {
         auto *shortcut = new QShortcut(key, on);
         shortcut->setContext(context);
+        shortcut->setWhatsThis(what);
         connect(shortcut, &QShortcut::activated, this, slot);
     };
     // F5 belongs to View › Refresh in the window (which calls reload()): a second owner makes Qt fire neither.
-    add(QKeySequence(Qt::CTRL | Qt::Key_L), this, Qt::WidgetWithChildrenShortcut, [this] { m_crumbs->editPath(); });
-    add(QKeySequence::Find, this, Qt::WidgetWithChildrenShortcut, [this] {
+    add(QKeySequence(Qt::CTRL | Qt::Key_L), this, Qt::WidgetWithChildrenShortcut, tr("Type a bucket or path"),
+        [this] { m_crumbs->editPath(); });
+    add(QKeySequence::Find, this, Qt::WidgetWithChildrenShortcut, tr("Filter the list"), [this] {
         m_filter->setFocus(Qt::ShortcutFocusReason);
         m_filter->selectAll();
     });
     // On the view only: Backspace and Delete mean text editing in the filter and path boxes.
-    add(QKeySequence(Qt::Key_Backspace), m_view, Qt::WidgetShortcut, &BucketBrowser::goUp);
-    add(QKeySequence::Delete, m_view, Qt::WidgetShortcut, &BucketBrowser::deleteSelected);
+    add(QKeySequence(Qt::Key_Backspace), m_view, Qt::WidgetShortcut, tr("Go up one folder"), &BucketBrowser::goUp);
+    add(QKeySequence::Delete, m_view, Qt::WidgetShortcut, tr("Delete the selection (asks first)"), &BucketBrowser::deleteSelected);
     // Ctrl+Shift+N and Ctrl+U belong to the window's File menu (New Folder…, Upload…), which call this browser.
 }
 

@@ -43,6 +43,7 @@ TransferQueueView::TransferQueueView(Sessions::Session *session, QWidget *parent
     : QWidget(parent), m_session(session), m_model(new TransferListModel(&session->transfers(), this))
 {
     setObjectName(QStringLiteral("transferQueueView"));
+    setAccessibleName(tr("Transfer queue"));
 
     m_cancelSelected = new QAction(themed("process-stop", QStyle::SP_BrowserStop, this), tr("&Cancel"), this);
     m_cancelSelected->setToolTip(tr("Cancel the selected transfers (Del)"));
