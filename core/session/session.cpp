@@ -255,6 +255,21 @@ Outcome<PresignedUrl> Session::presign(const QByteArray &method, const QString &
     return PresignedUrl{url.value(), validity.end, validity.cutBySession};
 }
 
+namespace {
+
+// What deleting folders deletes: the keys found under them, and each folder's marker. A folder made with
+// "New folder" has a marker object; one made by uploads may not: deleting a marker that is not there is harmless.
+QStringList withFolderMarkers(QStringList found, const QStringList &folderPrefixes)
+{
+    for (const QString &folder : folderPrefixes) {
+        if (!found.contains(folder))
+            found.append(folder);
+    }
+    return found;
+}
+
+} // namespace
+
 Http::AwsCall *Session::deleteEntries(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
                                       QObject *context, ResultHandler<S3::DeleteObjectsResult> done)
 {
@@ -268,14 +283,7 @@ Http::AwsCall *Session::deleteEntries(const QString &bucket, const QStringList &
                                                 [client, bucket, folderPrefixes, done, this](Outcome<QStringList> all) {
         if (!all)
             return done(all.error());
-        // A folder made with "New folder" has a marker object; one made by uploads may not: deleting the
-        // marker of a folder that has none is harmless.
-        QStringList doomed = all.value();
-        for (const QString &folder : folderPrefixes) {
-            if (!doomed.contains(folder))
-                doomed.append(folder);
-        }
-        client->deleteObjects(bucket, doomed, this, done);
+        client->deleteObjects(bucket, withFolderMarkers(all.value(), folderPrefixes), this, done);
     });
     return expansion;
 }
@@ -292,13 +300,7 @@ Http::AwsCall *Session::listForDeletion(const QString &bucket, const QStringList
     return S3::expandToKeys(m_s3, bucket, keys, folderPrefixes, context, [folderPrefixes, done](Outcome<QStringList> all) {
         if (!all)
             return done(all.error());
-        // As deleteEntries(): a folder's marker goes too, whether or not the listing found one.
-        QStringList doomed = all.value();
-        for (const QString &folder : folderPrefixes) {
-            if (!doomed.contains(folder))
-                doomed.append(folder);
-        }
-        done(doomed);
+        done(withFolderMarkers(all.value(), folderPrefixes));
     }, std::move(onProgress));
 }
 

@@ -45,4 +45,15 @@ inline int doubleLogSeq()
     return doubleKnob("GET", QStringLiteral("log?since=0")).value(QStringLiteral("last_seq")).toInt();
 }
 
+// The access key that signed the last sts:AssumeRole the double answered after `since`.
+inline QString assumeRoleSigner(int since)
+{
+    QString signer;
+    for (const QJsonValue &entry : doubleLog(since)) {
+        if (entry[QStringLiteral("action")].toString() == QLatin1String("sts:AssumeRole"))
+            signer = entry[QStringLiteral("access_key_id")].toString();
+    }
+    return signer;
+}
+
 } // namespace RoleDrop::Test

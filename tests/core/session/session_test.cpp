@@ -19,17 +19,6 @@ using RoleDrop::Test::worldValue;
 
 namespace {
 
-// The access key that signed the last sts:AssumeRole the double answered after `since`.
-QString assumeRoleSigner(int since)
-{
-    QString signer;
-    for (const QJsonValue &entry : Test::doubleLog(since)) {
-        if (entry[QStringLiteral("action")].toString() == QLatin1String("sts:AssumeRole"))
-            signer = entry[QStringLiteral("access_key_id")].toString();
-    }
-    return signer;
-}
-
 void writeText(const QString &path, const QByteArray &text)
 {
     QFile file(path);
@@ -176,7 +165,7 @@ private slots:
         const auto longRole = session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG"), Auth::SwitchFrom::BaseIdentity,
                                                  QString(), 7200);
         QVERIFY2(longRole, qPrintable(longRole ? QString() : longRole.error().userMessage()));
-        QCOMPARE(assumeRoleSigner(since), jamesKey);
+        QCOMPARE(Test::assumeRoleSigner(since), jamesKey);
         QVERIFY(QDateTime::currentDateTimeUtc().secsTo(longRole->expiration) > 3600 + 60);
         QCOMPARE(session->identityChain().size(), 2);
 
@@ -187,7 +176,7 @@ private slots:
         const auto chained = session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"), Auth::SwitchFrom::CurrentIdentity,
                                                 QString(), 7200);
         QVERIFY2(chained, qPrintable(chained ? QString() : chained.error().userMessage()));
-        QCOMPARE(assumeRoleSigner(since), roleKey);
+        QCOMPARE(Test::assumeRoleSigner(since), roleKey);
         QVERIFY(roleKey != jamesKey);
         QVERIFY(QDateTime::currentDateTimeUtc().secsTo(chained->expiration) <= 3600 + 5);
         QVERIFY2(chained->notice.contains(QLatin1String("1 hour")), qPrintable(chained->notice));
@@ -206,7 +195,7 @@ private slots:
         const int since = Test::doubleLogSeq();
         const auto target = session.switchRole(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
         QVERIFY2(target, qPrintable(target ? QString() : target.error().userMessage()));
-        QCOMPARE(assumeRoleSigner(since), profileRoleKey);
+        QCOMPARE(Test::assumeRoleSigner(since), profileRoleKey);
         session->backToBase();
         QCOMPARE(session->identity().accessKeyId, profileRoleKey);
         QVERIFY(session->inRole());

@@ -6,6 +6,7 @@
 #include "ui/identity/identity_bar.h"
 #include "ui/identity/role_colors.h"
 
+#include "screenshot.h"
 #include "test_double_knobs.h"
 #include "test_session.h"
 #include "test_world.h"
@@ -47,16 +48,6 @@ Auth::Identity fakeRole(const QString &color, const QDateTime &expiration)
     identity.accessKeyId = QStringLiteral("ASIAFAKEROLEKEY00001");
     identity.expiration = expiration;
     return identity;
-}
-
-// Where people look at the pictures: $ROLEDROP_SCREENSHOT_DIR, else the build tree's screenshots/ folder.
-QString screenshotPath(const QString &name)
-{
-    QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        dir = QCoreApplication::applicationDirPath() + QStringLiteral("/../screenshots");
-    QDir().mkpath(dir);
-    return QDir::cleanPath(dir + QLatin1Char('/') + name);
 }
 
 bool hasStsDouble()
@@ -125,7 +116,7 @@ private slots:
         QVERIFY(!child<QPushButton>(&bar, "backToBaseButton")->isVisible());
         for (const Auth::RoleColor &color : Auth::roleColorPalette())
             QVERIFY(bar.bandColorShown() != QColor(color.hex));
-        bar.grab().save(screenshotPath(QStringLiteral("identity-base.png")));
+        Test::saveScreenshot(&bar, QStringLiteral("identity-base"));
     }
 
     void roleBandTakesTheRoleColourAndCountsDown()
@@ -145,18 +136,18 @@ private slots:
         QVERIFY(child<QToolButton>(&bar, "identityName")->toolTip().contains(QLatin1String("assumed-role/S3Access")));
         QCOMPARE(child<QToolButton>(&bar, "identityName")->text(), QStringLiteral("S3Access @ 123456789012"));
         QTest::qWait(20);  // let the layout take the new texts before the picture
-        bar.grab().save(screenshotPath(QStringLiteral("identity-role.png")));
+        Test::saveScreenshot(&bar, QStringLiteral("identity-role"));
 
         now = expiry.addSecs(-4 * 60);
         QTRY_COMPARE_WITH_TIMEOUT(bar.expiryLevel(), IdentityBar::ExpiryLevel::Warning, 3000);  // the 1 s timer
         QVERIFY(bar.expiryText().contains(QLatin1String("04:00")));
         bar.setIdentity(fakeRole(Auth::roleColorHex(QStringLiteral("yellow")), expiry));
         QTest::qWait(20);
-        bar.grab().save(screenshotPath(QStringLiteral("identity-amber.png")));
+        Test::saveScreenshot(&bar, QStringLiteral("identity-amber"));
 
         now = expiry.addSecs(-30);
         QTRY_COMPARE_WITH_TIMEOUT(bar.expiryLevel(), IdentityBar::ExpiryLevel::Critical, 3000);
-        bar.grab().save(screenshotPath(QStringLiteral("identity-red.png")));
+        Test::saveScreenshot(&bar, QStringLiteral("identity-red"));
         now = expiry.addSecs(5);
         QTRY_COMPARE_WITH_TIMEOUT(bar.expiryLevel(), IdentityBar::ExpiryLevel::Expired, 3000);
         QVERIFY(bar.expiryText().contains(QLatin1String("Expired")));
@@ -240,7 +231,7 @@ private slots:
         QVERIFY2(popup->width() <= window.width(), qPrintable(QString::number(popup->width())));
         QVERIFY(popup->geometry().left() >= window.geometry().left());
         QVERIFY(popup->geometry().right() <= window.geometry().right());
-        popup->grab().save(screenshotPath(QStringLiteral("identity-whoami-fallback.png")));
+        Test::saveScreenshot(popup, QStringLiteral("identity-whoami-fallback"));
         QTest::keyClick(popup, Qt::Key_Escape);
         QTRY_VERIFY(!popup->isVisible());
     }
@@ -307,7 +298,7 @@ private slots:
         QVERIFY2(name->shownText().endsWith(QChar(0x2026)), qPrintable(name->shownText()));
         QVERIFY(name->text().endsWith(QLatin1String("@ 123456789012")));
         QVERIFY(bar->minimumSizeHint().width() <= 640);
-        window.grab().save(screenshotPath(QStringLiteral("identity-640-long-name.png")));
+        Test::saveScreenshot(&window, QStringLiteral("identity-640-long-name"));
     }
 
     void aChainedRoleShowsItsChainWithoutOverlapAt640()
@@ -349,12 +340,12 @@ private slots:
         if (chain->shownText() != chain->text())
             QVERIFY2(chain->shownText().startsWith(QChar(0x2026)) && chain->shownText().endsWith(QLatin1String("ChainTarget")),
                      qPrintable(chain->shownText()));
-        window.grab().save(screenshotPath(QStringLiteral("identity-chained-640.png")));
+        Test::saveScreenshot(&window, QStringLiteral("identity-chained-640"));
         window.resize(1100, 120);
         QTest::qWait(50);
         checkNoOverlap(*bar);
         QCOMPARE(chain->shownText(), chain->text());
-        window.grab().save(screenshotPath(QStringLiteral("identity-chained-1100.png")));
+        Test::saveScreenshot(&window, QStringLiteral("identity-chained-1100"));
         // Every control says what it is to a screen reader.
         for (QWidget *control : bar->findChildren<QWidget *>(Qt::FindDirectChildrenOnly)) {
             if (control->isVisible() && !control->isWindow())
@@ -380,7 +371,7 @@ private slots:
         QCOMPARE(bar.expiryLevel(), IdentityBar::ExpiryLevel::Warning);
         QVERIFY(bar.renewalNoteText().isEmpty());
         QTest::qWait(20);
-        bar.grab().save(screenshotPath(QStringLiteral("identity-before-renewal.png")));
+        Test::saveScreenshot(&bar, QStringLiteral("identity-before-renewal"));
 
         QSignalSpy renewed(session.get(), &Sessions::Session::identityRenewed);
         session->renewNow();
@@ -393,7 +384,7 @@ private slots:
         QVERIFY2(note.count(QLatin1Char(':')) == 2, qPrintable(note));  // seconds, not just minutes
         QVERIFY(child<QLabel>(&bar, "identityExpiry")->styleSheet().isEmpty());  // no amber badge any more
         QTest::qWait(20);
-        bar.grab().save(screenshotPath(QStringLiteral("identity-renewed.png")));
+        Test::saveScreenshot(&bar, QStringLiteral("identity-renewed"));
         // Brief: gone after about ten seconds.
         QTRY_VERIFY_WITH_TIMEOUT(bar.renewalNoteText().isEmpty(), IdentityBar::kRenewalNoteMs + 3000);
         QCOMPARE(bar.expiryLevel(), IdentityBar::ExpiryLevel::Normal);

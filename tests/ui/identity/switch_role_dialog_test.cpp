@@ -5,6 +5,7 @@
 #include "ui/identity/mfa_prompt.h"
 #include "ui/identity/switch_role_dialog.h"
 
+#include "screenshot.h"
 #include "test_double_knobs.h"
 #include "test_session.h"
 #include "test_world.h"
@@ -54,27 +55,6 @@ void typeInto(QLineEdit *edit, const QString &text)
     QTest::keyClicks(edit, text);
 }
 
-// The access key that signed the last sts:AssumeRole the double answered after `since`.
-QString assumeRoleSigner(int since)
-{
-    QString signer;
-    for (const QJsonValue &entry : Test::doubleLog(since)) {
-        if (entry[QStringLiteral("action")].toString() == QLatin1String("sts:AssumeRole"))
-            signer = entry[QStringLiteral("access_key_id")].toString();
-    }
-    return signer;
-}
-
-// Where people look at the pictures: $ROLEDROP_SCREENSHOT_DIR, else the build tree's screenshots/ folder.
-QString screenshotPath(const QString &name)
-{
-    QString dir = qEnvironmentVariable("ROLEDROP_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        dir = QCoreApplication::applicationDirPath() + QStringLiteral("/../screenshots");
-    QDir().mkpath(dir);
-    return QDir::cleanPath(dir + QLatin1Char('/') + name);
-}
-
 // The code james's device shows now, from the double's published test seed.
 QString totpNow()
 {
@@ -120,7 +100,7 @@ private slots:
         QVERIFY(error->isVisible());
         QVERIFY2(error->text().contains(QLatin1String("12")), qPrintable(error->text()));
         QVERIFY(!child<QPushButton>(&dialog, "switchButton")->isEnabled());
-        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-bad-account.png")));
+        Test::saveScreenshot(&dialog, QStringLiteral("switchrole-bad-account"));
 
         typeInto(child<QLineEdit>(&dialog, "accountField"), QStringLiteral("1234-5678-9012"));
         QVERIFY(!error->isVisible());
@@ -173,7 +153,7 @@ private slots:
         QVERIFY2(error->isVisible(), qPrintable(duration->text()));
         QVERIFY(error->text().contains(QLatin1String("900")));
         QVERIFY(!child<QPushButton>(&dialog, "switchButton")->isEnabled());
-        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-bad-duration.png")));
+        Test::saveScreenshot(&dialog, QStringLiteral("switchrole-bad-duration"));
 
         typeInto(duration, QStringLiteral("7200"));
         QVERIFY(!error->isVisible());
@@ -319,7 +299,7 @@ private slots:
         QVERIFY(dialog.isVisible());
         QCOMPARE(dialog.result(), int(QDialog::Rejected));
         QCOMPARE(session->get()->identity().kind, Auth::Identity::Kind::BaseUser);
-        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-denied.png")));
+        Test::saveScreenshot(&dialog, QStringLiteral("switchrole-denied"));
 
         typeInto(child<QLineEdit>(&dialog, "externalIdField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_EXTERNAL_ID"));
         QSignalSpy changed(session->get(), &Sessions::Session::identityChanged);
@@ -369,7 +349,7 @@ private slots:
             const int since = Test::doubleLogSeq();
             QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
             QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
-            QCOMPARE(assumeRoleSigner(since), jamesKey);
+            QCOMPARE(Test::assumeRoleSigner(since), jamesKey);
             const Auth::Identity &active = session->get()->identity();
             QCOMPARE(active.roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_LONG"));
             QVERIFY(QDateTime::currentDateTimeUtc().secsTo(active.expiration) > 3600 + 60);
@@ -396,11 +376,11 @@ private slots:
         QVERIFY(child<QLabel>(&dialog, "switchRoleIntro")->text().contains(QLatin1String("S3Access")));
         typeInto(duration, QStringLiteral("7200"));
         QVERIFY(note->text().contains(QLatin1String("3600")));
-        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-chaining.png")));
+        Test::saveScreenshot(&dialog, QStringLiteral("switchrole-chaining"));
         const int since = Test::doubleLogSeq();
         QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
-        QCOMPARE(assumeRoleSigner(since), roleKey);
+        QCOMPARE(Test::assumeRoleSigner(since), roleKey);
         const Auth::Identity &active = session->get()->identity();
         QCOMPARE(active.roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
         QVERIFY(QDateTime::currentDateTimeUtc().secsTo(active.expiration) <= 3600 + 5);
@@ -448,7 +428,7 @@ private slots:
         const int since = Test::doubleLogSeq();
         QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 20000);
-        QCOMPARE(assumeRoleSigner(since), profileRoleKey);
+        QCOMPARE(Test::assumeRoleSigner(since), profileRoleKey);
         QCOMPARE(session->get()->identity().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
     }
 
@@ -484,7 +464,7 @@ private slots:
         QVERIFY(!child<QPushButton>(&dialog, "saveRoleButton")->isDefault());
         QVERIFY(dialog.height() > heightBefore);
         QTest::qWait(50);
-        dialog.grab().save(screenshotPath(QStringLiteral("switchrole-duration-error.png")));
+        Test::saveScreenshot(&dialog, QStringLiteral("switchrole-duration-error"));
         // Nothing was retried by itself.
         QCOMPARE(duration->text(), QStringLiteral("7200"));
         QCOMPARE(session->get()->identity().kind, Auth::Identity::Kind::BaseUser);
@@ -564,7 +544,7 @@ private slots:
         auto *ok = prompt->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
         QVERIFY(!ok->isEnabled());
         QTest::keyClicks(child<QLineEdit>(prompt, "mfaCodeField"), totpNow());
-        prompt->grab().save(screenshotPath(QStringLiteral("switchrole-mfa-prompt.png")));
+        Test::saveScreenshot(prompt, QStringLiteral("switchrole-mfa-prompt"));
         QVERIFY(ok->isEnabled());
         QTest::mouseClick(ok, Qt::LeftButton);
         QVERIFY(refreshed.count() == 1 || refreshed.wait(20000));
