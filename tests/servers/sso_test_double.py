@@ -541,8 +541,8 @@ class SsoTestDouble:
                     None, None, None, "invalid request"
             user = self.check_login(form)
             if user is None:
-                return 401, self.authorize_page(form["request"], "<p class=error>Incorrect username or password.</p>"), \
-                    None, None, request["client"], "bad login"
+                retry = self.authorize_page(form["request"], "<p class=error>Incorrect username or password.</p>")
+                return 401, retry, None, None, request["client"], "bad login"
             del self.pending[form["request"]]
             if form.get("decision") != "allow":
                 return 302, b"", with_query(request["redirect_uri"], {"error": "access_denied",

@@ -346,8 +346,8 @@ def test_auth_code():
     check("state is echoed unchanged: comparing it with the one sent is the client's job",
           callback_query(location or "").get("state") == "state-from-elsewhere", location)
     expect_oauth_error("CreateToken wrong code verifier: invalid_grant", OIDC.create_token, "InvalidGrantException",
-                       "invalid_grant", grantType="authorization_code", code=back["code"], redirectUri=CALLBACK_WITH_PORT,
-                       codeVerifier=pkce()[0], **secret)
+                       "invalid_grant", grantType="authorization_code", code=back["code"],
+                       redirectUri=CALLBACK_WITH_PORT, codeVerifier=pkce()[0], **secret)
     expect_oauth_error("CreateToken same code after a failed try: invalid_grant (single use)", OIDC.create_token,
                        "InvalidGrantException", "invalid_grant", grantType="authorization_code", code=back["code"],
                        redirectUri=CALLBACK_WITH_PORT, codeVerifier=verifier, **secret)
@@ -362,7 +362,8 @@ def test_auth_code():
                               codeVerifier=verifier, **secret)
     check("CreateToken authorization_code + PKCE: access and refresh token",
           token.get("accessToken") and token.get("refreshToken") and token.get("tokenType") == "Bearer", token)
-    check("the code's token works on the portal", "accountList" in PORTAL.list_accounts(accessToken=token["accessToken"]))
+    check("the code's token works on the portal",
+          "accountList" in PORTAL.list_accounts(accessToken=token["accessToken"]))
     expect_oauth_error("CreateToken code reuse: invalid_grant", OIDC.create_token, "InvalidGrantException",
                        "invalid_grant", grantType="authorization_code", code=code, redirectUri=CALLBACK_WITH_PORT,
                        codeVerifier=verifier, **secret)
