@@ -61,6 +61,17 @@ QString totpNow()
     return RoleDrop::Test::totp(QStringLiteral("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"));
 }
 
+// Fills in S3Access with `seconds` under Advanced, as a person does; the dialog's height before the click is
+// returned, and the click on Switch Role is left to the caller.
+int askForS3AccessFor(SwitchRoleDialog &dialog, const QString &seconds)
+{
+    typeInto(child<QLineEdit>(&dialog, "roleField"), RoleDrop::Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
+    child<QToolButton>(&dialog, "advancedToggle")->click();
+    typeInto(child<QLineEdit>(&dialog, "durationField"), seconds);
+    QCoreApplication::processEvents();
+    return dialog.height();
+}
+
 } // namespace
 
 class SwitchRoleDialogTest final : public QObject
@@ -442,12 +453,8 @@ private slots:
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         // S3Access allows one hour (its MaxSessionDuration); 2 hours are asked.
-        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
-        child<QToolButton>(&dialog, "advancedToggle")->click();
+        const int heightBefore = askForS3AccessFor(dialog, QStringLiteral("7200"));
         auto *duration = child<QLineEdit>(&dialog, "durationField");
-        typeInto(duration, QStringLiteral("7200"));
-        QCoreApplication::processEvents();
-        const int heightBefore = dialog.height();
         auto *switchButton = child<QPushButton>(&dialog, "switchButton");
         QTest::mouseClick(switchButton, Qt::LeftButton);
 
@@ -486,12 +493,8 @@ private slots:
         SwitchRoleDialog dialog(session->get());
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
-        typeInto(child<QLineEdit>(&dialog, "roleField"), Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_S3ACCESS"));
-        child<QToolButton>(&dialog, "advancedToggle")->click();
+        const int heightBefore = askForS3AccessFor(dialog, QStringLiteral("10800"));
         auto *duration = child<QLineEdit>(&dialog, "durationField");
-        typeInto(duration, QStringLiteral("10800"));
-        QCoreApplication::processEvents();
-        const int heightBefore = dialog.height();
         QTest::mouseClick(child<QPushButton>(&dialog, "switchButton"), Qt::LeftButton);
         auto *banner = child<QLabel>(&dialog, "switchRoleBanner");
         QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 20000);
