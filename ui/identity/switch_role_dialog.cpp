@@ -292,6 +292,17 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
         connect(edit, &QLineEdit::textEdited, this, [edit] { edit->setProperty(kTouched, true); });
         connect(edit, &QLineEdit::textChanged, this, &SwitchRoleDialog::validate);
     }
+    // The field that has the focus first is Account, and people paste a whole role ARN there: it belongs in
+    // Role (typing goes on there too), and the account is taken from it.
+    connect(m_account, &QLineEdit::textEdited, this, [this](const QString &text) {
+        if (!text.trimmed().startsWith(QLatin1String("arn:"), Qt::CaseInsensitive))
+            return;
+        m_role->setText(text.trimmed());
+        m_role->setProperty(kTouched, true);
+        m_account->clear();
+        m_role->setFocus(Qt::OtherFocusReason);
+        m_role->end(false);
+    });
     connect(m_duration, &QLineEdit::textChanged, this, &SwitchRoleDialog::validate);
     // Advice about the duration is answered by changing it.
     connect(m_duration, &QLineEdit::textEdited, this, [this] {

@@ -443,6 +443,27 @@ private slots:
         QCOMPARE(session->get()->identity().roleArn, Test::worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN"));
     }
 
+    // The dialog opens with the focus in Account; a role ARN typed or pasted there goes to Role, as it is meant.
+    void aRoleArnTypedIntoAccountGoesToRole()
+    {
+        auto session = newSession();
+        giveOfflineIdentity(*session);
+        SwitchRoleDialog dialog(session->get());
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.activateWindow();
+        auto *account = child<QLineEdit>(&dialog, "accountField");
+        auto *role = child<QLineEdit>(&dialog, "roleField");
+        QTRY_VERIFY(account->hasFocus());
+        // Each key to whatever has the focus, as the keyboard does.
+        for (const QChar c : QStringLiteral("arn:aws:iam::123456789012:role/S3Access"))
+            QTest::keyClicks(QApplication::focusWidget(), QString(c));
+        QCOMPARE(role->text(), QStringLiteral("arn:aws:iam::123456789012:role/S3Access"));
+        QVERIFY(account->text().isEmpty());
+        QVERIFY(dialog.isFormValid());
+        QVERIFY(!child<QLabel>(&dialog, "accountError")->isVisible());
+    }
+
     void aDurationAboveTheRolesMaximumOffersOneHour()
     {
         if (!hasStsDouble())
