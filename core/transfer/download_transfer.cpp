@@ -325,8 +325,13 @@ void DownloadTransfer::onStreamDone(Stream *stream, const Outcome<Done> &result)
         return fail(error(AwsErrorKind::Network, QStringLiteral("The download was cut short after %1 of %2 bytes").arg(stream->written).arg(expected)));
     if (stream->first && stream->length < 0)
         m_objectSize = stream->written;  // what came whole is the object (also when sent without a length)
-    else
+    else {
+        // The range's last bytes may still sit in QFile's own buffer: they go to the OS before the map says the
+        // range is there, or a kill right after leaves a range noted as done with bytes missing from the file.
+        if (!m_part.flush())
+            return fail(AwsError::local(AwsErrorKind::LocalFile, QStringLiteral("Cannot write %1: %2").arg(m_part.fileName(), m_part.errorString())));
         noteRangeDone(stream->offset, stream->written);
+    }
     removeStream(stream);
     pumpRanges();
     if (!m_streams.empty() || !m_missing.isEmpty())
