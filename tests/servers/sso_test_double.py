@@ -87,6 +87,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from tls_http_server import tls_threading_http_server  # this folder: the script's own directory is on sys.path
+
 SERVER_HEADER = "RoleDrop-SSO-Test-Double"
 GRANT_DEVICE = "urn:ietf:params:oauth:grant-type:device_code"
 GRANT_CODE = "authorization_code"
@@ -966,27 +968,6 @@ def print_env(world, endpoint):
         out("ROLEDROP_TEST_SSO_ROLE_%s" % re.sub(r"[^A-Z0-9]", "_", name.upper()), name)
 
 
-def tls_server_class(cert, key):
-    """A ThreadingHTTPServer serving https, each connection's handshake in its own thread (as the STS double)."""
-    import ssl
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-
-    class Server(ThreadingHTTPServer):
-        def get_request(self):
-            sock, addr = self.socket.accept()
-            return context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
-
-        def finish_request(self, request, client_address):
-            try:
-                request.do_handshake()
-            except (ssl.SSLError, OSError) as e:
-                log("TLS handshake with %s:%d failed: %s" % (client_address[0], client_address[1], e))
-                return
-            super().finish_request(request, client_address)
-
-    return Server
-
 
 def main():
     ap = argparse.ArgumentParser(description="RoleDrop's IAM Identity Center TEST DOUBLE (not AWS)")
@@ -1017,7 +998,7 @@ def main():
         if not (args.sts_access_key and args.sts_secret_key):
             ap.error("--sts-endpoint needs --sts-access-key and --sts-secret-key")
         sts = (args.sts_endpoint, args.sts_access_key, args.sts_secret_key, args.ca_file)
-    server = (tls_server_class(args.tls_cert, args.tls_key) if args.tls_cert else ThreadingHTTPServer)(
+    server = (tls_threading_http_server(args.tls_cert, args.tls_key, log) if args.tls_cert else ThreadingHTTPServer)(
         (args.host, args.port), Handler)
     server.daemon_threads = True
     server.tls = bool(args.tls_cert)

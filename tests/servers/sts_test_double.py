@@ -108,6 +108,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
 
+from tls_http_server import tls_threading_http_server  # this folder: the script's own directory is on sys.path
+
 XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/"
 API_VERSION = "2011-06-15"
 SERVER_HEADER = "RoleDrop-STS-Test-Double"
@@ -2626,29 +2628,6 @@ def print_env(world, endpoint):
         out(name, value)
 
 
-def TlsThreadingHTTPServer(cert, key):
-    """A ThreadingHTTPServer class serving https: each connection's TLS handshake happens in its own thread (on its
-    first read), so a client that never finishes one holds up nobody else."""
-    import ssl
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-
-    class Server(ThreadingHTTPServer):
-        def get_request(self):
-            sock, addr = self.socket.accept()
-            return context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
-
-        def finish_request(self, request, client_address):
-            try:
-                request.do_handshake()
-            except (ssl.SSLError, OSError) as e:
-                # A client refusing our certificate is what the TLS tests want: one line, not a traceback.
-                log("TLS handshake with %s:%d failed: %s" % (client_address[0], client_address[1], e))
-                return
-            super().finish_request(request, client_address)
-
-    return Server
-
 
 def main():
     ap = argparse.ArgumentParser(description="RoleDrop's STS + S3 TEST DOUBLE (not AWS)")
@@ -2678,7 +2657,7 @@ def main():
         ap.error("--tls-cert and --tls-key go together")
     own_dir = args.data_dir is None
     data_dir = tempfile.mkdtemp(prefix="roledrop-s3-double-") if own_dir else args.data_dir
-    server = (TlsThreadingHTTPServer(args.tls_cert, args.tls_key) if args.tls_cert else ThreadingHTTPServer)(
+    server = (tls_threading_http_server(args.tls_cert, args.tls_key, log) if args.tls_cert else ThreadingHTTPServer)(
         (args.host, args.port), Handler)
     server.daemon_threads = True
     server.double = StsTestDouble(world)
