@@ -274,18 +274,13 @@ Http::AwsCall *Session::deleteEntries(const QString &bucket, const QStringList &
                                       QObject *context, ResultHandler<S3::DeleteObjectsResult> done)
 {
     done = deliverTo(context, std::move(done));
-    if (!m_s3) {
-        done(AwsError::validation(tr("Open a profile first")));
-        return nullptr;
-    }
     const auto client = m_s3;
-    Http::AwsCall *expansion = S3::expandToKeys(client, bucket, keys, folderPrefixes, this,
-                                                [client, bucket, folderPrefixes, done, this](Outcome<QStringList> all) {
-        if (!all)
-            return done(all.error());
-        client->deleteObjects(bucket, withFolderMarkers(all.value(), folderPrefixes), this, done);
+    // Listed under the session, not `context`: once asked, the deletion goes through even if its asker leaves.
+    return listForDeletion(bucket, keys, folderPrefixes, this, {}, [client, bucket, done, this](Outcome<QStringList> doomed) {
+        if (!doomed)
+            return done(doomed.error());
+        client->deleteObjects(bucket, doomed.value(), this, done);
     });
-    return expansion;
 }
 
 Http::AwsCall *Session::listForDeletion(const QString &bucket, const QStringList &keys, const QStringList &folderPrefixes,
