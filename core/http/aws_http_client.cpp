@@ -154,11 +154,14 @@ Outcome<QNetworkReply *> AwsHttpClient::start(const AwsCredentials &credentials,
     else
         signing.payloadHash = sha256(request.body).toHex();
 
-    const auto signedRequest = SigV4::signRequest(credentials, SigV4::SigningOptions::forService(request.region, request.service, now()),
-                                                  signing, m_keyCache.get());
-    if (!signedRequest)
-        return signedRequest.error();
-    const SigV4::HeaderList &added = signedRequest->headersToAdd;
+    SigV4::HeaderList added;
+    if (!request.anonymous) {
+        const auto signedRequest = SigV4::signRequest(credentials, SigV4::SigningOptions::forService(request.region, request.service, now()),
+                                                      signing, m_keyCache.get());
+        if (!signedRequest)
+            return signedRequest.error();
+        added = signedRequest->headersToAdd;
+    }
 
     const QUrl url = wireUrl(request.baseUrl, request.path, SigV4::encodedQueryString(signing.query));
     // Qt's HTTP layer writes the request line with QUrl::NormalizePathSegments, which drops "." and ".."
@@ -378,10 +381,10 @@ void AwsHttpClient::attempt(const std::shared_ptr<Exchange> &exchange)
     Exchange &ex = *exchange;
     if (ex.call->isCancelled())
         return ex.deliver(AwsError::local(AwsErrorKind::Cancelled, QStringLiteral("Cancelled")));
-    if (!ex.caller)
+    if (!ex.caller && !ex.request.anonymous)
         return ex.deliver(AwsError::validation(QStringLiteral("No identity to sign the request with: open a profile first")));
     ++ex.attempts;
-    const AwsCredentials credentials = ex.caller->credentials();
+    const AwsCredentials credentials = ex.caller ? ex.caller->credentials() : AwsCredentials{};
     ex.signedWithKeyId = credentials.accessKeyId;
     const auto started = start(credentials, ex.request);
     if (!started)
@@ -484,7 +487,7 @@ void AwsHttpClient::finishAttempt(const std::shared_ptr<Exchange> &exchange, QNe
     }
     const AwsError failure = parseErrorResponse(errorIn200 ? 500 : status, ex.response.body);
     const RetryReason reason = retryReasonFor(failure);
-    if (reason == RetryReason::StaleCredentials) {
+    if (reason == RetryReason::StaleCredentials && ex.caller) {
         // Renewed meanwhile (by its schedule, or for another request): just sign again with the new keys.
         if (!ex.refreshed && ex.caller->credentials().accessKeyId != ex.signedWithKeyId) {
             ex.refreshed = true;

@@ -54,6 +54,9 @@ struct AwsHttpRequest
     int transferTimeoutMs = 0;                            // inactivity limit (0: the retry policy's stall limit)
     bool mayAnswerErrorIn200 = false;                     // S3 may answer 200 with an <Error> (CompleteMultipartUpload)
     TlsTrust tls;                                         // for https: the CAs its endpoint's certificate may chain to
+    // Sent without a signature (and without a caller): the calls made before there are AWS credentials, such as
+    // IAM Identity Center's sign-in and portal APIs (a bearer token in a header) and AssumeRoleWithWebIdentity.
+    bool anonymous = false;
 };
 
 struct AwsHttpResponse
@@ -103,7 +106,8 @@ public:
     void send(AwsCall *call, const CredentialSourcePtr &caller, const AwsHttpRequest &request, ResponseHandler done,
               AwsHttpStreaming streaming = {});
 
-    // Low level, for tests of what goes on the wire: signs and starts one attempt; the caller owns the reply.
+    // Low level, for tests of what goes on the wire: signs (unless anonymous) and starts one attempt; the caller
+    // owns the reply.
     Outcome<QNetworkReply *> start(const AwsCredentials &credentials, const AwsHttpRequest &request);
 
     // The exact URL a request goes to (also used for presigned URLs).

@@ -106,6 +106,7 @@ private slots:
     void requestGoesOutAsSigned_data();
     void requestGoesOutAsSigned();
     void postWithoutBodyKeepsItsQuery();
+    void anonymousRequestGoesUnsignedWithoutCaller();
     void dotSegmentsAreRefused_data();
     void dotSegmentsAreRefused();
     void fuzzedPathsAreSentAsSignedOrRefused();
@@ -242,6 +243,41 @@ void AwsHttpClientTest::postWithoutBodyKeepsItsQuery()
     QCOMPARE(server.captured().first().method, QByteArray("POST"));
     QCOMPARE(server.captured().first().target, QByteArray("/bucket/big%20file.iso?uploads="));
     QCOMPARE(server.captured().first().header("content-length"), QByteArray("0"));
+}
+
+void AwsHttpClientTest::anonymousRequestGoesUnsignedWithoutCaller()
+{
+    // Identity Center's sign-in and portal calls carry no SigV4 signature (a bearer token at most).
+    RequestCaptureServer server;
+    QVERIFY(server.listen());
+    Http::AwsHttpClient client;
+    Http::AwsHttpRequest request;
+    request.method = "POST";
+    request.baseUrl = server.baseUrl();
+    request.path = QStringLiteral("/token");
+    request.headers = {{"content-type", "application/json"}};
+    request.body = R"({"grantType":"refresh_token"})";
+    request.anonymous = true;
+    QObject context;
+    std::optional<Outcome<Http::AwsHttpResponse>> result;
+    client.send(client.newCall(&context), nullptr, request, [&](Outcome<Http::AwsHttpResponse> r) { result = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+    QVERIFY2(result->ok(), qPrintable(result->error().message));
+    QCOMPARE(server.captured().size(), 1);
+    const auto &sent = server.captured().first();
+    QCOMPARE(sent.header("authorization"), QByteArray());
+    QCOMPARE(sent.header("x-amz-date"), QByteArray());
+    QCOMPARE(sent.header("content-type"), QByteArray("application/json"));
+    QCOMPARE(sent.body, request.body);
+
+    // Without `anonymous`, a request with no caller is still refused before anything is sent.
+    request.anonymous = false;
+    result.reset();
+    client.send(client.newCall(&context), nullptr, request, [&](Outcome<Http::AwsHttpResponse> r) { result = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+    QVERIFY(!result->ok());
+    QVERIFY(result->error().message.contains(QStringLiteral("open a profile")));
+    QCOMPARE(server.captured().size(), 1);
 }
 
 void AwsHttpClientTest::dotSegmentsAreRefused_data()
