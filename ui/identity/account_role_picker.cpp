@@ -70,11 +70,12 @@ AccountRolePicker::AccountRolePicker(QWidget *parent)
     loadingBar->setRange(0, 0);
     loadingBar->setTextVisible(false);
     loadingBar->setMaximumHeight(8);
+    loadingBar->setMaximumWidth(240);
     loadingBar->setAccessibleName(tr("Finding your accounts"));
     auto *loadingLayout = new QVBoxLayout(m_loadingPage);
     loadingLayout->addStretch();
     loadingLayout->addWidget(loadingText);
-    loadingLayout->addWidget(loadingBar);
+    loadingLayout->addWidget(loadingBar, 0, Qt::AlignHCenter);
     loadingLayout->addStretch();
 
     QPushButton *retry = nullptr;
@@ -254,6 +255,8 @@ void AccountRolePicker::setAccounts(const QList<Auth::SsoAccount> &accounts)
     applyFilter();
     m_view->resizeColumnToContents(kNameColumn);
     m_view->resizeColumnToContents(kIdColumn);
+    // Room between the ID and the email, which would otherwise touch.
+    m_view->setColumnWidth(kIdColumn, m_view->columnWidth(kIdColumn) + m_view->fontMetrics().averageCharWidth() * 2);
     if (keepRole.isEmpty() || !selectRole(keepAccount, keepRole))
         emitCurrent();
 }

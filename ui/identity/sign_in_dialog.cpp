@@ -238,7 +238,8 @@ void SignInDialog::showDeviceCode(const Auth::SsoDeviceCode &code)
     m_deviceCode = code;
     m_deviceCode.userCode = code.userCode.trimmed();
     m_userCode->setText(m_deviceCode.userCode);
-    const QString shown = readablePlace(code.verificationUri.toString());
+    // In full: it may be typed on another device.
+    const QString shown = code.verificationUri.isValid() ? code.verificationUri.toString() : deviceCodeUrl().toString();
     m_verificationLink->setText(QStringLiteral("<a href=\"%1\">%2</a>")
                                     .arg(deviceCodeUrl().toString(QUrl::FullyEncoded).toHtmlEscaped(), shown.toHtmlEscaped()));
     m_copyCode->setText(tr("&Copy Code"));

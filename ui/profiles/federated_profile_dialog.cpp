@@ -16,9 +16,12 @@
 #include <QMetaMethod>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
+#include <QResizeEvent>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <functional>
 
 namespace RoleDrop::Ui {
@@ -91,8 +94,11 @@ FederatedProfileDialog::FederatedProfileDialog(Auth::ProfileKind kind, QWidget *
         addRow(form, tr("&Identity Center region:"), m_ssoRegion, m_ssoRegionError);
         connect(m_ssoRegion->lineEdit(), &QLineEdit::textEdited, this, [this] { m_ssoRegion->lineEdit()->setProperty(kTouched, true); });
         connect(m_ssoRegion, &QComboBox::currentTextChanged, this, [this](const QString &text) {
-            if (m_regionFollowsSso && !text.trimmed().isEmpty())
-                m_region->setText(text.trimmed());
+            // Only a region that is one: half-typed text must not put an error on a field the user never touched.
+            Auth::Profile probe = knownGood();
+            probe.region = text.trimmed();
+            if (m_regionFollowsSso && problemWith(probe).isEmpty())
+                m_region->setText(probe.region);
             validate();
         });
 
@@ -199,8 +205,6 @@ FederatedProfileDialog::FederatedProfileDialog(Auth::ProfileKind kind, QWidget *
     layout->addWidget(m_error);
     layout->addStretch();
     layout->addWidget(m_buttons);
-    // The dialog follows its messages both ways: no empty space where a message was, no message cut off.
-    layout->setSizeConstraint(QLayout::SetMinimumSize);
 
     // Judged as typed, once every field exists.
     for (QLineEdit *edit : findChildren<QLineEdit *>())
@@ -235,6 +239,52 @@ void FederatedProfileDialog::setAdvancedVisible(bool visible)
     m_advancedToggle->setChecked(visible);
     m_advancedToggle->setArrowType(visible ? Qt::DownArrow : Qt::RightArrow);
     m_advanced->setVisible(visible);
+    fitToContents();
+}
+
+QList<QLabel *> FederatedProfileDialog::messageLabels() const
+{
+    return findChildren<QLabel *>(QRegularExpression(QStringLiteral("Error$")));
+}
+
+void FederatedProfileDialog::sizeMessagesForTheirWidth()
+{
+    // A form layout under-reckons a wrapped message in a field's box (it asks at another width than it gives):
+    // each message is told the height its text needs at the width it has.
+    for (QLabel *label : messageLabels())
+        label->setMinimumHeight(label->isHidden() ? 0 : label->heightForWidth(label->width()));
+}
+
+void FederatedProfileDialog::fitToContents()
+{
+    // Messages come and go after the dialog was sized: its height follows them both ways, the width stays the
+    // user's. As SwitchRoleDialog does.
+    if (!isVisible())
+        return;
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    layout()->invalidate();
+    layout()->activate();
+    sizeMessagesForTheirWidth();
+    layout()->invalidate();
+    layout()->activate();
+    const int width = std::max(this->width(), minimumSizeHint().width());
+    int height = sizeHint().height();
+    if (layout()->hasHeightForWidth())
+        height = std::max(height, layout()->totalHeightForWidth(width));
+    resize(width, std::max(height, minimumSizeHint().height()));
+}
+
+void FederatedProfileDialog::resizeEvent(QResizeEvent *event)
+{
+    QDialog::resizeEvent(event);
+    if (event->size().width() != event->oldSize().width())
+        sizeMessagesForTheirWidth();
+}
+
+void FederatedProfileDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    fitToContents();
 }
 
 void FederatedProfileDialog::setExistingNames(const QStringList &names)
@@ -341,6 +391,15 @@ QString FederatedProfileDialog::problem() const
 
 void FederatedProfileDialog::validate()
 {
+    const QList<QLabel *> messages = messageLabels();
+    // A message shown, gone, or longer (wrapped on more lines) changes the height the dialog needs.
+    const auto shown = [&messages] {
+        QStringList texts;
+        for (QLabel *label : messages)
+            texts << (label->isHidden() ? QString() : label->text());
+        return texts;
+    };
+    const QStringList shownBefore = shown();
     const Auth::Profile typed = profile();
     const auto judge = [&](QLabel *error, bool show, const std::function<void(Auth::Profile &)> &put) -> QString {
         Auth::Profile probe = knownGood();
@@ -381,6 +440,8 @@ void FederatedProfileDialog::validate()
     m_error->setText(whole);
     m_error->setVisible(!whole.isEmpty() && !explainedByField && !m_busy);
     m_save->setEnabled(whole.isEmpty() && !m_busy);
+    if (shown() != shownBefore)
+        fitToContents();
 }
 
 void FederatedProfileDialog::save()
@@ -404,6 +465,7 @@ void FederatedProfileDialog::saveFailed(const QString &message)
     validate();
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
+    fitToContents();
 }
 
 } // namespace RoleDrop::Ui

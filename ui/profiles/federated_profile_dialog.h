@@ -56,7 +56,14 @@ signals:
     // Save was pressed on a valid form (only when connected; else the dialog accepts itself).
     void saveRequested(const RoleDrop::Auth::Profile &profile);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    QList<QLabel *> messageLabels() const;
+    void sizeMessagesForTheirWidth();
+    void fitToContents();
     QLineEdit *addLineEdit(const char *objectName, const QString &accessibleName);
     void addRow(QFormLayout *form, const QString &label, QWidget *field, QLabel *error, QLayout *fieldRow = nullptr);
     void setAdvancedVisible(bool visible);

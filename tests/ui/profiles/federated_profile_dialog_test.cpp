@@ -8,6 +8,7 @@
 #include <QAbstractButton>
 #include <QComboBox>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -47,6 +48,20 @@ void typeInto(QLineEdit *edit, const QString &text)
     edit->selectAll();
     QTest::keyClick(edit, Qt::Key_Backspace);
     QTest::keyClicks(edit, text);
+}
+
+// The messages shown that are cut off (given less height than their wrapped text needs, or outside the dialog).
+QStringList messagesFit(QWidget *dialog)
+{
+    QStringList cut;
+    for (QLabel *label : dialog->findChildren<QLabel *>()) {
+        if (!label->isVisible() || label->text().isEmpty())
+            continue;
+        const QRect inDialog(label->mapTo(dialog, QPoint(0, 0)), label->size());
+        if ((label->wordWrap() && label->height() < label->heightForWidth(label->width())) || !dialog->rect().contains(inDialog))
+            cut << label->objectName() + QStringLiteral(": ") + label->text();
+    }
+    return cut;
 }
 
 void showActive(QWidget *widget)
@@ -118,6 +133,7 @@ private slots:
         QVERIFY(startUrlError->isVisible());
         QVERIFY2(startUrlError->text().contains(QLatin1String("https://")), qPrintable(startUrlError->text()));
         QVERIFY(!save->isEnabled());
+        QVERIFY2(messagesFit(&dialog).isEmpty(), qPrintable(messagesFit(&dialog).join(QLatin1Char('\n'))));
         QVERIFY(Test::saveScreenshot(&dialog, QStringLiteral("federated-identity-center-bad-url")));
         typeInto(startUrl, QStringLiteral("https://d-1234567890.awsapps.com/start"));
         QVERIFY(!startUrlError->isVisible());
@@ -138,6 +154,7 @@ private slots:
         QTest::keyClick(&dialog, Qt::Key_D, Qt::AltModifier);
         QTRY_VERIFY(child<QRadioButton>(&dialog, "deviceCodeMethodRadio")->isChecked());
         QVERIFY2(mnemonicClashes(&dialog).isEmpty(), qPrintable(mnemonicClashes(&dialog).join(QLatin1Char('\n'))));
+        QVERIFY2(messagesFit(&dialog).isEmpty(), qPrintable(messagesFit(&dialog).join(QLatin1Char('\n'))));
         QVERIFY(Test::saveScreenshot(&dialog, QStringLiteral("federated-identity-center-filled")));
 
         QTest::mouseClick(save, Qt::LeftButton);
@@ -174,6 +191,7 @@ private slots:
         typeInto(child<QLineEdit>(&dialog, "caFileField"), dir.filePath(QStringLiteral("missing.pem")));
         QVERIFY(child<QLabel>(&dialog, "caFileError")->isVisible());
         QVERIFY(!child<QPushButton>(&dialog, "saveProfileButton")->isEnabled());
+        QVERIFY2(messagesFit(&dialog).isEmpty(), qPrintable(messagesFit(&dialog).join(QLatin1Char('\n'))));
         QVERIFY(Test::saveScreenshot(&dialog, QStringLiteral("federated-identity-center-advanced-errors")));
     }
 
@@ -201,6 +219,7 @@ private slots:
         QVERIFY(!roleArnError->isVisible());
         QVERIFY2(save->isEnabled(), qPrintable(dialog.problem()));
         QVERIFY2(mnemonicClashes(&dialog).isEmpty(), qPrintable(mnemonicClashes(&dialog).join(QLatin1Char('\n'))));
+        QVERIFY2(messagesFit(&dialog).isEmpty(), qPrintable(messagesFit(&dialog).join(QLatin1Char('\n'))));
         QVERIFY(Test::saveScreenshot(&dialog, QStringLiteral("federated-openid-connect-filled")));
 
         // Someone stores it: Save hands the profile over and waits for the answer.
@@ -225,6 +244,7 @@ private slots:
         QVERIFY(error->isVisible());
         QVERIFY(error->text().contains(QLatin1String("/nowhere")));
         QVERIFY(save->isEnabled());
+        QVERIFY2(messagesFit(&dialog).isEmpty(), qPrintable(messagesFit(&dialog).join(QLatin1Char('\n'))));
         QVERIFY(Test::saveScreenshot(&dialog, QStringLiteral("federated-openid-connect-save-failed")));
     }
 
@@ -256,6 +276,7 @@ private slots:
         QCOMPARE(child<QLineEdit>(&dialog, "regionField")->text(), QStringLiteral("default"));
         auto *save = child<QPushButton>(&dialog, "saveProfileButton");
         QVERIFY2(save->isEnabled(), qPrintable(dialog.problem()));
+        QVERIFY2(messagesFit(&dialog).isEmpty(), qPrintable(messagesFit(&dialog).join(QLatin1Char('\n'))));
         QVERIFY(Test::saveScreenshot(&dialog, QStringLiteral("federated-identity-center-edit")));
         QTest::mouseClick(save, Qt::LeftButton);
         const Auth::Profile p = dialog.profile();
