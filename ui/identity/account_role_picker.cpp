@@ -100,7 +100,7 @@ AccountRolePicker::AccountRolePicker(QWidget *parent)
     m_filter = new QLineEdit(m_accountsPage);
     m_filter->setObjectName(QStringLiteral("accountFilter"));
     m_filter->setAccessibleName(tr("Filter accounts and roles"));
-    m_filter->setPlaceholderText(tr("Filter by account, ID, email or role"));
+    m_filter->setPlaceholderText(tr("Filter by account, ID, email or role (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
     m_filter->installEventFilter(this);
     auto *refresh = new QToolButton(m_accountsPage);
@@ -145,6 +145,7 @@ AccountRolePicker::AccountRolePicker(QWidget *parent)
 
     // Ctrl+F belongs to the picker only while the focus is inside it: the window around it keeps its own.
     auto *find = new QShortcut(QKeySequence::Find, this, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
+    find->setWhatsThis(tr("Filter the accounts and roles"));  // what Help › Keyboard Shortcuts lists
     connect(find, &QShortcut::activated, this, [this] {
         if (m_pages->currentWidget() != m_accountsPage)
             return;
@@ -385,6 +386,12 @@ bool AccountRolePicker::eventFilter(QObject *watched, QEvent *event)
         // Typing in the list filters it (instead of jumping to the next row that starts with the letter).
         const QString text = key->text();
         const bool plain = !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier));
+        if (key->key() == Qt::Key_Backspace && plain && !m_filter->text().isEmpty()) {
+            m_filter->setFocus(Qt::OtherFocusReason);
+            m_filter->end(false);
+            m_filter->backspace();
+            return true;
+        }
         if (plain && !text.isEmpty() && text.at(0).isPrint() && !text.at(0).isSpace()) {
             m_filter->setFocus(Qt::OtherFocusReason);
             m_filter->insert(text);

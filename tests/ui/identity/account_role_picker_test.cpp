@@ -215,6 +215,13 @@ private slots:
         QVERIFY(filter->hasFocus());
         QCOMPARE(filter->text(), QStringLiteral("s3"));
         QCOMPARE(shown(view), (QStringList{QStringLiteral("Development: S3Uploader")}));
+        // Backspace in the tree takes back what was typed.
+        view->setFocus();
+        QTest::keyClick(view, Qt::Key_Backspace);
+        QVERIFY(filter->hasFocus());
+        QCOMPARE(filter->text(), QStringLiteral("s"));
+        QTest::keyClick(filter, Qt::Key_3);
+        QCOMPARE(shown(view), (QStringList{QStringLiteral("Development: S3Uploader")}));
         QVERIFY(!current.isEmpty());
         QCOMPARE(current.last(), (QList<QVariant>{QStringLiteral("111122223333"), QStringLiteral("Development"), QStringLiteral("S3Uploader")}));
         // Enter in the filter chooses the role found.
