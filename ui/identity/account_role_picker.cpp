@@ -81,7 +81,7 @@ AccountRolePicker::AccountRolePicker(QWidget *parent)
     QPushButton *retry = nullptr;
     m_errorPage = buildMessagePage("accountsErrorPage", &m_errorText, &retry, tr("&Retry"), tr("Retry finding accounts"));
     m_errorText->setObjectName(QStringLiteral("accountsError"));
-    m_errorText->setAccessibleName(tr("Error"));
+    m_errorText->setAccessibleDescription(tr("Why the accounts could not be found"));
     m_errorText->setStyleSheet(QStringLiteral("QLabel { color: #B0271A; }"));
     retry->setObjectName(QStringLiteral("retryAccountsButton"));
     QLabel *emptyText = nullptr;
@@ -122,7 +122,7 @@ AccountRolePicker::AccountRolePicker(QWidget *parent)
     m_view->installEventFilter(this);
     m_noMatch = new QLabel(m_accountsPage);
     m_noMatch->setObjectName(QStringLiteral("noMatchText"));
-    m_noMatch->setAccessibleName(tr("Filter result"));
+    m_noMatch->setAccessibleDescription(tr("Filter result"));
     m_noMatch->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
     m_noMatch->setWordWrap(true);
     m_noMatch->setVisible(false);

@@ -71,7 +71,7 @@ QWidget *SignInDialog::buildBrowserPage()
     m_browserText = new QLabel(tr("Continue signing in to <b>%1</b> in your browser.").arg(readablePlace(m_signingInTo).toHtmlEscaped()), page);
     m_browserText->setObjectName(QStringLiteral("browserWaitingText"));
     m_browserText->setWordWrap(true);
-    m_browserText->setAccessibleName(tr("Sign-in status"));
+    m_browserText->setAccessibleDescription(tr("Sign-in status"));  // the name stays the text, read aloud
     auto *hint = new QLabel(tr("Once you allow access there, RoleDrop goes on by itself. No browser window? Open it again, "
                                "or use a code you confirm on any device."), page);
     hint->setObjectName(QStringLiteral("browserWaitingHint"));
@@ -109,7 +109,7 @@ QWidget *SignInDialog::buildDeviceCodePage()
     m_codeIntro->setWordWrap(true);
     m_verificationLink = new QLabel(page);
     m_verificationLink->setObjectName(QStringLiteral("verificationLink"));
-    m_verificationLink->setAccessibleName(tr("Verification page"));
+    m_verificationLink->setAccessibleDescription(tr("The page where the code is confirmed"));
     m_verificationLink->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_verificationLink->setToolTip(tr("Opens the page with the code filled in"));
     // The browser is the sign-in's owner's to open (it may prefer the command line's or a test's).
@@ -117,7 +117,6 @@ QWidget *SignInDialog::buildDeviceCodePage()
 
     m_userCode = new QLabel(page);
     m_userCode->setObjectName(QStringLiteral("userCode"));
-    m_userCode->setAccessibleName(tr("Code to confirm"));
     QFont codeFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     codeFont.setPointSizeF(std::max(codeFont.pointSizeF(), 10.0) * 2.2);
     codeFont.setBold(true);
@@ -131,7 +130,7 @@ QWidget *SignInDialog::buildDeviceCodePage()
 
     m_expiry = new QLabel(page);
     m_expiry->setObjectName(QStringLiteral("codeExpiry"));
-    m_expiry->setAccessibleName(tr("Code expiry"));
+    m_expiry->setAccessibleDescription(tr("How long the code stays valid"));
     m_expiry->setAlignment(Qt::AlignCenter);
     m_codeProgress = newBusyBar(page, tr("Waiting for the code to be confirmed"));
 
@@ -175,7 +174,7 @@ QWidget *SignInDialog::buildErrorPage()
     icon->setAlignment(Qt::AlignTop);
     m_errorText = new QLabel(page);
     m_errorText->setObjectName(QStringLiteral("signInError"));
-    m_errorText->setAccessibleName(tr("Sign-in error"));
+    m_errorText->setAccessibleDescription(tr("Why signing in failed"));
     m_errorText->setWordWrap(true);
     m_errorText->setTextFormat(Qt::PlainText);
     m_errorText->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -238,6 +237,8 @@ void SignInDialog::showDeviceCode(const Auth::SsoDeviceCode &code)
     m_deviceCode = code;
     m_deviceCode.userCode = code.userCode.trimmed();
     m_userCode->setText(m_deviceCode.userCode);
+    // Read out letter by letter ("W D J B - M J H T"): a screen reader would otherwise try to pronounce it.
+    m_userCode->setAccessibleName(tr("Code to confirm: %1").arg(m_deviceCode.userCode.split(QString(), Qt::SkipEmptyParts).join(QLatin1Char(' '))));
     // In full: it may be typed on another device.
     const QString shown = code.verificationUri.isValid() ? code.verificationUri.toString() : deviceCodeUrl().toString();
     m_verificationLink->setText(QStringLiteral("<a href=\"%1\">%2</a>")

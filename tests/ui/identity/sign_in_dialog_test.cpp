@@ -108,6 +108,7 @@ private slots:
         QCOMPARE(dialog.state(), SignInDialog::State::DeviceCode);
         auto *code = child<QLabel>(&dialog, "userCode");
         QCOMPARE(code->text(), QStringLiteral("WDJB-MJHT"));
+        QCOMPARE(code->accessibleName(), QStringLiteral("Code to confirm: W D J B - M J H T"));
         QVERIFY(code->textInteractionFlags() & Qt::TextSelectableByMouse);
         // Monospace: every letter as wide as any other.
         const QFontMetrics metrics(code->font());
