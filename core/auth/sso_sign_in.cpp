@@ -298,6 +298,7 @@ void SsoSignIn::pollDeviceCode(const AttemptPtr &a, const SsoClientRegistration 
 {
     auto *timer = new QTimer(this);
     timer->setSingleShot(true);
+    timer->setTimerType(Qt::PreciseTimer);  // a coarse timer may fire 5% early: a poll before the interval is slow_down
     a->timer = timer;
     connect(timer, &QTimer::timeout, this, [=, this] {
         timer->deleteLater();
