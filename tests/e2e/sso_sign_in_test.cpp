@@ -354,6 +354,33 @@ private slots:
         QVERIFY(after.error().message.contains(QStringLiteral("Sign in again")));
         const auto stored = storedToken(config);
         QVERIFY(stored && !stored.value());
+
+        // Signing in again reuses the client registration kept in the keychain: no second RegisterClient.
+        const int seq = knob("GET", QStringLiteral("log?since=0")).value(QStringLiteral("last_seq")).toInt();
+        TestBrowser again;
+        const auto second = signIn(sso, config, Auth::SsoSignInMethod::Browser, browserPrompt(again));
+        QVERIFY2(second, qPrintable(second.error().message + again.problem));
+        QStringList operations;
+        for (const QJsonValue &e : knob("GET", QStringLiteral("log?since=%1").arg(seq)).value(QStringLiteral("entries")).toArray())
+            operations << e[QStringLiteral("operation")].toString();
+        QVERIFY2(!operations.contains(QStringLiteral("oidc:RegisterClient")), qPrintable(operations.join(',')));
+        QVERIFY2(operations.contains(QStringLiteral("oidc:CreateToken")), qPrintable(operations.join(',')));
+        cleanKeychain(config);
+    }
+
+    void legacyProfileWithoutScopesGetsNoRefreshToken()
+    {
+        // The legacy form (sso_start_url in the profile) registers without scopes, as the AWS CLI does.
+        auto config = newSession();
+        config.registrationScopes.clear();
+        Auth::KeychainStore keychain(m_service);
+        Auth::SsoSignIn sso(&m_http, &keychain, dataFolder(), Test::testCaTrust());
+        QList<Auth::SsoDeviceCode> shown;
+        QList<QUrl> opened;
+        const auto token = deviceSignIn(sso, config, &shown, &opened);
+        QVERIFY2(token, qPrintable(token.error().message));
+        QVERIFY(token->refreshToken.isEmpty());
+        QVERIFY(token->isValidAt(QDateTime::currentDateTimeUtc(), Auth::SsoSignIn::validityMarginSeconds));
         cleanKeychain(config);
     }
 
