@@ -8,6 +8,7 @@
 #include <QCryptographicHash>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRegularExpression>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -76,6 +77,18 @@ class LoopbackAuthorizationTest final : public QObject
     Q_OBJECT
 
 private slots:
+    void pkceValues()
+    {
+        const QString verifier = Auth::LoopbackAuthorization::newCodeVerifier();
+        QVERIFY(verifier.size() >= 43 && verifier.size() <= 128);
+        QVERIFY(QRegularExpression(QStringLiteral("^[A-Za-z0-9._~-]+$")).match(verifier).hasMatch());
+        QVERIFY(verifier != Auth::LoopbackAuthorization::newCodeVerifier());
+        // base64url(sha256(verifier)) without padding, as computed by Python's hashlib and base64.
+        QCOMPARE(Auth::LoopbackAuthorization::codeChallengeS256(QStringLiteral("dBjftJeZ4CVP-mJ92K9KTZwsUzr9kl-vN3xsodXdHfo")),
+                 QStringLiteral("ZplKoIKo3PTx0Z2oIgTEPuDUD6-MPrpEITCQ--5dThA"));
+        QCOMPARE(Auth::LoopbackAuthorization::randomToken().size(), 43);
+    }
+
     void authorizationUrlCarriesPkceStateAndScopes()
     {
         Run run;
