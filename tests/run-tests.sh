@@ -1,7 +1,7 @@
 #!/bin/bash
 # RoleDrop's one test command. Installs what is missing, builds, starts the test servers (Ceph RGW with the
-# seeded world, and the STS test double) and runs the double's self-test and ctest inside a private D-Bus
-# session with an unlocked gnome-keyring, all under a throwaway HOME. The servers are always stopped and the
+# seeded world, the STS test double and the IAM Identity Center test double) and runs the doubles' self-tests and
+# ctest inside a private D-Bus session with an unlocked gnome-keyring, all under a throwaway HOME. The servers are always stopped and the
 # throwaway directories removed on exit, Ctrl-C or SIGTERM.
 # The servers speak https with certificates from a CA made for the run (tests/servers/make-test-ca.sh): the
 # ROLEDROP_TEST_* endpoints are https, ROLEDROP_TEST_CA_FILE is that CA, and the tests' processes get it as
@@ -48,6 +48,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   if [ -n "$SERVERS" ]; then
+    "$SERVERS_BIN/sso-double-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
     "$SERVERS_BIN/sts-double-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
     KEEP=${ROLEDROP_KEEP_TEST_DIR:-0} "$SERVERS_BIN/rgw-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
   fi
@@ -105,11 +106,14 @@ if [ $UNIT_ONLY = 0 ]; then
   begin "start STS test double"
   "$SERVERS_BIN/sts-double-start.sh" "$SERVERS"
   end
+  begin "start SSO test double"
+  "$SERVERS_BIN/sso-double-start.sh" "$SERVERS"   # after the STS double: its GetRoleCredentials keys come from it
+  end
   ENV_FILE=$SERVERS/env
 fi
 
 # Inside the private session bus: unlock a fresh keyring (without it a prompt would hang the tests), load
-# the servers' addresses, self-test the double, then ctest. The inner exit status is ctest's.
+# the servers' addresses, self-test the doubles, then ctest. The inner exit status is ctest's.
 INNER='
 printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
 . "$ENV_FILE"
@@ -122,6 +126,11 @@ if [ "$UNIT_ONLY" = 0 ]; then
     cat "$WORK/selftest.log"; echo "run-tests: the STS test double failed its self-test" >&2; exit 3; }
   tail -n 1 "$WORK/selftest.log"
   took "$t" "STS double self-test"
+  echo "=== [SSO double self-test]"; t=$(now)
+  /usr/bin/python3 "$SERVERS_BIN/sso_test_double_selftest.py" >"$WORK/sso-selftest.log" 2>&1 || {
+    cat "$WORK/sso-selftest.log"; echo "run-tests: the IAM Identity Center test double failed its self-test" >&2; exit 3; }
+  tail -n 1 "$WORK/sso-selftest.log"
+  took "$t" "SSO double self-test"
 fi
 echo "=== [ctest]"; t=$(now)
 rc=0

@@ -80,15 +80,14 @@ void LoopbackAuthorization::start(const BrowserAuthorizationRequest &request,
                       QString());
     m_flow = new QOAuth2AuthorizationCodeFlow(this);
     m_flow->setAuthorizationUrl(request.authorizationUrl);
+    // grant() refuses to start without a token URL, which the flow never gets to use here (the exchange is the caller's).
+    m_flow->setAccessTokenUrl(request.authorizationUrl);
     m_flow->setClientIdentifier(request.clientId);
     m_flow->setScope(request.scopes.join(request.scopeSeparator));
     m_state = randomToken();
     m_flow->setState(m_state);
     m_verifier = newCodeVerifier();
     m_flow->setReplyHandler(m_handler);
-    // The flow would take the redirect itself, ignore a wrong state and post the code to a token URL: the redirect
-    // is ours alone.
-    QObject::disconnect(m_handler, nullptr, m_flow, nullptr);
     connect(m_handler, &QAbstractOAuthReplyHandler::callbackReceived, this, &LoopbackAuthorization::onCallback);
 
     const QString challenge = codeChallengeS256(m_verifier);
@@ -123,8 +122,13 @@ void LoopbackAuthorization::start(const BrowserAuthorizationRequest &request,
     m_timeout->start(request.timeoutMs);
     // After the caller's call returns: openBrowser and a failure are never run inside start().
     QTimer::singleShot(0, this, [this] {
-        if (m_flow && m_done)
-            m_flow->grant();
+        if (!m_flow || !m_done)
+            return;
+        m_flow->grant();
+        // The flow would take the redirect itself, ignore a wrong state and post the code to its token URL: the
+        // redirect is ours alone (grant() made those connections).
+        QObject::disconnect(m_handler, nullptr, m_flow, nullptr);
+        QObject::disconnect(m_flow, &QAbstractOAuth2::authorizationCallbackReceived, nullptr, nullptr);
     });
 }
 

@@ -73,6 +73,18 @@ QString SsoSignIn::attemptKey(const SsoSessionConfig &config, bool silent) const
         + config.startUrl;
 }
 
+bool SsoSignIn::isUsable(const SsoToken &token) const
+{
+    return token.isValidAt(QDateTime::currentDateTimeUtc(), validityMarginSeconds)
+        && !m_rejected.contains(QCryptographicHash::hash(token.accessToken.toUtf8(), QCryptographicHash::Sha256));
+}
+
+void SsoSignIn::tokenRejected(const SsoSessionConfig &config, const QString &accessToken)
+{
+    m_rejected.insert(QCryptographicHash::hash(accessToken.toUtf8(), QCryptographicHash::Sha256));
+    m_store.forgetCached(config);  // another process may have renewed it already
+}
+
 void SsoSignIn::token(const SsoSessionConfig &config, SsoSignInMethod method, const SsoSignInPrompt &prompt,
                       QObject *context, ResultHandler<SsoToken> done)
 {
@@ -111,7 +123,7 @@ void SsoSignIn::readStored(const AttemptPtr &a)
         if (!stored)
             return finish(a, stored.error());
         const std::optional<SsoToken> &token = stored.value();
-        if (token && token->isValidAt(QDateTime::currentDateTimeUtc(), validityMarginSeconds))
+        if (token && isUsable(*token))
             return finish(a, *token);
         if (token && !token->refreshToken.isEmpty() && !token->clientId.isEmpty()
             && (!token->registrationExpiresAt.isValid() || QDateTime::currentDateTimeUtc() < token->registrationExpiresAt))
@@ -198,7 +210,7 @@ void SsoSignIn::afterLock(const AttemptPtr &a)
     m_store.readToken(a->config, validityMarginSeconds, this, [this, a](Outcome<std::optional<SsoToken>> stored) {
         if (a->over)
             return;
-        if (stored && stored.value() && stored.value()->isValidAt(QDateTime::currentDateTimeUtc(), validityMarginSeconds))
+        if (stored && stored.value() && isUsable(*stored.value()))
             return finish(a, *stored.value());
         const bool device = a->method == SsoSignInMethod::DeviceCode
             || (a->method == SsoSignInMethod::Automatic && !a->prompt.openBrowser);
@@ -298,6 +310,7 @@ void SsoSignIn::pollDeviceCode(const AttemptPtr &a, const SsoClientRegistration 
 {
     auto *timer = new QTimer(this);
     timer->setSingleShot(true);
+    timer->setTimerType(Qt::PreciseTimer);  // a coarse timer may fire 5% early: a poll before the interval is slow_down
     a->timer = timer;
     connect(timer, &QTimer::timeout, this, [=, this] {
         timer->deleteLater();

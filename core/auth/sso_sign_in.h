@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QString>
 
 #include <memory>
@@ -52,6 +53,9 @@ public:
     // Logout at the portal (the sign-in ends there too) and the token removed from the keychain. The AWS CLI's
     // cache is not touched.
     void signOut(const SsoSessionConfig &config, QObject *context, ResultHandler<Done> done);
+    // The portal refused this access token (401 UnauthorizedException: SsoPortalClient::needsSignIn) although it
+    // looked valid: the next token() or silentToken() refreshes instead of handing it out again.
+    void tokenRejected(const SsoSessionConfig &config, const QString &accessToken);
     // Ends a sign-in under way for this session (its callers get Cancelled).
     void cancel(const SsoSessionConfig &config);
 
@@ -79,6 +83,7 @@ private:
     void keep(const AttemptPtr &a, const SsoClientRegistration &client, const SsoTokenGrant &grant);
     void finish(const AttemptPtr &a, Outcome<SsoToken> result);
     QString attemptKey(const SsoSessionConfig &config, bool silent) const;
+    bool isUsable(const SsoToken &token) const;
 
     Http::AwsHttpClient *m_http;
     KeychainStore *m_keychain;
@@ -89,6 +94,7 @@ private:
     int m_browserTimeoutMs = 5 * 60 * 1000;
     int m_lockWaitMs = 15 * 60 * 1000;
     QHash<QString, AttemptPtr> m_attempts;
+    QSet<QByteArray> m_rejected;  // SHA-256 of access tokens the portal refused (not the tokens themselves)
 };
 
 } // namespace RoleDrop::Auth

@@ -18,6 +18,7 @@
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -353,6 +354,33 @@ private slots:
         QVERIFY(after.error().message.contains(QStringLiteral("Sign in again")));
         const auto stored = storedToken(config);
         QVERIFY(stored && !stored.value());
+
+        // Signing in again reuses the client registration kept in the keychain: no second RegisterClient.
+        const int seq = knob("GET", QStringLiteral("log?since=0")).value(QStringLiteral("last_seq")).toInt();
+        TestBrowser again;
+        const auto second = signIn(sso, config, Auth::SsoSignInMethod::Browser, browserPrompt(again));
+        QVERIFY2(second, qPrintable(second.error().message + again.problem));
+        QStringList operations;
+        for (const QJsonValue &e : knob("GET", QStringLiteral("log?since=%1").arg(seq)).value(QStringLiteral("entries")).toArray())
+            operations << e[QStringLiteral("operation")].toString();
+        QVERIFY2(!operations.contains(QStringLiteral("oidc:RegisterClient")), qPrintable(operations.join(',')));
+        QVERIFY2(operations.contains(QStringLiteral("oidc:CreateToken")), qPrintable(operations.join(',')));
+        cleanKeychain(config);
+    }
+
+    void legacyProfileWithoutScopesGetsNoRefreshToken()
+    {
+        // The legacy form (sso_start_url in the profile) registers without scopes, as the AWS CLI does.
+        auto config = newSession();
+        config.registrationScopes.clear();
+        Auth::KeychainStore keychain(m_service);
+        Auth::SsoSignIn sso(&m_http, &keychain, dataFolder(), Test::testCaTrust());
+        QList<Auth::SsoDeviceCode> shown;
+        QList<QUrl> opened;
+        const auto token = deviceSignIn(sso, config, &shown, &opened);
+        QVERIFY2(token, qPrintable(token.error().message));
+        QVERIFY(token->refreshToken.isEmpty());
+        QVERIFY(token->isValidAt(QDateTime::currentDateTimeUtc(), Auth::SsoSignIn::validityMarginSeconds));
         cleanKeychain(config);
     }
 
@@ -568,6 +596,54 @@ private slots:
         QVERIFY(!other);
         QCOMPARE(other.error().code, Auth::ssoSignInRequiredCode);
         QFile::remove(cacheFile);
+        cleanKeychain(config);
+    }
+
+    void portalErrorsKeepTheirCodeAndAnExpiredTokenIsRenewedSilently()
+    {
+        const auto config = newSession();
+        Auth::KeychainStore keychain(m_service);
+        Auth::SsoSignIn sso(&m_http, &keychain, dataFolder(), Test::testCaTrust());
+        QList<Auth::SsoDeviceCode> shown;
+        QList<QUrl> opened;
+        const auto token = deviceSignIn(sso, config, &shown, &opened);
+        QVERIFY2(token, qPrintable(token.error().message));
+        Auth::SsoPortalClient portal(&m_http, config, Test::testCaTrust());
+        const auto listAccounts = [&](const QString &accessToken) {
+            return wait<QList<Auth::SsoAccount>>([&](QObject *c, auto done) { portal.listAccounts(accessToken, c, done); });
+        };
+
+        // Throttled once: the HTTP layer's retry gets the list all the same.
+        knob("POST", QStringLiteral("fail?operation=sso:ListAccounts&times=1&status=429&code=TooManyRequestsException"));
+        const auto afterThrottle = listAccounts(token->accessToken);
+        QVERIFY2(afterThrottle, qPrintable(afterThrottle.error().message));
+        QCOMPARE(afterThrottle->size(), 3);
+        knob("DELETE", QStringLiteral("fail"));
+
+        // An error the caller must see keeps the portal's code.
+        knob("POST", QStringLiteral("fail?operation=sso:ListAccounts&times=10&status=404&code=ResourceNotFoundException"));
+        const auto notFound = listAccounts(token->accessToken);
+        QVERIFY(!notFound);
+        QCOMPARE(notFound.error().code, QStringLiteral("ResourceNotFoundException"));
+        QCOMPARE(notFound.error().kind, AwsErrorKind::NotFound);
+        QVERIFY(!Auth::SsoPortalClient::needsSignIn(notFound.error()));
+        knob("DELETE", QStringLiteral("fail"));
+
+        // The access token expires (the double's clock 2 h on; the sign-in itself lasts 8 h): the portal says so, and the
+        // silent mode renews it with the refresh token, asking nobody.
+        knob("POST", QStringLiteral("advance-clock?seconds=7200"));
+        const auto expired = listAccounts(token->accessToken);
+        QVERIFY(!expired);
+        QVERIFY(Auth::SsoPortalClient::needsSignIn(expired.error()));
+        QCOMPARE(expired.error().code, QStringLiteral("UnauthorizedException"));
+        // RoleDrop's clock did not move: the stored token still looks valid here. The caller says it was refused.
+        sso.tokenRejected(config, token->accessToken);
+        const auto renewed = wait<Auth::SsoToken>([&](QObject *c, auto done) { sso.silentToken(config, c, done); });
+        QVERIFY2(renewed, qPrintable(renewed.error().message));
+        QVERIFY(renewed->accessToken != token->accessToken);
+        const auto again = listAccounts(renewed->accessToken);
+        QVERIFY2(again, qPrintable(again.error().message));
+        QCOMPARE(again->size(), 3);
         cleanKeychain(config);
     }
 

@@ -24,11 +24,11 @@ rm -rf "$S"
 mkdir -p "$S/data"
 TLS_ARGS=()
 SCHEME=http
-CURL_TLS=()
+CA_FILE=
 if [ "${STS_DOUBLE_TLS:-1}" != 0 ] && [ -f "$D/tls/server.pem" ] && [ -f "$D/tls/server.key" ]; then
   TLS_ARGS=(--tls-cert "$D/tls/server.pem" --tls-key "$D/tls/server.key")
   SCHEME=https
-  CURL_TLS=(--cacert "$D/tls/ca.pem")
+  CA_FILE=$D/tls/ca.pem
 fi
 
 "$PY" "$HERE/sts_test_double.py" --world "$WORLD" --port-file "$S/port" --data-dir "$S/data" "${TLS_ARGS[@]}" \
@@ -41,12 +41,7 @@ fail() {
   "$HERE/sts-double-stop.sh" "$D" >/dev/null 2>&1 || true
   exit 1
 }
-deadline=$((SECONDS + 30))
-until [ -s "$S/port" ] && curl -sf -o /dev/null --max-time 2 "${CURL_TLS[@]}" "$SCHEME://127.0.0.1:$(cat "$S/port")/__test__/health"; do
-  kill -0 "$(cat "$S/pid")" 2>/dev/null || fail "the double exited during start-up"
-  [ $SECONDS -lt $deadline ] || fail "the double did not answer within 30 s"
-  sleep 0.2
-done
+reason=$("$HERE/wait-until-answers.sh" "$S" "$SCHEME" "${CA_FILE:-}" 2>&1) || fail "$reason"
 ENDPOINT=$SCHEME://127.0.0.1:$(cat "$S/port")
 
 touch "$D/env"

@@ -1,15 +1,11 @@
-// The pieces of IAM Identity Center sign-in that need no server: the token's JSON, the AWS CLI's cache as
-// `aws sso login` writes it, PKCE values, and how SSO OIDC error answers become AwsErrors.
+// Where IAM Identity Center tokens are kept, without a keychain: the token's JSON, and the AWS CLI's cache as
+// `aws sso login` writes it (the keychain side runs in tests/e2e/sso_sign_in_test.cpp).
 
-#include "core/auth/loopback_authorization.h"
-#include "core/auth/sso_oidc_client.h"
-#include "core/auth/sso_portal_client.h"
 #include "core/auth/sso_token_store.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -116,64 +112,6 @@ private slots:
         QFile::remove(path);
     }
 
-    void pkceValues()
-    {
-        const QString verifier = Auth::LoopbackAuthorization::newCodeVerifier();
-        QVERIFY(verifier.size() >= 43 && verifier.size() <= 128);
-        QVERIFY(QRegularExpression(QStringLiteral("^[A-Za-z0-9._~-]+$")).match(verifier).hasMatch());
-        QVERIFY(verifier != Auth::LoopbackAuthorization::newCodeVerifier());
-        // base64url(sha256(verifier)) without padding, as computed by Python's hashlib and base64.
-        QCOMPARE(Auth::LoopbackAuthorization::codeChallengeS256(QStringLiteral("dBjftJeZ4CVP-mJ92K9KTZwsUzr9kl-vN3xsodXdHfo")),
-                 QStringLiteral("ZplKoIKo3PTx0Z2oIgTEPuDUD6-MPrpEITCQ--5dThA"));
-        QCOMPARE(Auth::LoopbackAuthorization::randomToken().size(), 43);
-    }
-
-    void oidcErrorsKeepTheOAuthCode_data()
-    {
-        QTest::addColumn<QByteArray>("error");
-        QTest::addColumn<QByteArray>("exception");
-        QTest::addColumn<int>("kind");
-        QTest::addColumn<QString>("says");
-        QTest::newRow("pending") << QByteArray("authorization_pending") << QByteArray("AuthorizationPendingException") << int(AwsErrorKind::ServiceError) << "waiting";
-        QTest::newRow("slow down") << QByteArray("slow_down") << QByteArray("SlowDownException") << int(AwsErrorKind::Throttled) << "too often";
-        QTest::newRow("expired") << QByteArray("expired_token") << QByteArray("ExpiredTokenException") << int(AwsErrorKind::ExpiredToken) << "Sign in again";
-        QTest::newRow("denied") << QByteArray("access_denied") << QByteArray("AccessDeniedException") << int(AwsErrorKind::AccessDenied) << "denied";
-        QTest::newRow("invalid grant") << QByteArray("invalid_grant") << QByteArray("InvalidGrantException") << int(AwsErrorKind::ExpiredToken) << "Sign in again";
-        QTest::newRow("invalid client") << QByteArray("invalid_client") << QByteArray("InvalidClientException") << int(AwsErrorKind::InvalidClientTokenId) << "register";
-    }
-
-    void oidcErrorsKeepTheOAuthCode()
-    {
-        QFETCH(QByteArray, error);
-        QFETCH(QByteArray, exception);
-        QFETCH(int, kind);
-        QFETCH(QString, says);
-        const AwsError e = Auth::ssoOidcError(400, "{\"error\": \"" + error + "\", \"error_description\": \"d\"}", exception,
-                                              session().startUrl, QStringLiteral("CreateToken"));
-        QCOMPARE(e.code, QString::fromLatin1(error));
-        QCOMPARE(int(e.kind), kind);
-        QVERIFY2(e.message.contains(session().startUrl) && e.message.contains(says), qPrintable(e.message));
-        QCOMPARE(e.action, QStringLiteral("sso-oidc:CreateToken"));
-    }
-
-    void endpointsFollowTheRegionUnlessNamed()
-    {
-        auto config = session();
-        qunsetenv("AWS_ENDPOINT_URL_SSO_OIDC");
-        qunsetenv("AWS_ENDPOINT_URL_SSO");
-        QCOMPARE(Auth::SsoOidcClient::endpointFor(config), QUrl("https://oidc.eu-west-1.amazonaws.com"));
-        QCOMPARE(Auth::SsoPortalClient::endpointFor(config), QUrl("https://portal.sso.eu-west-1.amazonaws.com"));
-        qputenv("AWS_ENDPOINT_URL_SSO_OIDC", "https://127.0.0.1:9/oidc");
-        qputenv("AWS_ENDPOINT_URL_SSO", "https://127.0.0.1:9/portal");
-        QCOMPARE(Auth::SsoOidcClient::endpointFor(config), QUrl("https://127.0.0.1:9/oidc"));
-        QCOMPARE(Auth::SsoPortalClient::endpointFor(config), QUrl("https://127.0.0.1:9/portal"));
-        config.oidcEndpoint = QUrl("https://127.0.0.1:8");
-        config.portalEndpoint = QUrl("https://127.0.0.1:7");
-        QCOMPARE(Auth::SsoOidcClient::endpointFor(config), QUrl("https://127.0.0.1:8"));
-        QCOMPARE(Auth::SsoPortalClient::endpointFor(config), QUrl("https://127.0.0.1:7"));
-        qunsetenv("AWS_ENDPOINT_URL_SSO_OIDC");
-        qunsetenv("AWS_ENDPOINT_URL_SSO");
-    }
 };
 
 QTEST_GUILESS_MAIN(SsoTokenStoreTest)
