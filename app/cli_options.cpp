@@ -10,7 +10,8 @@ namespace {
 const QStringList commands{QStringLiteral("whoami"), QStringLiteral("assume"), QStringLiteral("ls"),
                            QStringLiteral("upload"), QStringLiteral("download"), QStringLiteral("presign"),
                            QStringLiteral("profiles"), QStringLiteral("profile-add"), QStringLiteral("profile-remove"),
-                           QStringLiteral("uploads")};
+                           QStringLiteral("uploads"), QStringLiteral("login"), QStringLiteral("logout"),
+                           QStringLiteral("accounts")};
 }
 
 QString usageText()
@@ -32,12 +33,21 @@ QString usageText()
         "  uploads s3://bucket/[prefix]    unfinished multipart uploads: age, size, whether RoleDrop can resume\n"
         "                                  them (run the same upload again); --abort-older-than AGE (e.g. 24h, 7d)\n"
         "                                  aborts those older, freeing their parts\n"
+        "  login                           sign in to the profile's IAM Identity Center or OpenID provider (in the\n"
+        "                                  browser, or --device-code); one sign-in serves every RoleDrop process\n"
+        "  logout                          sign out: the token is revoked and removed from the keychain\n"
+        "  accounts                        the Identity Center accounts and roles you may use\n"
+        "  profile-add NAME --sso-start-url URL --sso-region REGION [--account ID --role-name NAME]\n"
+        "                                  add an IAM Identity Center profile (no secret)\n"
         "\n"
         "Options:\n"
         "  --profile NAME        base identity (RoleDrop profile, else ~/.aws profile)\n"
         "  --role ARN            assume this role first (also: --external-id, --mfa-serial, --mfa-code,\n"
         "                        --duration SECONDS, --session-name NAME, --policy JSON)\n"
         "  --region REGION       --endpoint-url URL   --path-style\n"
+        "  --account ID --role-name NAME   (Identity Center profile) use this account and role\n"
+        "  --device-code         sign in with a code to confirm on any device, not this machine's browser;\n"
+        "                        --browser: the browser, whatever the profile's setting\n"
         "  --ca-bundle FILE      PEM file of CA certificates to trust besides the system's (a private CA);\n"
         "                        AWS_CA_BUNDLE and the profile's ca_bundle / CA file add theirs too.\n"
         "                        Certificates are always verified\n"
@@ -88,10 +98,13 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         demo(QStringLiteral("demo")), overwrite(QStringLiteral("overwrite")), skipExisting(QStringLiteral("skip-existing"));
     const QCommandLineOption abortOlderThan = valued("abort-older-than");
     const QCommandLineOption noClobber(QStringLiteral("no-clobber")), checksumAlgorithm = valued("checksum-algorithm");
+    const QCommandLineOption deviceCode(QStringLiteral("device-code")), browser(QStringLiteral("browser")),
+        account = valued("account"), roleName = valued("role-name"), ssoStartUrl = valued("sso-start-url"),
+        ssoRegion = valued("sso-region");
     parser.addOptions({help, version, profile, role, externalId, mfaSerial, mfaCode, duration, sessionName, policy, region,
                        endpoint, expires, parallel, accessKeyId, pathStyle, recursive, exportFormat, put, quiet, demo,
                        overwrite, skipExisting, abortOlderThan, caBundle});
-    parser.addOptions({noClobber, checksumAlgorithm});
+    parser.addOptions({noClobber, checksumAlgorithm, deviceCode, browser, account, roleName, ssoStartUrl, ssoRegion});
 
     QTextStream err(stderr);
     QTextStream out(stdout);
@@ -144,6 +157,22 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         return std::nullopt;
     }
     options.noClobber = parser.isSet(noClobber);
+    options.deviceCode = parser.isSet(deviceCode);
+    options.browser = parser.isSet(browser);
+    if (options.deviceCode && options.browser) {
+        err << "roledrop: --device-code and --browser exclude each other\n";
+        *exitCode = 2;
+        return std::nullopt;
+    }
+    options.accountId = parser.value(account).trimmed();
+    options.roleName = parser.value(roleName).trimmed();
+    if (options.accountId.isEmpty() != options.roleName.isEmpty()) {
+        err << "roledrop: --account and --role-name go together (see 'roledrop accounts')\n";
+        *exitCode = 2;
+        return std::nullopt;
+    }
+    options.ssoStartUrl = parser.value(ssoStartUrl).trimmed();
+    options.ssoRegion = parser.value(ssoRegion).trimmed();
     if (parser.isSet(checksumAlgorithm)) {
         options.checksumAlgorithm = parser.value(checksumAlgorithm).trimmed().toUpper();
         static const QStringList known{QStringLiteral("CRC64NVME"), QStringLiteral("CRC32"), QStringLiteral("CRC32C")};

@@ -10,7 +10,8 @@ namespace RoleDrop::Cli {
 // The command line, parsed: a subcommand, its arguments, and the options shared by all of them.
 struct Options
 {
-    QString command;           // whoami, assume, ls, upload, download, presign, profiles, profile-add, profile-remove, uploads
+    QString command;           // whoami, assume, ls, upload, download, presign, profiles, profile-add, profile-remove, uploads,
+                               // login, logout, accounts
     QStringList arguments;     // the subcommand's positional arguments
     QString profile;
     QString roleArn;
@@ -38,6 +39,15 @@ struct Options
     bool noClobber = false;    // upload: never replace an existing object (If-None-Match: *)
     QString checksumAlgorithm; // upload: CRC32, CRC32C or CRC64NVME (checked when parsed); empty: the default
     qint64 abortOlderThanSeconds = -1;  // uploads: abort unfinished uploads older than this
+    // Identity Center: sign in with a device code (no browser: SSH, containers, WSL) / the browser, whatever the
+    // profile's setting; an account and role to use instead of the profile's.
+    bool deviceCode = false;
+    bool browser = false;
+    QString accountId;
+    QString roleName;
+    // profile-add: an Identity Center profile (--sso-start-url URL --sso-region REGION)
+    QString ssoStartUrl;
+    QString ssoRegion;
 };
 
 // Parses argv. On --help/--version or a usage error, returns nullopt after printing (exitCode says which).

@@ -1,6 +1,7 @@
 #include "app/cli_runner.h"
 
 #include "app/await_result.h"
+#include "app/browser_launcher.h"
 #include "app/demo_sandbox.h"
 #include "app/termination_signals.h"
 #include "app/terminal_progress.h"
@@ -96,9 +97,41 @@ Runner::Runner(Options options)
       m_session(std::make_unique<Sessions::Session>(*m_settings, m_options.demo ? QLatin1String(App::DemoSandbox::keychainService)
                                                                                 : QStringLiteral("RoleDrop")))
 {
+    // Sign-in goes through the browser (BROWSER, else xdg-open), and a device code is shown on stderr: never on
+    // stdout, which scripts read.
+    Auth::SsoSignInPrompt prompt;
+    prompt.openBrowser = [](const QUrl &url) {
+        const bool opened = App::openInBrowser(url);
+        if (opened)
+            err() << "roledrop: signing in: your browser opened " << url.toString(QUrl::RemoveQuery) << " (waiting for it)\n";
+        err().flush();
+        return opened;
+    };
+    prompt.showDeviceCode = [](const Auth::SsoDeviceCode &code) {
+        err() << "roledrop: to sign in, open " << code.verificationUri.toString() << " on any device and confirm the code "
+              << code.userCode << " (it expires at " << code.expiresAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")) << ")\n";
+        err().flush();
+    };
+    m_session->setSignInPrompt(prompt);
+    if (m_options.deviceCode)
+        m_session->setSignInMethod(Auth::SsoSignInMethod::DeviceCode);
+    else if (m_options.browser)
+        m_session->setSignInMethod(Auth::SsoSignInMethod::Browser);
 }
 
 Runner::~Runner() = default;
+
+Sessions::ProfileOverrides Runner::overrides() const
+{
+    Sessions::ProfileOverrides overrides;
+    overrides.region = m_options.region;
+    overrides.endpointUrl = m_options.endpointUrl;
+    overrides.pathStyle = m_options.pathStyle;
+    overrides.caBundle = m_options.caBundle;
+    overrides.accountId = m_options.accountId;
+    overrides.roleName = m_options.roleName;
+    return overrides;
+}
 
 int Runner::fail(const AwsError &error)
 {
@@ -132,6 +165,12 @@ int Runner::run()
         return profileAdd();
     if (command == QLatin1String("profile-remove"))
         return profileRemove();
+    if (command == QLatin1String("login"))
+        return login();
+    if (command == QLatin1String("logout"))
+        return logout();
+    if (command == QLatin1String("accounts"))
+        return accounts();
     if (const auto error = establishIdentity())
         return fail(*error);
     if (!m_notice.isEmpty())
@@ -156,11 +195,7 @@ int Runner::run()
 std::optional<AwsError> Runner::establishIdentity()
 {
     const QString profileName = m_options.profile.isEmpty() ? Auth::profileNameFromEnvironment() : m_options.profile;
-    Sessions::ProfileOverrides overrides;
-    overrides.region = m_options.region;
-    overrides.endpointUrl = m_options.endpointUrl;
-    overrides.pathStyle = m_options.pathStyle;
-    overrides.caBundle = m_options.caBundle;
+    const Sessions::ProfileOverrides overrides = this->overrides();
     const QString mfaCode = m_options.mfaCode;
     // A step of a ~/.aws role chain that needs MFA takes --mfa-code, or asks on the terminal.
     const auto askMfaCode = [mfaCode](const QString &serial) {
@@ -479,9 +514,21 @@ int Runner::presign()
 int Runner::profiles()
 {
     const Sessions::ProfileManager &manager = m_session->profiles();
-    for (const Auth::Profile &profile : manager.list())
+    for (const Auth::Profile &profile : manager.list()) {
+        if (profile.kind == Auth::ProfileKind::IdentityCenter) {
+            const QString role = profile.ssoAccountId.isEmpty() ? QStringLiteral("(pick an account)")
+                                                               : profile.ssoRoleName + QLatin1Char('@') + profile.ssoAccountId;
+            out() << profile.name << "\t(RoleDrop, Identity Center)\t" << profile.ssoStartUrl << "\t" << role << "\t"
+                  << profile.ssoRegion << "\n";
+            continue;
+        }
+        if (profile.kind == Auth::ProfileKind::OpenIdConnect) {
+            out() << profile.name << "\t(RoleDrop, OpenID Connect)\t" << profile.oidcIssuer << "\t" << profile.oidcRoleArn << "\n";
+            continue;
+        }
         out() << profile.name << "\t(RoleDrop, keychain)\t" << profile.accessKeyId << "\t" << profile.region
               << (profile.endpointUrl.isEmpty() ? QString() : QLatin1Char('\t') + profile.endpointUrl) << "\n";
+    }
     const Auth::AwsSharedConfig &awsConfig = manager.awsConfig();
     for (const QString &name : awsConfig.profileNames()) {
         const auto profile = awsConfig.profile(name);
@@ -493,12 +540,63 @@ int Runner::profiles()
     return 0;
 }
 
+int Runner::login()
+{
+    const QString profileName = m_options.profile.isEmpty() ? Auth::profileNameFromEnvironment() : m_options.profile;
+    auto signedIn = awaitResult<Done>([&](QObject *context, auto done) { m_session->signIn(profileName, context, done, overrides()); });
+    if (!signedIn)
+        return fail(signedIn.error());
+    err() << "roledrop: signed in for profile '" << profileName << "'; the token is in the system keychain\n";
+    return 0;
+}
+
+int Runner::logout()
+{
+    const QString profileName = m_options.profile.isEmpty() ? Auth::profileNameFromEnvironment() : m_options.profile;
+    auto signedOut = awaitResult<Done>([&](QObject *context, auto done) { m_session->signOut(profileName, context, done, overrides()); });
+    if (!signedOut)
+        return fail(signedOut.error());
+    err() << "roledrop: signed out for profile '" << profileName << "'\n";
+    return 0;
+}
+
+int Runner::accounts()
+{
+    const QString profileName = m_options.profile.isEmpty() ? Auth::profileNameFromEnvironment() : m_options.profile;
+    auto found = awaitResult<QList<Auth::SsoAccount>>([&](QObject *context, auto done) {
+        m_session->identityCenterAccounts(profileName, true, context, done, overrides());
+    });
+    if (!found)
+        return fail(found.error());
+    // One line per role, tab-separated, for scripts: account id, role, account name, e-mail.
+    for (const Auth::SsoAccount &account : found.value()) {
+        for (const QString &role : account.roleNames)
+            out() << account.accountId << "\t" << printable(role) << "\t" << printable(account.accountName) << "\t"
+                  << printable(account.emailAddress) << "\n";
+        if (account.roleNames.isEmpty())
+            out() << account.accountId << "\t-\t" << printable(account.accountName) << "\t" << printable(account.emailAddress) << "\n";
+    }
+    if (found->isEmpty())
+        err() << "roledrop: no AWS account is assigned to you in IAM Identity Center\n";
+    return 0;
+}
+
 int Runner::profileAdd()
 {
-    if (m_options.arguments.size() != 1 || m_options.accessKeyId.isEmpty())
-        return usage(QStringLiteral("profile-add needs NAME --access-key-id ID (the secret is read from stdin)"));
+    if (m_options.arguments.size() != 1 || (m_options.accessKeyId.isEmpty() && m_options.ssoStartUrl.isEmpty()))
+        return usage(QStringLiteral("profile-add needs NAME --access-key-id ID (the secret is read from stdin), "
+                                    "or NAME --sso-start-url URL --sso-region REGION"));
     Auth::Profile profile;
     profile.name = m_options.arguments.first();
+    if (!m_options.ssoStartUrl.isEmpty()) {
+        profile.kind = Auth::ProfileKind::IdentityCenter;
+        profile.ssoStartUrl = m_options.ssoStartUrl;
+        profile.ssoRegion = m_options.ssoRegion.isEmpty() ? m_options.region : m_options.ssoRegion;
+        profile.ssoAccountId = m_options.accountId;
+        profile.ssoRoleName = m_options.roleName;
+        profile.signInMethod = m_options.deviceCode ? Auth::SsoSignInMethod::DeviceCode
+            : m_options.browser ? Auth::SsoSignInMethod::Browser : Auth::SsoSignInMethod::Automatic;
+    }
     profile.accessKeyId = m_options.accessKeyId;
     if (!m_options.region.isEmpty())
         profile.region = m_options.region;
@@ -512,6 +610,15 @@ int Runner::profileAdd()
         return fail(valid.error());
     if (m_session->profiles().contains(valid->name))
         return fail(AwsError::validation(QStringLiteral("A profile named '%1' exists already (profile-remove it first)").arg(valid->name)));
+    if (valid->kind == Auth::ProfileKind::IdentityCenter) {
+        auto added = awaitResult<Auth::Profile>([&](QObject *context, auto done) {
+            m_session->profiles().add(valid.value(), QString(), context, done);
+        });
+        if (!added)
+            return fail(added.error());
+        err() << "roledrop: profile '" << added->name << "' saved; sign in with: roledrop login --profile " << added->name << "\n";
+        return 0;
+    }
     QString secret = readSecretLine(QStringLiteral("Secret access key for %1: ").arg(profile.accessKeyId));
     const auto forgetSecret = qScopeGuard([&secret] { wipeSecret(secret); });
     if (secret.isEmpty())

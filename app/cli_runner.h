@@ -10,6 +10,7 @@
 
 namespace RoleDrop::Sessions {
 class Session;
+struct ProfileOverrides;
 }
 namespace RoleDrop::Transfers {
 class TransferQueue;
@@ -41,6 +42,11 @@ private:
     int profileAdd();
     int profileRemove();
     int uploads();
+    // Identity Center: sign in or out, and the accounts and roles a sign-in may use.
+    int login();
+    int logout();
+    int accounts();
+    Sessions::ProfileOverrides overrides() const;
 
     int fail(const AwsError &error);
     int usage(const QString &message);

@@ -21,6 +21,15 @@ Outcome<ResolvedProfile> fromAwsConfig(const QString &name, const AwsSharedConfi
     resolved.source = QStringLiteral("~/.aws");
     if (base.hasStaticCredentials()) {
         resolved.baseCredentials = {base.accessKeyId, base.secretAccessKey, base.sessionToken, QDateTime()};
+    } else if (base.usesSso()) {
+        const auto session = awsConfig.ssoSessionOf(base);
+        if (!session)
+            return session.error();
+        IdentityCenterSource source;
+        source.session = session.value();
+        source.accountId = base.ssoAccountId;
+        source.roleName = base.ssoRoleName;
+        resolved.identityCenter = source;
     } else if (base.credentialSource == QLatin1String("Environment")) {
         const auto env = credentialsFromEnvironment();
         if (!env)
@@ -64,6 +73,44 @@ Outcome<ResolvedProfile> fromAwsConfig(const QString &name, const AwsSharedConfi
     return resolved;
 }
 
+// RoleDrop's Identity Center and OpenID Connect profiles hold no key: their credentials come after sign-in.
+Outcome<ResolvedProfile> fromFederatedProfile(const Profile &p)
+{
+    ResolvedProfile resolved;
+    resolved.name = p.name;
+    resolved.source = QStringLiteral("keychain");
+    resolved.endpoint.region = p.region;
+    resolved.endpoint.pathStyle = p.pathStyle;
+    if (!p.endpointUrl.isEmpty()) {
+        const auto url = Http::EndpointConfig::parseEndpointUrl(p.endpointUrl);
+        if (!url)
+            return url.error();
+        resolved.endpoint.customEndpoint = url.value();
+    }
+    if (!p.caFile.isEmpty()) {
+        resolved.caFile = p.caFile;
+        resolved.caFileOrigin = QStringLiteral("the CA file setting of profile '%1'").arg(p.name);
+    }
+    if (p.kind == ProfileKind::IdentityCenter) {
+        IdentityCenterSource source;
+        source.session = p.ssoSession();
+        source.accountId = p.ssoAccountId;
+        source.roleName = p.ssoRoleName;
+        source.method = p.signInMethod;
+        resolved.identityCenter = source;
+    } else {
+        WebIdentitySource source;
+        source.roleArn = p.oidcRoleArn;
+        source.roleSessionName = Sts::defaultSessionName(QStringLiteral("roledrop-") + p.name);
+        source.issuer = p.oidcIssuer;
+        source.clientId = p.oidcClientId;
+        source.scopes = p.oidcScopes;
+        source.method = p.signInMethod;
+        resolved.webIdentity = source;
+    }
+    return resolved;
+}
+
 } // namespace
 
 void resolveProfile(const QString &name, const ProfileStore &profiles, KeychainStore &keychain,
@@ -87,6 +134,10 @@ void resolveProfile(const QString &name, const ProfileStore &profiles, KeychainS
             return;
         }
         done(AwsError::validation(QStringLiteral("No credentials: pick a profile with --profile NAME (see 'roledrop profiles'), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")));
+        return;
+    }
+    if (const auto profile = profiles.profile(name); profile && profile->kind != ProfileKind::AccessKeys) {
+        done(fromFederatedProfile(*profile));
         return;
     }
     if (const auto profile = profiles.profile(name)) {

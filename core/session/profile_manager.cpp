@@ -62,9 +62,12 @@ void ProfileManager::add(const Auth::Profile &profile, const QString &secret, QO
         return done(valid.error());
     if (m_store.contains(valid->name))
         return done(AwsError::validation(tr("A profile named “%1” exists already").arg(valid->name)));
+    const Auth::Profile checked = valid.value();
+    // A federated profile has no key; an OpenID Connect client may have a secret, or not (a public client).
+    if (secret.isEmpty() && checked.kind != Auth::ProfileKind::AccessKeys)
+        return store(checked, done);
     if (secret.isEmpty())
         return done(AwsError::validation(tr("No secret access key given for access key %1").arg(valid->accessKeyId)));
-    const Auth::Profile checked = valid.value();
     m_keychain.writeSecret(checked.name, secret, this, [this, checked, done](Outcome<bool> written) {
         if (!written)
             return done(written.error());

@@ -54,6 +54,7 @@ Session::Session(QSettings &settings, const QString &keychainService, QObject *p
       m_roleHistory(settings),
       m_places(settings),
       m_profileManager(std::make_unique<ProfileManager>(m_profileStore, m_keychain, m_roleHistory)),
+      m_identityCenter(m_http, m_keychain, dataFolderFor(keychainService, dataFolder)),
       m_journal(dataFolderFor(keychainService, dataFolder) + QStringLiteral("/unfinished-uploads")),
       m_regions(std::make_shared<S3::BucketRegions>())
 {
@@ -86,6 +87,34 @@ void Session::onIdentityChanged()
     emit identityChanged(m_credentials.active());
 }
 
+// Where the profile's requests go and which CAs their certificates may chain to, with the command line's overrides.
+Outcome<Http::EndpointConfig> Session::endpointFor(const Auth::ResolvedProfile &resolved, const ProfileOverrides &overrides)
+{
+    Http::EndpointConfig endpoint = resolved.endpoint;
+    if (!overrides.region.isEmpty())
+        endpoint.region = overrides.region;
+    if (!overrides.endpointUrl.isEmpty()) {
+        const auto url = Http::EndpointConfig::parseEndpointUrl(overrides.endpointUrl);
+        if (!url)
+            return url.error();
+        endpoint.customEndpoint = url.value();
+    }
+    if (overrides.pathStyle)
+        endpoint.pathStyle = true;
+    // Every CA file named adds to the system's CAs (a file that cannot be used fails the open, naming it).
+    const std::pair<QString, QString> caFiles[] = {{overrides.caBundle, QStringLiteral("--ca-bundle")},
+                                                   {Auth::caBundleFromEnvironment(), QStringLiteral("AWS_CA_BUNDLE")},
+                                                   {resolved.caFile, resolved.caFileOrigin}};
+    endpoint.tls = {};
+    for (const auto &[caFile, origin] : caFiles) {
+        if (caFile.isEmpty())
+            continue;
+        if (const auto unusable = endpoint.tls.addCaFile(caFile, origin))
+            return *unusable;
+    }
+    return endpoint;
+}
+
 void Session::openProfile(const QString &name, QObject *context, ResultHandler<OpenedProfile> done,
                           const ProfileOverrides &overrides, std::function<QString(const QString &)> askMfaCode)
 {
@@ -101,47 +130,147 @@ void Session::openProfile(const QString &name, QObject *context, ResultHandler<O
             return done(AwsError::local(AwsErrorKind::Cancelled, tr("Another profile was opened meanwhile")));
         if (!resolved)
             return failed(resolved.error());
-        Http::EndpointConfig endpoint = resolved->endpoint;
-        if (!overrides.region.isEmpty())
-            endpoint.region = overrides.region;
-        if (!overrides.endpointUrl.isEmpty()) {
-            const auto url = Http::EndpointConfig::parseEndpointUrl(overrides.endpointUrl);
-            if (!url)
-                return failed(url.error());
-            endpoint.customEndpoint = url.value();
-        }
-        if (overrides.pathStyle)
-            endpoint.pathStyle = true;
-        // Every CA file named adds to the system's CAs (a file that cannot be used fails the open, naming it).
-        const std::pair<QString, QString> caFiles[] = {{overrides.caBundle, QStringLiteral("--ca-bundle")},
-                                                       {Auth::caBundleFromEnvironment(), QStringLiteral("AWS_CA_BUNDLE")},
-                                                       {resolved->caFile, resolved->caFileOrigin}};
-        endpoint.tls = {};
-        for (const auto &[caFile, origin] : caFiles) {
-            if (caFile.isEmpty())
-                continue;
-            if (const auto unusable = endpoint.tls.addCaFile(caFile, origin))
-                return failed(*unusable);
-        }
-        if (endpoint.region != m_endpoint.region || endpoint.customEndpoint != m_endpoint.customEndpoint)
-            m_regions = std::make_shared<S3::BucketRegions>();
+        const auto endpoint = endpointFor(resolved.value(), overrides);
+        if (!endpoint)
+            return failed(endpoint.error());
         // Flexible checksums: the environment over the profile's settings; a value neither knows fails the open.
         const auto checksums = S3::ChecksumSettings::resolve(resolved->requestChecksumCalculation, resolved->responseChecksumValidation);
         if (!checksums)
             return failed(checksums.error());
-        m_checksums = checksums.value();
-        m_endpoint = endpoint;
-        m_activeProfile = resolved->name;
-        m_activeSource = resolved->source;
-        m_credentials.setBaseIdentity(resolved->name, resolved->baseCredentials, Sts::StsClient(&m_http, endpoint));
-        OpenedProfile opened;
-        opened.source = resolved->source;
-        assumeSteps(resolved->roleSteps, askMfaCode, opened, generation, [=, this](Outcome<OpenedProfile> result) {
-            if (!result)
-                return failed(result.error());
-            emit profileOpened(resolved->name);
-            done(result);
+        const auto opened = [=, this](const std::function<void()> &setBase) {
+            if (endpoint->region != m_endpoint.region || endpoint->customEndpoint != m_endpoint.customEndpoint)
+                m_regions = std::make_shared<S3::BucketRegions>();
+            m_checksums = checksums.value();
+            m_endpoint = endpoint.value();
+            m_activeProfile = resolved->name;
+            m_activeSource = resolved->source;
+            m_activeIdentityCenter = resolved->identityCenter;
+            setBase();
+            OpenedProfile result;
+            result.source = resolved->source;
+            assumeSteps(resolved->roleSteps, askMfaCode, result, generation, [=, this](Outcome<OpenedProfile> steps) {
+                if (!steps)
+                    return failed(steps.error());
+                emit profileOpened(resolved->name);
+                done(steps);
+            });
+        };
+        if (resolved->identityCenter) {
+            // Signed in first (or a stored token), then the profile's account and role, as a session that renews itself.
+            Auth::IdentityCenterSource source = *resolved->identityCenter;
+            if (!overrides.accountId.isEmpty()) {
+                source.accountId = overrides.accountId;
+                source.roleName = overrides.roleName;
+            }
+            if (source.accountId.isEmpty() || source.roleName.isEmpty())
+                return failed(AwsError::validation(tr("Profile '%1' signs in to IAM Identity Center but names no account and role to use: "
+                                                      "pick one (roledrop accounts --profile %1, then --account ID --role-name NAME)")
+                                                       .arg(resolved->name)));
+            Auth::Identity identity;
+            identity.profileName = resolved->name;
+            identity.displayName = QStringLiteral("%1 @ %2").arg(source.roleName, source.accountId);
+            m_identityCenter.openRole(source, source.accountId, source.roleName, identity, endpoint->tls, this,
+                                      [=, this](Outcome<Auth::IdentitySession::Ptr> role) {
+                if (generation != m_openGeneration)
+                    return done(AwsError::local(AwsErrorKind::Cancelled, tr("Another profile was opened meanwhile")));
+                if (!role)
+                    return failed(role.error());
+                opened([=, this] { m_credentials.setBaseSession(role.value(), Sts::StsClient(&m_http, endpoint.value())); });
+            });
+            return;
+        }
+        opened([=, this] {
+            m_credentials.setBaseIdentity(resolved->name, resolved->baseCredentials, Sts::StsClient(&m_http, endpoint.value()));
         });
+    });
+}
+
+bool Session::isIdentityCenterProfile(const QString &profile) const
+{
+    if (const auto own = m_profileStore.profile(profile))
+        return own->kind == Auth::ProfileKind::IdentityCenter;
+    const auto chain = m_profileManager->awsConfig().resolveChain(profile);
+    return chain && chain->last().usesSso();
+}
+
+void Session::identityCenterOf(const QString &profile, const ProfileOverrides &overrides, QObject *context,
+                               ResultHandler<std::pair<Auth::IdentityCenterSource, Http::TlsTrust>> done)
+{
+    done = deliverTo(context, std::move(done));
+    const QString name = profile.isEmpty() ? m_activeProfile : profile;
+    Auth::resolveProfile(name, m_profileStore, m_keychain, m_profileManager->awsConfig(), this,
+                         [=](Outcome<Auth::ResolvedProfile> resolved) {
+        if (!resolved)
+            return done(resolved.error());
+        if (!resolved->identityCenter)
+            return done(AwsError::validation(tr("Profile '%1' does not sign in to IAM Identity Center: give one that does "
+                                                "(an sso_session or sso_start_url in ~/.aws/config, or RoleDrop's Identity Center profile)")
+                                                 .arg(resolved->name)));
+        const auto endpoint = endpointFor(resolved.value(), overrides);
+        if (!endpoint)
+            return done(endpoint.error());
+        done(std::pair{*resolved->identityCenter, endpoint->tls});
+    });
+}
+
+void Session::signIn(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides)
+{
+    done = deliverTo(context, std::move(done));
+    identityCenterOf(profile, overrides, this, [=, this](auto found) {
+        if (!found)
+            return done(found.error());
+        m_identityCenter.signIn(found->first, found->second, this, [done](Outcome<Auth::SsoToken> token) {
+            if (!token)
+                return done(token.error());
+            done(Done{});
+        });
+    });
+}
+
+void Session::signOut(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides)
+{
+    done = deliverTo(context, std::move(done));
+    identityCenterOf(profile, overrides, this, [=, this](auto found) {
+        if (!found)
+            return done(found.error());
+        m_identityCenter.signOut(found->first.session, found->second, this, done);
+    });
+}
+
+void Session::identityCenterAccounts(const QString &profile, bool refresh, QObject *context,
+                                     ResultHandler<QList<Auth::SsoAccount>> done, const ProfileOverrides &overrides)
+{
+    done = deliverTo(context, std::move(done));
+    identityCenterOf(profile, overrides, this, [=, this](auto found) {
+        if (!found)
+            return done(found.error());
+        m_identityCenter.accounts(found->first, found->second, refresh, this, done);
+    });
+}
+
+void Session::switchToAccountRole(const QString &accountId, const QString &accountName, const QString &roleName,
+                                  const QString &color, QObject *context, ResultHandler<Auth::Identity> done)
+{
+    done = deliverTo(context, std::move(done));
+    if (!m_activeIdentityCenter)
+        return done(AwsError::validation(tr("Open an IAM Identity Center profile first, then pick one of its accounts and roles")));
+    Auth::Identity identity;
+    identity.profileName = m_activeProfile;
+    identity.displayName = QStringLiteral("%1 @ %2").arg(roleName, accountName.isEmpty() ? accountId : accountName);
+    identity.color = color;
+    const quint64 generation = m_openGeneration;
+    m_identityCenter.openRole(*m_activeIdentityCenter, accountId, roleName, identity, m_endpoint.tls, this,
+                              [=, this](Outcome<Auth::IdentitySession::Ptr> role) {
+        if (!role) {
+            AwsError error = role.error();
+            error.action = error.action.isEmpty() ? QStringLiteral("sso:GetRoleCredentials") : error.action;
+            error.resource = QStringLiteral("%1 in account %2").arg(roleName, accountId);
+            return done(error);
+        }
+        if (generation != m_openGeneration)
+            return done(AwsError::local(AwsErrorKind::Cancelled, tr("Another profile was opened meanwhile")));
+        m_credentials.activateSession(role.value());
+        done(role.value()->identity());
     });
 }
 

@@ -9,6 +9,7 @@
 #include "core/http/aws_http_client.h"
 #include "core/http/endpoint_config.h"
 #include "core/s3/s3_client.h"
+#include "core/session/identity_center.h"
 #include "core/session/presigned_url.h"
 #include "core/session/profile_manager.h"
 #include "core/session/recent_places.h"
@@ -37,6 +38,9 @@ struct ProfileOverrides
     QString endpointUrl;
     bool pathStyle = false;
     QString caBundle;   // --ca-bundle: a PEM file of CAs to trust besides the system's
+    // An Identity Center profile's account and role to open as, instead of the profile's own.
+    QString accountId;
+    QString roleName;
 };
 
 struct OpenedProfile
@@ -141,6 +145,28 @@ public:
     void provideMfaCode(const QString &code) { m_credentials.provideMfaCode(code); }
     void declineMfaCode() { m_credentials.declineMfaCode(); }
 
+    // --- federated sign-in: IAM Identity Center (identity_center.h)
+    // Who shows a sign-in: the window's browser and dialog, the command line's xdg-open and stderr.
+    void setSignInPrompt(Auth::SsoSignInPrompt prompt) { m_identityCenter.setPrompt(std::move(prompt)); }
+    // The command line's --device-code / --browser, over every profile's setting.
+    void setSignInMethod(std::optional<Auth::SsoSignInMethod> method) { m_identityCenter.setMethodOverride(method); }
+    // Whether `profile` (RoleDrop's or ~/.aws's) signs in to Identity Center.
+    bool isIdentityCenterProfile(const QString &profile) const;
+    // Whether the open profile is one: then accounts() and switchToAccountRole() apply to it.
+    bool inIdentityCenter() const { return m_activeIdentityCenter.has_value(); }
+    // Signs in to the profile's Identity Center (a stored or refreshed token serves when it can).
+    void signIn(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides = {});
+    // Ends the profile's sign-in: the portal is told, the token leaves the keychain.
+    void signOut(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides = {});
+    // The accounts and roles the profile's sign-in may use (an empty name: the open profile's), kept for the run
+    // unless `refresh`.
+    void identityCenterAccounts(const QString &profile, bool refresh, QObject *context, ResultHandler<QList<Auth::SsoAccount>> done,
+                                const ProfileOverrides &overrides = {});
+    // Switches to another account's role of the open profile's sign-in (GetRoleCredentials): not a chain, so Back
+    // returns to the profile's own account and role.
+    void switchToAccountRole(const QString &accountId, const QString &accountName, const QString &roleName,
+                             const QString &color, QObject *context, ResultHandler<Auth::Identity> done);
+
     // --- remembered roles
     QList<Auth::RoleHistoryEntry> recentRoles(const QString &profile) const { return m_roleHistory.recent(profile); }
     QList<Auth::RoleHistoryEntry> searchSavedRoles(const QString &text) const { return m_roleHistory.search(text); }
@@ -228,6 +254,10 @@ signals:
 private:
     void onIdentityChanged();
     void adopt(Transfers::Transfer *transfer);
+    static Outcome<Http::EndpointConfig> endpointFor(const Auth::ResolvedProfile &resolved, const ProfileOverrides &overrides);
+    // The profile's Identity Center sign-in and the CAs its endpoints may chain to (fails for other profiles).
+    void identityCenterOf(const QString &profile, const ProfileOverrides &overrides, QObject *context,
+                          ResultHandler<std::pair<Auth::IdentityCenterSource, Http::TlsTrust>> done);
     void assumeSteps(QList<Sts::AssumeRoleRequest> steps, std::function<QString(const QString &)> askMfaCode,
                      OpenedProfile opened, quint64 generation, ResultHandler<OpenedProfile> done);
 
@@ -239,6 +269,8 @@ private:
     std::unique_ptr<ProfileManager> m_profileManager;
     Http::AwsHttpClient m_http;
     Auth::CredentialProvider m_credentials;
+    IdentityCenter m_identityCenter;
+    std::optional<Auth::IdentityCenterSource> m_activeIdentityCenter;   // of the open profile
     Transfers::UploadJournal m_journal;
     Transfers::TransferQueue m_transfers;
     QList<QPointer<Http::AwsCall>> m_cleanups;

@@ -16,11 +16,12 @@
 
 namespace RoleDrop::Test {
 
+// A test double's /__test__/ knob: `endpointVariable` names the double's endpoint in the world's variables;
 // `method` is "GET", "POST" or "DELETE"; `pathAndQuery` like "session-lifetime?seconds=30".
-inline QJsonObject doubleKnob(const QByteArray &method, const QString &pathAndQuery)
+inline QJsonObject knobAt(const char *endpointVariable, const QByteArray &method, const QString &pathAndQuery)
 {
     QNetworkAccessManager plain;
-    const QUrl url(worldValue("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT") + QStringLiteral("/__test__/") + pathAndQuery);
+    const QUrl url(worldValue(endpointVariable) + QStringLiteral("/__test__/") + pathAndQuery);
     QNetworkReply *reply = plain.sendCustomRequest(QNetworkRequest(url), method);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
@@ -32,6 +33,18 @@ inline QJsonObject doubleKnob(const QByteArray &method, const QString &pathAndQu
                  qPrintable(QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Compact))));
     reply->deleteLater();
     return answer;
+}
+
+// The STS + S3 test double's knobs.
+inline QJsonObject doubleKnob(const QByteArray &method, const QString &pathAndQuery)
+{
+    return knobAt("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT", method, pathAndQuery);
+}
+
+// The IAM Identity Center test double's knobs (sso_test_double.py), e.g. "token-lifetime?seconds=10", "sign-ins".
+inline QJsonObject ssoDoubleKnob(const QByteArray &method, const QString &pathAndQuery)
+{
+    return knobAt("ROLEDROP_TEST_SSO_OIDC_ENDPOINT", method, pathAndQuery);
 }
 
 // The double's log entries since `since` (its "seq" numbers), e.g. {"action": "s3:UploadPart", "key_id": ...}.
