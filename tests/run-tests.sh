@@ -1,7 +1,7 @@
 #!/bin/bash
 # RoleDrop's one test command. Installs what is missing, builds, starts the test servers (Ceph RGW with the
-# seeded world, and the STS test double) and runs the double's self-test and ctest inside a private D-Bus
-# session with an unlocked gnome-keyring, all under a throwaway HOME. The servers are always stopped and the
+# seeded world, the test OpenID Provider and the STS test double) and runs the double's self-test and ctest
+# inside a private D-Bus session with an unlocked gnome-keyring, all under a throwaway HOME. The servers are always stopped and the
 # throwaway directories removed on exit, Ctrl-C or SIGTERM.
 # The servers speak https with certificates from a CA made for the run (tests/servers/make-test-ca.sh): the
 # ROLEDROP_TEST_* endpoints are https, ROLEDROP_TEST_CA_FILE is that CA, and the tests' processes get it as
@@ -49,6 +49,7 @@ cleanup() {
   trap - EXIT INT TERM
   if [ -n "$SERVERS" ]; then
     "$SERVERS_BIN/sts-double-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
+    "$SERVERS_BIN/oidc-provider-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
     KEEP=${ROLEDROP_KEEP_TEST_DIR:-0} "$SERVERS_BIN/rgw-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
   fi
   if [ -n "$WORK" ]; then
@@ -101,6 +102,9 @@ if [ $UNIT_ONLY = 0 ]; then
   end
   begin "seed world"
   "$SERVERS_BIN/seed-world.sh" "$SERVERS"
+  end
+  begin "start test OpenID Provider"   # before the STS double, which trusts its issuer
+  "$SERVERS_BIN/oidc-provider-start.sh" "$SERVERS"
   end
   begin "start STS test double"
   "$SERVERS_BIN/sts-double-start.sh" "$SERVERS"
