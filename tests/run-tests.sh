@@ -1,8 +1,8 @@
 #!/bin/bash
 # RoleDrop's one test command. Installs what is missing, builds, starts the test servers (Ceph RGW with the
 # seeded world, the test OpenID Provider and the STS test double) and runs the double's self-test and ctest
-# inside a private D-Bus session with an unlocked gnome-keyring, all under a throwaway HOME. The servers are always stopped and the
-# throwaway directories removed on exit, Ctrl-C or SIGTERM.
+# inside a private D-Bus session with an unlocked gnome-keyring, all under a throwaway HOME. The servers are
+# always stopped and the throwaway directories removed on exit, Ctrl-C or SIGTERM.
 # The servers speak https with certificates from a CA made for the run (tests/servers/make-test-ca.sh): the
 # ROLEDROP_TEST_* endpoints are https, ROLEDROP_TEST_CA_FILE is that CA, and the tests' processes get it as
 # AWS_CA_BUNDLE (as a user trusts a private CA); ROLEDROP_TEST_S3_HTTP_ENDPOINT is RGW over plain http.
