@@ -100,11 +100,11 @@ if [ $UNIT_ONLY = 0 ]; then
   SERVERS=$WORK/servers
   RGW_DEFAULT_ENDPOINT=https "$SERVERS_BIN/rgw-start.sh" "$SERVERS"
   end
+  begin "start test OpenID Provider"   # before the world (RGW's OIDC provider) and the STS double, which trust it
+  "$SERVERS_BIN/oidc-provider-start.sh" "$SERVERS"
+  end
   begin "seed world"
   "$SERVERS_BIN/seed-world.sh" "$SERVERS"
-  end
-  begin "start test OpenID Provider"   # before the STS double, which trusts its issuer
-  "$SERVERS_BIN/oidc-provider-start.sh" "$SERVERS"
   end
   begin "start STS test double"
   "$SERVERS_BIN/sts-double-start.sh" "$SERVERS"

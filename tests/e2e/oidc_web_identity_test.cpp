@@ -1,6 +1,7 @@
 // OpenID Connect web identity end to end, against the test OpenID Provider (npm oidc-provider, a certified
 // implementation: tests/servers/oidc_test_provider.mjs) and the STS + S3 TEST DOUBLE's AssumeRoleWithWebIdentity
-// (which checks the token's signature against the provider's JWKS and the role's trust conditions as AWS does).
+// (which checks the token's signature against the provider's JWKS and the role's trust conditions as AWS does),
+// and Ceph RGW 16.2's own AssumeRoleWithWebIdentity (the provider registered there by seed-world.sh).
 // The test plays the browser: it builds the authorization URL with PKCE itself (the window's browser sign-in is
 // another part of issue 12), follows it, fills in the provider's login and consent forms and catches the redirect
 // to the loopback URI. Everything after that is RoleDrop's: the redirect check, discovery, the token exchange,
@@ -426,6 +427,45 @@ private slots:
         QVERIFY(!stolen);
         QCOMPARE(stolen.error().code, QStringLiteral("invalid_grant"));
         QVERIFY(!stolen.error().userMessage().contains(realCode));
+    }
+
+    void rgwVerifiesTheProvidersToken()
+    {
+        // Ceph RGW checks the token against the key (with its x5c certificate) it fetches from the provider, the
+        // client ids registered with create-open-id-connect-provider and the role's trust policy on :sub.
+        const auto tokens = signInAndExchange(worldValue("ROLEDROP_TEST_OIDC_CLIENT_ID"));
+        QVERIFY2(tokens, qPrintable(tokens ? QString() : tokens.error().userMessage()));
+        const Sts::StsClient rgwSts(&m_http, Test::rgwEndpoint());
+        Sts::AssumeRoleWithWebIdentityRequest request{worldValue("ROLEDROP_TEST_ROLE_WEB_IDENTITY"), QStringLiteral("ada-rgw"),
+                                                      tokens->idToken, 3600, QString()};
+        const auto role = wait<Sts::AssumeRoleWithWebIdentityResult>([&](QObject *context, auto done) {
+            rgwSts.assumeRoleWithWebIdentity(request, context, done);
+        });
+        QVERIFY2(role, qPrintable(role ? QString() : role.error().userMessage()));
+        QCOMPARE(role->assumedRoleUser.arn, QStringLiteral("arn:aws:sts:::assumed-role/WebIdentityS3Access/ada-rgw"));
+        QVERIFY(role->credentials.isTemporary());
+
+        const auto s3 = std::make_shared<S3::S3Client>(&m_http, Http::fixedCredentials(role->credentials), Test::rgwEndpoint());
+        const QString bucket = worldValue("ROLEDROP_TEST_BUCKET");
+        const QString key = QStringLiteral("oidc-e2e/rgw-from-ada.txt");
+        const QByteArray body("uploaded to Ceph RGW with a web identity role session");
+        const auto put = wait<QString>([&](QObject *context, auto done) { s3->putBytes(bucket, key, body, QStringLiteral("text/plain"), context, done); });
+        QVERIFY2(put, qPrintable(put ? QString() : put.error().userMessage()));
+        const auto head = wait<S3::ObjectMetadata>([&](QObject *context, auto done) { s3->headObject(bucket, key, context, done); });
+        QVERIFY2(head, qPrintable(head ? QString() : head.error().userMessage()));
+        QCOMPARE(head->size, qint64(body.size()));
+        QVERIFY(wait<Done>([&](QObject *context, auto done) { s3->deleteObject(bucket, key, context, done); }));
+
+        // A token for a client id RGW's OIDC provider does not list is refused (RGW says no more than 403).
+        const auto other = signInAndExchange(worldValue("ROLEDROP_TEST_OIDC_OTHER_CLIENT_ID"));
+        QVERIFY2(other, qPrintable(other ? QString() : other.error().userMessage()));
+        request.webIdentityToken = other->idToken;
+        const auto refused = wait<Sts::AssumeRoleWithWebIdentityResult>([&](QObject *context, auto done) {
+            rgwSts.assumeRoleWithWebIdentity(request, context, done);
+        });
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().httpStatus, 403);
+        QVERIFY(!refused.error().userMessage().contains(other->idToken.left(40)));
     }
 
     void trustPolicyForAnotherSubject_isAccessDenied()

@@ -25,8 +25,13 @@ fi
 rm -rf "$S"
 mkdir -p "$S"
 
+# The RSA signing key with a self-signed certificate of it, for Ceph RGW 16.2 (it checks ID tokens only with the
+# x5c certificate of the key). Made for this run, readable only by its owner, removed by the stop script.
+(umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -keyout "$S/rs256.key" -out "$S/rs256.pem" -days 2 \
+  -subj "/CN=RoleDrop test OpenID Provider signing key" >/dev/null 2>&1) || { echo "oidc-provider-start: openssl failed" >&2; exit 1; }
+
 node "$HERE/oidc_test_provider.mjs" --cert "$D/tls/server.pem" --key "$D/tls/server.key" --port-file "$S/port" \
-  </dev/null >"$S/stdout" 2>"$S/log" &
+  --rsa-key "$S/rs256.key" --rsa-cert "$S/rs256.pem" </dev/null >"$S/stdout" 2>"$S/log" &
 echo $! >"$S/pid"
 
 fail() {

@@ -20,7 +20,7 @@
 //     to 3600; GET /__test__/health
 //
 // Usage: node oidc_test_provider.mjs --cert server.pem --key server.key --port-file F [--port 0]
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { X509Certificate, createPrivateKey, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { parseArgs } from 'node:util';
@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     key: { type: 'string' },
     port: { type: 'string', default: '0' },
     'port-file': { type: 'string' },
+    'rsa-key': { type: 'string' },
+    'rsa-cert': { type: 'string' },
   },
 });
 if (!args.cert || !args.key) {
@@ -50,12 +52,16 @@ function signingKey(type, options, alg) {
   const { privateKey } = generateKeyPairSync(type, options);
   return { ...privateKey.export({ format: 'jwk' }), kid: `${alg.toLowerCase()}-${randomUUID()}`, alg, use: 'sig' };
 }
-const jwks = {
-  keys: [
-    signingKey('rsa', { modulusLength: 2048 }, 'RS256'),
-    signingKey('ec', { namedCurve: 'P-256' }, 'ES256'),
-  ],
-};
+// The RSA key may come from the start script with a self-signed certificate of it (--rsa-key, --rsa-cert), which the
+// JWKS then carries as x5c: Ceph RGW 16.2 verifies ID tokens only with the x5c certificate of a key.
+function rsaSigningKey() {
+  if (!args['rsa-key']) return signingKey('rsa', { modulusLength: 2048 }, 'RS256');
+  const jwk = createPrivateKey(readFileSync(args['rsa-key'])).export({ format: 'jwk' });
+  const key = { ...jwk, kid: `rs256-${randomUUID()}`, alg: 'RS256', use: 'sig' };
+  if (args['rsa-cert']) key.x5c = [new X509Certificate(readFileSync(args['rsa-cert'])).raw.toString('base64')];
+  return key;
+}
+const jwks = { keys: [rsaSigningKey(), signingKey('ec', { namedCurve: 'P-256' }, 'ES256')] };
 
 const nativeClient = (clientId, alg) => ({
   client_id: clientId,
@@ -181,6 +187,7 @@ server.listen(Number(args.port), '127.0.0.1', () => {
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, it) => `/interaction/${it.uid}` },
     pkce: { required: () => true },
+    // Discovery names it; early Ceph RGW 16.2 releases fetch keys from this path whatever discovery says.
     routes: { jwks: '/protocol/openid-connect/certs' },
     ttl: {
       AccessToken: 3600,
