@@ -41,7 +41,7 @@ QString unquoted(const QString &s)
 bool isOtherKnownConfigSection(const QString &header)
 {
     return header == QLatin1String("preview") || header == QLatin1String("plugins")
-        || header.startsWith(QLatin1String("sso-session ")) || header.startsWith(QLatin1String("services "));
+        || header.startsWith(QLatin1String("services "));
 }
 
 class Merger
@@ -61,6 +61,8 @@ public:
                     problem(doc.file, section.line, QStringLiteral("profile name in [%1] is empty or has spaces (quote it); ignored").arg(h));
                 else
                     apply(doc.file, name, section);
+            } else if (h.startsWith(QLatin1String("sso-session")) && h.size() > 11 && h.at(11).isSpace()) {
+                addSsoSession(doc.file, unquoted(h.mid(12).trimmed()), section);
             } else if (!isOtherKnownConfigSection(h)) {
                 problem(doc.file, section.line,
                         QStringLiteral("[%1] is not a profile in the config file (write [profile %1]); ignored").arg(h));
@@ -81,6 +83,7 @@ public:
     }
 
     QList<AwsConfigProfile> profiles() const { return m_profiles; }
+    QList<SsoSessionConfig> ssoSessions() const { return m_ssoSessions; }
 
 private:
     void problem(const QString &file, int line, const QString &message)
@@ -97,6 +100,33 @@ private:
         m_profiles.append(AwsConfigProfile{});
         m_profiles.last().name = name;
         return m_profiles.last();
+    }
+
+    void addSsoSession(const QString &file, const QString &name, const IniSection &section)
+    {
+        if (name.isEmpty()) {
+            problem(file, section.line, QStringLiteral("[%1] has no session name; ignored").arg(section.header));
+            return;
+        }
+        SsoSessionConfig session;
+        session.name = name;
+        session.startUrl = section.properties.value(QStringLiteral("sso_start_url")).value;
+        session.region = section.properties.value(QStringLiteral("sso_region")).value;
+        const auto scopes = section.properties.constFind(QStringLiteral("sso_registration_scopes"));
+        if (scopes != section.properties.cend()) {
+            session.registrationScopes.clear();
+            for (const QString &scope : scopes->value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                if (!scope.trimmed().isEmpty())
+                    session.registrationScopes.append(scope.trimmed());
+            }
+        }
+        for (SsoSessionConfig &existing : m_ssoSessions) {
+            if (existing.name == name) {
+                existing = session;
+                return;
+            }
+        }
+        m_ssoSessions.append(session);
     }
 
     void apply(const QString &file, const QString &name, const IniSection &section)
@@ -117,6 +147,12 @@ private:
             {QStringLiteral("aws_access_key_id"), &p.accessKeyId},
             {QStringLiteral("aws_secret_access_key"), &p.secretAccessKey},
             {QStringLiteral("aws_session_token"), &p.sessionToken},
+            {QStringLiteral("sso_session"), &p.ssoSession},
+            {QStringLiteral("sso_account_id"), &p.ssoAccountId},
+            {QStringLiteral("sso_role_name"), &p.ssoRoleName},
+            {QStringLiteral("sso_start_url"), &p.ssoStartUrl},
+            {QStringLiteral("sso_region"), &p.ssoRegion},
+            {QStringLiteral("web_identity_token_file"), &p.webIdentityTokenFile},
         };
         for (auto it = section.properties.cbegin(); it != section.properties.cend(); ++it) {
             if (QString *field = fields.value(it.key()))
@@ -136,6 +172,7 @@ private:
 
     QStringList *m_problems;
     QList<AwsConfigProfile> m_profiles;
+    QList<SsoSessionConfig> m_ssoSessions;
     QHash<QString, int> m_index;
 };
 
@@ -178,6 +215,7 @@ AwsSharedConfig AwsSharedConfig::load(const QString &configPath, const QString &
     merger.addConfig(configDoc);
     merger.addCredentials(credentialsDoc); // second, so that it wins
     config.m_profiles = merger.profiles();
+    config.m_ssoSessions = merger.ssoSessions();
     return config;
 }
 
@@ -213,6 +251,9 @@ Outcome<QList<AwsConfigProfile>> AwsSharedConfig::resolveChain(const QString &na
             return chain; // no role to assume: this profile's own credentials are the base
         const bool hasSource = !current.sourceProfile.isEmpty();
         const bool hasCredentialSource = !current.credentialSource.isEmpty();
+        // An Identity Center sign-in gives the profile credentials of its own, as static keys do.
+        if (current.usesSso() && (!hasSource || current.sourceProfile == current.name) && !hasCredentialSource)
+            return chain;
         if (hasSource && hasCredentialSource)
             return AwsError::validation(QStringLiteral("Profile '%1' sets both source_profile and credential_source; keep one")
                                             .arg(current.name));
@@ -221,7 +262,7 @@ Outcome<QList<AwsConfigProfile>> AwsSharedConfig::resolveChain(const QString &na
         if (!hasSource)
             return AwsError::validation(QStringLiteral("Profile '%1' has role_arn but neither source_profile nor credential_source")
                                             .arg(current.name));
-        if (current.sourceProfile == current.name && current.hasStaticCredentials())
+        if (current.sourceProfile == current.name && (current.hasStaticCredentials() || current.usesSso()))
             return chain;
         if (visited.contains(current.sourceProfile)) {
             visited.append(current.sourceProfile);
@@ -234,6 +275,53 @@ Outcome<QList<AwsConfigProfile>> AwsSharedConfig::resolveChain(const QString &na
         visited.append(next->name);
         chain.append(*next);
     }
+}
+
+QStringList AwsSharedConfig::ssoSessionNames() const
+{
+    QStringList names;
+    for (const SsoSessionConfig &s : m_ssoSessions)
+        names.append(s.name);
+    return names;
+}
+
+std::optional<SsoSessionConfig> AwsSharedConfig::ssoSession(const QString &name) const
+{
+    for (const SsoSessionConfig &s : m_ssoSessions) {
+        if (s.name == name)
+            return s;
+    }
+    return std::nullopt;
+}
+
+Outcome<SsoSessionConfig> AwsSharedConfig::ssoSessionOf(const AwsConfigProfile &profile) const
+{
+    if (!profile.usesSso())
+        return AwsError::validation(QStringLiteral("Profile '%1' has no sso_session or sso_start_url").arg(profile.name));
+    SsoSessionConfig config;
+    if (!profile.ssoSession.isEmpty()) {
+        const auto session = ssoSession(profile.ssoSession);
+        if (!session)
+            return AwsError::validation(QStringLiteral("Profile '%1' has sso_session = %2, but there is no [sso-session %2] in %3")
+                                            .arg(profile.name, profile.ssoSession, m_configPath));
+        config = *session;
+        // botocore: a profile may repeat its session's start URL and region, but not contradict them.
+        if ((!profile.ssoStartUrl.isEmpty() && profile.ssoStartUrl != config.startUrl)
+            || (!profile.ssoRegion.isEmpty() && profile.ssoRegion != config.region))
+            return AwsError::validation(QStringLiteral("Profile '%1' sets sso_start_url or sso_region other than its [sso-session %2]'s; "
+                                                       "remove them from the profile").arg(profile.name, profile.ssoSession));
+    } else {
+        config.startUrl = profile.ssoStartUrl;
+        config.region = profile.ssoRegion;
+        config.registrationScopes.clear();  // the legacy form: a token without refresh, as the AWS CLI gets it
+    }
+    const QString where = profile.ssoSession.isEmpty() ? QStringLiteral("Profile '%1'").arg(profile.name)
+                                                       : QStringLiteral("[sso-session %1]").arg(profile.ssoSession);
+    if (config.startUrl.isEmpty())
+        return AwsError::validation(QStringLiteral("%1 has no sso_start_url").arg(where));
+    if (config.region.isEmpty())
+        return AwsError::validation(QStringLiteral("%1 has no sso_region").arg(where));
+    return config;
 }
 
 } // namespace RoleDrop::Auth

@@ -28,6 +28,22 @@ void CredentialProvider::setBaseIdentity(const QString &profileName, const AwsCr
     activate(m_base);
 }
 
+void CredentialProvider::setBaseSession(const IdentitySession::Ptr &base, const Sts::StsClient &sts)
+{
+    m_sts = sts;
+    m_base = base;
+    m_mfaSession.reset();
+    m_profileRole.reset();
+    adopt(base);
+    activate(m_base);
+}
+
+void CredentialProvider::activateSession(const IdentitySession::Ptr &session)
+{
+    adopt(session);
+    activate(session);
+}
+
 void CredentialProvider::markProfileOpened()
 {
     m_profileRole = m_active && m_active->isRole() ? m_active : nullptr;

@@ -40,6 +40,12 @@ public:
     // Starts over from a base identity (drops every role session); its STS calls go to `sts`.
     void setBaseIdentity(const QString &profileName, const AwsCredentials &credentials, const Sts::StsClient &sts,
                          const QString &knownArn = QString());
+    // Starts over from a base identity that renews itself (an Identity Center role, a web identity's role); role
+    // switches from it go to `sts`.
+    void setBaseSession(const IdentitySession::Ptr &base, const Sts::StsClient &sts);
+    // Makes a session made elsewhere active, as a switch does (another Identity Center account and role): Back
+    // returns to the base identity.
+    void activateSession(const IdentitySession::Ptr &session);
     // Forgets every identity (a profile that failed to open, a removed profile).
     void clear();
     // The active identity is what the profile opens as (the end of its ~/.aws role chain, if it has one): the

@@ -46,6 +46,19 @@ IdentitySession::Ptr IdentitySession::assumed(Ptr parent, const Sts::StsClient &
     return session;
 }
 
+IdentitySession::Ptr IdentitySession::renewedBy(Renew renew, const Identity &identity, const AwsCredentials &credentials, Ptr parent)
+{
+    Ptr session(new IdentitySession, deleteLaterDeleter);
+    session->m_identity = identity;
+    session->m_credentials = credentials;
+    session->m_parent = std::move(parent);
+    session->m_renew = std::move(renew);
+    session->m_timer.setSingleShot(true);
+    connect(&session->m_timer, &QTimer::timeout, session.get(), [raw = session.get()] { raw->renewNow(); });
+    session->schedule();
+    return session;
+}
+
 IdentitySession::~IdentitySession()
 {
     if (m_call)
@@ -77,7 +90,7 @@ void IdentitySession::schedule()
 {
     m_timer.stop();
     m_dueAt = QDateTime();
-    if (!m_sts || !m_credentials.expiration.isValid())
+    if (!canRefresh() || !m_credentials.expiration.isValid())
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 lifetime = now.secsTo(m_credentials.expiration);
@@ -92,7 +105,7 @@ void IdentitySession::renewNow(std::function<void(bool renewed)> done)
 {
     if (done)
         m_waiters.push_back(std::move(done));
-    if (!m_sts) {
+    if (!canRefresh()) {
         // Nothing to renew: answer later, as every result is.
         QMetaObject::invokeMethod(this, [this] { finishRenewal(false, true); }, Qt::QueuedConnection);
         return;
@@ -142,6 +155,14 @@ void IdentitySession::declineMfaCode()
 
 void IdentitySession::assume(const QString &mfaCode)
 {
+    if (m_renew) {
+        m_call = m_renew(this, [this](Outcome<Renewal> result) {
+            if (!result)
+                return scheduleRetry(result.error());
+            adoptCredentials(result->credentials, result->arn);
+        });
+        return;
+    }
     Sts::AssumeRoleRequest request = m_request;
     request.tokenCode = mfaCode;
     const bool parentIsRole = m_parent && m_parent->isRole();
@@ -154,17 +175,23 @@ void IdentitySession::assume(const QString &mfaCode)
     m_call = m_sts->assumeRole(m_parent, validated.value(), this, [this](Outcome<Sts::AssumeRoleResult> result) {
         if (!result)
             return scheduleRetry(result.error());
-        m_failedAttempts = 0;
-        m_lastFailure = {};
-        m_onDemandRetries = 0;
-        m_credentials = result->credentials;
-        m_identity.accessKeyId = result->credentials.accessKeyId;
-        m_identity.expiration = result->credentials.expiration;
-        m_identity.arn = result->assumedRoleUser.arn;
-        schedule();
-        emit renewed(m_identity);
-        finishRenewal(true, true);
+        adoptCredentials(result->credentials, result->assumedRoleUser.arn);
     });
+}
+
+void IdentitySession::adoptCredentials(const AwsCredentials &credentials, const QString &arn)
+{
+    m_failedAttempts = 0;
+    m_lastFailure = {};
+    m_onDemandRetries = 0;
+    m_credentials = credentials;
+    m_identity.accessKeyId = credentials.accessKeyId;
+    m_identity.expiration = credentials.expiration;
+    if (!arn.isEmpty())
+        m_identity.arn = arn;
+    schedule();
+    emit renewed(m_identity);
+    finishRenewal(true, true);
 }
 
 void IdentitySession::scheduleRetry(const AwsError &error)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/auth/identity.h"
+#include "core/common/async_result.h"
 #include "core/http/credential_source.h"
 #include "core/sts/sts_client.h"
 #include "core/sts/sts_requests.h"
@@ -41,6 +42,18 @@ public:
     // A role assumed from `parent` with `request` (as sent, without the MFA code, which is never kept).
     static Ptr assumed(Ptr parent, const Sts::StsClient &sts, const Sts::AssumeRoleRequest &request,
                        const Identity &identity, const AwsCredentials &credentials);
+
+    // Fresh keys for an identity not made by AssumeRole: an Identity Center role (GetRoleCredentials with the
+    // sign-in's token, refreshed silently) or a web identity (AssumeRoleWithWebIdentity with a new ID token).
+    struct Renewal
+    {
+        AwsCredentials credentials;
+        QString arn;               // empty: unchanged
+    };
+    // Gets them; the result goes to `done` by the async contract, for `context`.
+    using Renew = std::function<Http::AwsCall *(QObject *context, ResultHandler<Renewal> done)>;
+    // A session that renews itself with `renew` before `credentials` expire, as role sessions do.
+    static Ptr renewedBy(Renew renew, const Identity &identity, const AwsCredentials &credentials, Ptr parent = nullptr);
     ~IdentitySession() override;
 
     const Identity &identity() const { return m_identity; }
@@ -55,7 +68,7 @@ public:
     QString nameForErrors() const override { return m_identity.nameForErrors(); }
     QString displayName() const override { return m_identity.displayName; }
     QString color() const override { return m_identity.color; }
-    bool canRefresh() const override { return m_sts.has_value(); }
+    bool canRefresh() const override { return m_sts.has_value() || bool(m_renew); }
     // Renews now for a request the server refused as stale, trying again with backoff (also past the
     // session's end, since its parent's keys are what renewal needs); done(false) once it gives up.
     void refreshCredentials(std::function<void(bool renewed)> done) override;
@@ -82,7 +95,9 @@ private:
     IdentitySession() = default;
     void schedule();
     void scheduleRetry(const AwsError &error);
+    // Asks for new keys: AssumeRole again (with the MFA code, if the role needs one), or the identity's own renewal.
     void assume(const QString &mfaCode);
+    void adoptCredentials(const AwsCredentials &credentials, const QString &arn);
     // One renewal attempt is over; `final`: no further attempt is scheduled.
     void finishRenewal(bool renewed, bool final);
 
@@ -91,6 +106,7 @@ private:
     Ptr m_parent;
     std::optional<Sts::StsClient> m_sts;   // set for role sessions: where renewals go
     Sts::AssumeRoleRequest m_request;      // without the MFA code
+    Renew m_renew;                         // set instead of m_sts for identities not made by AssumeRole
     QTimer m_timer;
     QDateTime m_dueAt;
     int m_marginSeconds = 300;

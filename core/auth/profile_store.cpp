@@ -84,6 +84,88 @@ std::optional<AwsError> checkCaFile(const QString &path)
     return trust ? std::nullopt : std::optional<AwsError>(trust.error());
 }
 
+std::optional<AwsError> checkHttpsUrl(const QString &text, const QString &what, const QString &example)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (text.isEmpty())
+        return AwsError::validation(QStringLiteral("%1 is empty: use e.g. %2").arg(what, example));
+    if (!url.userInfo().isEmpty() || text.contains(QLatin1Char('@')))
+        return AwsError::validation(QStringLiteral("%1 must not contain a user name or password").arg(what));
+    if (!url.isValid() || url.host().isEmpty() || url.scheme().toLower() != QLatin1String("https"))
+        return AwsError::validation(QStringLiteral("%1 must be an https:// URL, like %2").arg(what, example));
+    return std::nullopt;
+}
+
+std::optional<AwsError> checkIdentityCenter(const Profile &p)
+{
+    if (auto error = checkHttpsUrl(p.ssoStartUrl, QStringLiteral("Start URL"), QStringLiteral("https://d-1234567890.awsapps.com/start")))
+        return error;
+    if (auto error = checkRegion(p.ssoRegion))
+        return AwsError::validation(QStringLiteral("Identity Center region: %1").arg(error->message));
+    if (!p.ssoAccountId.isEmpty() && !matchesWhole(QStringLiteral("[0-9]{12}"), p.ssoAccountId))
+        return AwsError::validation(QStringLiteral("Account ID must be 12 digits"));
+    if (!p.ssoRoleName.isEmpty() && !matchesWhole(QStringLiteral("[\\w+=,.@-]{1,64}"), p.ssoRoleName))
+        return AwsError::validation(QStringLiteral("Role name may hold letters, digits and +=,.@_- (at most 64)"));
+    if (p.ssoAccountId.isEmpty() != p.ssoRoleName.isEmpty())
+        return AwsError::validation(QStringLiteral("Give both an account and a role to open as, or neither (then pick one after signing in)"));
+    return std::nullopt;
+}
+
+std::optional<AwsError> checkOpenIdConnect(const Profile &p)
+{
+    if (auto error = checkHttpsUrl(p.oidcIssuer, QStringLiteral("Issuer"), QStringLiteral("https://login.example.com")))
+        return error;
+    if (p.oidcClientId.isEmpty())
+        return AwsError::validation(QStringLiteral("Client ID is empty: the provider shows it where RoleDrop was registered as a client"));
+    if (!matchesWhole(QStringLiteral("arn:aws[a-z-]*:iam::[0-9]{0,12}:role/[\\w+=,.@/-]{1,512}"), p.oidcRoleArn))
+        return AwsError::validation(QStringLiteral("Role ARN must look like arn:aws:iam::123456789012:role/NAME"));
+    return std::nullopt;
+}
+
+QString kindName(ProfileKind kind)
+{
+    switch (kind) {
+    case ProfileKind::IdentityCenter:
+        return QStringLiteral("identity-center");
+    case ProfileKind::OpenIdConnect:
+        return QStringLiteral("openid-connect");
+    case ProfileKind::AccessKeys:
+        break;
+    }
+    return QStringLiteral("access-keys");
+}
+
+ProfileKind kindNamed(const QString &name)
+{
+    if (name == QLatin1String("identity-center"))
+        return ProfileKind::IdentityCenter;
+    if (name == QLatin1String("openid-connect"))
+        return ProfileKind::OpenIdConnect;
+    return ProfileKind::AccessKeys;
+}
+
+QString methodName(SsoSignInMethod method)
+{
+    switch (method) {
+    case SsoSignInMethod::Browser:
+        return QStringLiteral("browser");
+    case SsoSignInMethod::DeviceCode:
+        return QStringLiteral("device-code");
+    case SsoSignInMethod::Automatic:
+        break;
+    }
+    return QStringLiteral("automatic");
+}
+
+SsoSignInMethod methodNamed(const QString &name)
+{
+    if (name == QLatin1String("browser"))
+        return SsoSignInMethod::Browser;
+    if (name == QLatin1String("device-code"))
+        return SsoSignInMethod::DeviceCode;
+    return SsoSignInMethod::Automatic;
+}
+
 } // namespace
 
 ProfileStore::ProfileStore(QSettings &settings) : m_settings(settings) {}
@@ -121,8 +203,22 @@ Outcome<Profile> ProfileStore::validate(const Profile &input)
     p.endpointUrl = p.endpointUrl.trimmed();
     p.mfaSerial = p.mfaSerial.trimmed();
     p.caFile = p.caFile.trimmed();
-    for (const auto &error : {checkName(p.name), checkAccessKeyId(p.accessKeyId), checkRegion(p.region),
-                              checkEndpointUrl(p.endpointUrl), checkMfaSerial(p.mfaSerial), checkCaFile(p.caFile)}) {
+    for (QString *field : {&p.ssoStartUrl, &p.ssoRegion, &p.ssoAccountId, &p.ssoRoleName, &p.oidcIssuer, &p.oidcClientId,
+                           &p.oidcScopes, &p.oidcRoleArn})
+        *field = field->trimmed();
+    const auto kindCheck = [&]() -> std::optional<AwsError> {
+        switch (p.kind) {
+        case ProfileKind::IdentityCenter:
+            return checkIdentityCenter(p);
+        case ProfileKind::OpenIdConnect:
+            return checkOpenIdConnect(p);
+        case ProfileKind::AccessKeys:
+            break;
+        }
+        return checkAccessKeyId(p.accessKeyId);
+    };
+    for (const auto &error : {checkName(p.name), kindCheck(), checkRegion(p.region), checkEndpointUrl(p.endpointUrl),
+                              checkMfaSerial(p.mfaSerial), checkCaFile(p.caFile)}) {
         if (error)
             return *error;
     }
@@ -160,12 +256,22 @@ std::optional<Profile> ProfileStore::profile(const QString &name) const
     m_settings.beginGroup(groupOf(name));
     Profile p;
     p.name = name;
+    p.kind = kindNamed(m_settings.value(QStringLiteral("kind")).toString());
     p.accessKeyId = m_settings.value(QStringLiteral("accessKeyId")).toString();
     p.region = m_settings.value(QStringLiteral("region"), p.region).toString();
     p.endpointUrl = m_settings.value(QStringLiteral("endpointUrl")).toString();
     p.pathStyle = m_settings.value(QStringLiteral("pathStyle"), false).toBool();
     p.mfaSerial = m_settings.value(QStringLiteral("mfaSerial")).toString();
     p.caFile = m_settings.value(QStringLiteral("caFile")).toString();
+    p.ssoStartUrl = m_settings.value(QStringLiteral("ssoStartUrl")).toString();
+    p.ssoRegion = m_settings.value(QStringLiteral("ssoRegion")).toString();
+    p.ssoAccountId = m_settings.value(QStringLiteral("ssoAccountId")).toString();
+    p.ssoRoleName = m_settings.value(QStringLiteral("ssoRoleName")).toString();
+    p.signInMethod = methodNamed(m_settings.value(QStringLiteral("signInMethod")).toString());
+    p.oidcIssuer = m_settings.value(QStringLiteral("oidcIssuer")).toString();
+    p.oidcClientId = m_settings.value(QStringLiteral("oidcClientId")).toString();
+    p.oidcScopes = m_settings.value(QStringLiteral("oidcScopes"), p.oidcScopes).toString();
+    p.oidcRoleArn = m_settings.value(QStringLiteral("oidcRoleArn")).toString();
     m_settings.endGroup();
     return p;
 }
@@ -179,7 +285,25 @@ Outcome<Profile> ProfileStore::save(const Profile &input)
     // Replace the whole group so that no key from an older version lingers.
     m_settings.remove(groupOf(p.name));
     m_settings.beginGroup(groupOf(p.name));
-    m_settings.setValue(QStringLiteral("accessKeyId"), p.accessKeyId);
+    // Only what the kind uses is written: a kind's settings never linger under another.
+    if (p.kind != ProfileKind::AccessKeys) {
+        m_settings.setValue(QStringLiteral("kind"), kindName(p.kind));
+        m_settings.setValue(QStringLiteral("signInMethod"), methodName(p.signInMethod));
+    }
+    if (p.kind == ProfileKind::AccessKeys)
+        m_settings.setValue(QStringLiteral("accessKeyId"), p.accessKeyId);
+    if (p.kind == ProfileKind::IdentityCenter) {
+        m_settings.setValue(QStringLiteral("ssoStartUrl"), p.ssoStartUrl);
+        m_settings.setValue(QStringLiteral("ssoRegion"), p.ssoRegion);
+        m_settings.setValue(QStringLiteral("ssoAccountId"), p.ssoAccountId);
+        m_settings.setValue(QStringLiteral("ssoRoleName"), p.ssoRoleName);
+    }
+    if (p.kind == ProfileKind::OpenIdConnect) {
+        m_settings.setValue(QStringLiteral("oidcIssuer"), p.oidcIssuer);
+        m_settings.setValue(QStringLiteral("oidcClientId"), p.oidcClientId);
+        m_settings.setValue(QStringLiteral("oidcScopes"), p.oidcScopes);
+        m_settings.setValue(QStringLiteral("oidcRoleArn"), p.oidcRoleArn);
+    }
     m_settings.setValue(QStringLiteral("region"), p.region);
     m_settings.setValue(QStringLiteral("endpointUrl"), p.endpointUrl);
     m_settings.setValue(QStringLiteral("pathStyle"), p.pathStyle);

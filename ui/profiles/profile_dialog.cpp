@@ -2,20 +2,16 @@
 
 #include "core/auth/profile_store.h"
 #include "core/session/session.h"
-#include "ui/local_file_dialog.h"
+#include "ui/profiles/profile_fields.h"
 
-#include <QAction>
 #include <QCheckBox>
 #include <QCompleter>
 #include <QDialogButtonBox>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QPushButton>
-#include <QStyle>
 #include <QVBoxLayout>
 
 namespace RoleDrop::Ui {
@@ -41,51 +37,20 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
     m_accessKeyId->setObjectName(QStringLiteral("accessKeyIdField"));
     m_accessKeyId->setPlaceholderText(tr("AKIA…"));
     m_secret->setObjectName(QStringLiteral("secretField"));
-    m_secret->setEchoMode(QLineEdit::Password);
-    m_secret->setInputMethodHints(Qt::ImhSensitiveData | Qt::ImhNoPredictiveText | Qt::ImhNoAutoUppercase);
+    setUpSecretField(m_secret, tr("Show the secret while typing"));
     m_secret->setToolTip(tr("Stored only in the system keychain (%1), never in RoleDrop's settings")
                              .arg(session->profiles().keychainService()));
-    QAction *reveal = m_secret->addAction(QIcon::fromTheme(QStringLiteral("view-visible"),
-                                                           style()->standardIcon(QStyle::SP_FileDialogContentsView)),
-                                          QLineEdit::TrailingPosition);
-    reveal->setCheckable(true);
-    reveal->setToolTip(tr("Show the secret while typing"));
-    connect(reveal, &QAction::toggled, this, [this](bool on) {
-        m_secret->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
-    });
     m_region->setObjectName(QStringLiteral("regionField"));
     m_region->setText(QStringLiteral("us-east-1"));
-    const QStringList regions{QStringLiteral("us-east-1"), QStringLiteral("us-east-2"), QStringLiteral("us-west-1"),
-                              QStringLiteral("us-west-2"), QStringLiteral("eu-west-1"), QStringLiteral("eu-west-2"),
-                              QStringLiteral("eu-central-1"), QStringLiteral("eu-north-1"), QStringLiteral("ap-southeast-1"),
-                              QStringLiteral("ap-southeast-2"), QStringLiteral("ap-northeast-1"), QStringLiteral("ca-central-1"),
-                              QStringLiteral("sa-east-1")};
-    m_region->setCompleter(new QCompleter(regions, m_region));
+    m_region->setCompleter(new QCompleter(awsRegionNames(), m_region));
     m_endpoint->setObjectName(QStringLiteral("endpointField"));
-    m_endpoint->setPlaceholderText(tr("Empty for AWS; e.g. https://rgw.example.com for Ceph RGW"));
+    setUpEndpointField(m_endpoint);
     m_pathStyle->setObjectName(QStringLiteral("pathStyleField"));
     m_pathStyle->setToolTip(tr("Needed by most S3-compatible servers such as Ceph RGW and MinIO"));
     m_mfaSerial->setObjectName(QStringLiteral("mfaSerialField"));
     m_mfaSerial->setPlaceholderText(tr("Optional: arn:aws:iam::123456789012:mfa/you"));
     m_caFile->setObjectName(QStringLiteral("caFileField"));
-    m_caFile->setPlaceholderText(tr("Optional: PEM file of a private CA, trusted besides the system's"));
-    m_caFile->setToolTip(tr("For a server whose certificate comes from your organisation's own CA. Its certificates are "
-                            "added to the system's; certificates are always checked. AWS_CA_BUNDLE, when set, comes first."));
-    auto *browseCaFile = new QPushButton(tr("&Browse…"), this);
-    browseCaFile->setObjectName(QStringLiteral("browseCaFileButton"));
-    connect(browseCaFile, &QPushButton::clicked, this, [this] {
-        QFileDialog *dialog = localFileDialog(this, tr("CA certificates (PEM)"), QFileDialog::ExistingFile, m_caFile->text());
-        dialog->setObjectName(QStringLiteral("caFileDialog"));
-        dialog->setNameFilter(tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
-        connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) {
-            if (!file.isEmpty())
-                m_caFile->setText(file);
-        });
-        dialog->open();
-    });
-    auto *caFileRow = new QHBoxLayout;
-    caFileRow->addWidget(m_caFile, 1);
-    caFileRow->addWidget(browseCaFile);
+    QHBoxLayout *caFileRow = caFileChooserRow(this, m_caFile);
     m_error->setObjectName(QStringLiteral("profileError"));
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("QLabel { color: #B0271A; }"));

@@ -233,6 +233,75 @@ private slots:
         QCOMPARE(section->subSections.value("s3").size(), 2);
     }
 
+    void identityCenterSessionsAndProfiles()
+    {
+        const auto config = Auth::AwsSharedConfig::load(dataFile("sso.config"), QString());
+        QCOMPARE(config.problems(), QStringList());
+        QCOMPARE(config.ssoSessionNames(), (QStringList{"corp", "bare", "noregion"}));
+        const auto corp = config.ssoSession("corp");
+        QVERIFY(corp);
+        QCOMPARE(corp->startUrl, QString("https://d-1234567890.awsapps.com/start"));
+        QCOMPARE(corp->region, QString("eu-west-1"));
+        QCOMPARE(corp->registrationScopes, (QStringList{"sso:account:access", "codewhisperer:completions"}));
+        QCOMPARE(corp->cacheKey(), QString("corp"));
+        // No sso_registration_scopes: the default, which is what gets a refresh token.
+        QCOMPARE(config.ssoSession("bare")->registrationScopes, QStringList{"sso:account:access"});
+        QVERIFY(!config.ssoSession("dev"));
+
+        const auto dev = config.profile("dev");
+        QVERIFY(dev && dev->usesSso());
+        QCOMPARE(dev->ssoSession, QString("corp"));
+        QCOMPARE(dev->ssoAccountId, QString("123456789012"));
+        QCOMPARE(dev->ssoRoleName, QString("S3Access"));
+        QCOMPARE(dev->region, QString("eu-central-1"));
+        const auto devSession = config.ssoSessionOf(*dev);
+        QVERIFY2(devSession, qPrintable(devSession.error().message));
+        QCOMPARE(devSession.value(), *corp);
+
+        // The legacy form: keyed by its start URL, registered without scopes as the AWS CLI does.
+        const auto legacy = config.ssoSessionOf(*config.profile("legacy"));
+        QVERIFY(legacy);
+        QCOMPARE(legacy->startUrl, QString("https://d-5555555555.awsapps.com/start"));
+        QCOMPARE(legacy->region, QString("ap-southeast-2"));
+        QVERIFY(legacy->registrationScopes.isEmpty());
+        QCOMPARE(legacy->cacheKey(), legacy->startUrl);
+
+        QCOMPARE(config.profile("eks")->webIdentityTokenFile,
+                 QString("/var/run/secrets/eks.amazonaws.com/serviceaccount/token"));
+        QVERIFY(!config.profile("eks")->usesSso());
+    }
+
+    void identityCenterProfileErrorsNameWhatIsMissing_data()
+    {
+        QTest::addColumn<QString>("profile");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("unknown session") << "nosession" << "no [sso-session missing]";
+        QTest::newRow("contradicting region") << "contradicts" << "other than its [sso-session corp]";
+        QTest::newRow("session without region") << "halfsession" << "[sso-session noregion] has no sso_region";
+        QTest::newRow("not an SSO profile") << "eks" << "has no sso_session or sso_start_url";
+    }
+
+    void identityCenterProfileErrorsNameWhatIsMissing()
+    {
+        QFETCH(QString, profile);
+        QFETCH(QString, messagePart);
+        const auto config = Auth::AwsSharedConfig::load(dataFile("sso.config"), QString());
+        const auto session = config.ssoSessionOf(*config.profile(profile));
+        QVERIFY(!session);
+        QVERIFY2(session.error().message.contains(messagePart), qPrintable(session.error().message));
+    }
+
+    void identityCenterProfileIsTheBaseOfItsChain()
+    {
+        const auto config = Auth::AwsSharedConfig::load(dataFile("sso.config"), QString());
+        const auto chained = config.resolveChain("chained");
+        QVERIFY2(chained, qPrintable(chained.error().message));
+        QCOMPARE(namesInChain(chained.value()), (QStringList{"chained", "dev"}));
+        const auto dev = config.resolveChain("dev");
+        QVERIFY(dev);
+        QCOMPARE(namesInChain(dev.value()), QStringList{"dev"});
+    }
+
     void brokenLinesAreReportedWithTheirLineAndSkipped()
     {
         const QString file = dataFile("broken.config");

@@ -232,6 +232,73 @@ private slots:
         QVERIFY(!QSettings(m_file, QSettings::IniFormat).contains(QStringLiteral("profiles/private/caFile")));
     }
 
+    void identityCenterProfile()
+    {
+        Auth::ProfileStore store(m_file);
+        Auth::Profile p;
+        p.name = QStringLiteral("work-sso");
+        p.kind = Auth::ProfileKind::IdentityCenter;
+        p.ssoStartUrl = QStringLiteral(" https://d-1234567890.awsapps.com/start ");
+        p.ssoRegion = QStringLiteral("eu-central-1");
+        p.signInMethod = Auth::SsoSignInMethod::DeviceCode;
+        p.accessKeyId = QStringLiteral("AKIAIOSFODNN7EXAMPLE");   // not this kind's: not stored
+        const auto saved = store.save(p);
+        QVERIFY2(saved.ok(), qPrintable(saved.error().message));
+        const auto loaded = store.profile(QStringLiteral("work-sso"));
+        QVERIFY(loaded);
+        QCOMPARE(loaded->kind, Auth::ProfileKind::IdentityCenter);
+        QCOMPARE(loaded->ssoStartUrl, QStringLiteral("https://d-1234567890.awsapps.com/start"));
+        QCOMPARE(loaded->ssoRegion, QStringLiteral("eu-central-1"));
+        QCOMPARE(loaded->signInMethod, Auth::SsoSignInMethod::DeviceCode);
+        QVERIFY(loaded->accessKeyId.isEmpty());
+        QCOMPARE(loaded->ssoSession().cacheKey(), loaded->ssoStartUrl);
+
+        // An account and a role to open as go together; bad ones are named.
+        p.ssoAccountId = QStringLiteral("123456789012");
+        QVERIFY(store.save(p).error().message.contains(QStringLiteral("both an account and a role")));
+        p.ssoRoleName = QStringLiteral("S3Access");
+        QVERIFY(store.save(p).ok());
+        QCOMPARE(store.profile(QStringLiteral("work-sso"))->ssoRoleName, QStringLiteral("S3Access"));
+        p.ssoAccountId = QStringLiteral("1234");
+        QVERIFY(store.save(p).error().message.contains(QStringLiteral("12 digits")));
+        p.ssoAccountId = QStringLiteral("123456789012");
+        p.ssoStartUrl = QStringLiteral("http://d-1234567890.awsapps.com/start");
+        QVERIFY(store.save(p).error().message.contains(QStringLiteral("https://")));
+        p.ssoStartUrl = QStringLiteral("https://d-1234567890.awsapps.com/start");
+        p.ssoRegion.clear();
+        QVERIFY(store.save(p).error().message.startsWith(QStringLiteral("Identity Center region")));
+
+        // An access-key profile saved over it leaves no Identity Center key behind.
+        QVERIFY(store.save(validProfile(QStringLiteral("work-sso"))).ok());
+        const QStringList keys = QSettings(m_file, QSettings::IniFormat).allKeys();
+        QVERIFY2(keys.filter(QStringLiteral("work-sso/sso")).isEmpty() && keys.filter(QStringLiteral("work-sso/kind")).isEmpty(),
+                 qPrintable(keys.join(' ')));
+        QCOMPARE(store.profile(QStringLiteral("work-sso"))->kind, Auth::ProfileKind::AccessKeys);
+    }
+
+    void openIdConnectProfile()
+    {
+        Auth::ProfileStore store(m_file);
+        Auth::Profile p;
+        p.name = QStringLiteral("ci-oidc");
+        p.kind = Auth::ProfileKind::OpenIdConnect;
+        p.oidcIssuer = QStringLiteral("https://login.example.com/realms/dev");
+        p.oidcClientId = QStringLiteral("roledrop");
+        p.oidcRoleArn = QStringLiteral("arn:aws:iam::123456789012:role/WebIdentityRole");
+        QVERIFY(store.save(p).ok());
+        const auto loaded = store.profile(QStringLiteral("ci-oidc"));
+        QCOMPARE(loaded->kind, Auth::ProfileKind::OpenIdConnect);
+        QCOMPARE(loaded->oidcIssuer, p.oidcIssuer);
+        QCOMPARE(loaded->oidcClientId, p.oidcClientId);
+        QCOMPARE(loaded->oidcScopes, QStringLiteral("openid offline_access"));
+        QCOMPARE(loaded->oidcRoleArn, p.oidcRoleArn);
+        p.oidcRoleArn = QStringLiteral("WebIdentityRole");
+        QVERIFY(store.save(p).error().message.contains(QStringLiteral("Role ARN")));
+        p.oidcRoleArn = QStringLiteral("arn:aws:iam::123456789012:role/WebIdentityRole");
+        p.oidcClientId.clear();
+        QVERIFY(store.save(p).error().message.contains(QStringLiteral("Client ID")));
+    }
+
     void unwritableSettingsFileIsAnError()
     {
         // A path inside a regular file can never be created, even by root.
