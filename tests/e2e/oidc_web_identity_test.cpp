@@ -120,16 +120,23 @@ private:
         QUrl url = m_provider.authorizationEndpoint;
         url.setQuery(query);
 
+        signIn.failure = playBrowser(url, decision, signIn.redirectUri, &signIn.redirect, false);
+        return signIn;
+    }
+
+    // Walks the provider's pages from `url` as a person would (login form, consent form with `decision`) until the
+    // provider redirects to `redirectUri`; `deliver`: then also goes there, as a browser would, so that RoleDrop's
+    // loopback handler gets it. Returns why it did not get there (empty: it did).
+    QString playBrowser(QUrl url, const QString &decision, const QString &redirectUri, QUrl *redirect, bool deliver)
+    {
         TestBrowser browser;
         static const QRegularExpression formAction(QStringLiteral("<form method=\"post\" action=\"([^\"]+)\""));
         for (int step = 0; step < 12; ++step) {
             TestBrowser::Page page = browser.request(url);
             if (page.location.isEmpty()) {
                 const auto match = formAction.match(QString::fromUtf8(page.body));
-                if (page.status != 200 || !match.hasMatch()) {
-                    signIn.failure = QStringLiteral("HTTP %1 without a form at %2").arg(page.status).arg(url.path());
-                    return signIn;
-                }
+                if (page.status != 200 || !match.hasMatch())
+                    return QStringLiteral("HTTP %1 without a form at %2").arg(page.status).arg(url.path());
                 const QUrl action = url.resolved(QUrl(match.captured(1)));
                 QUrlQuery form;
                 if (action.path().endsWith(QLatin1String("/confirm"))) {
@@ -139,19 +146,18 @@ private:
                     form.addQueryItem(QStringLiteral("password"), worldValue("ROLEDROP_TEST_OIDC_PASSWORD"));
                 }
                 page = browser.request(action, form.toString(QUrl::FullyEncoded).toUtf8());
-                if (page.location.isEmpty()) {
-                    signIn.failure = QStringLiteral("the form at %1 answered HTTP %2").arg(action.path()).arg(page.status);
-                    return signIn;
-                }
+                if (page.location.isEmpty())
+                    return QStringLiteral("the form at %1 answered HTTP %2").arg(action.path()).arg(page.status);
             }
-            if (page.location.toString().startsWith(signIn.redirectUri)) {
-                signIn.redirect = page.location;
-                return signIn;
+            if (page.location.toString().startsWith(redirectUri)) {
+                *redirect = page.location;
+                if (deliver && browser.request(page.location).status != 200)
+                    return QStringLiteral("RoleDrop's loopback handler did not answer 200");
+                return QString();
             }
             url = page.location;
         }
-        signIn.failure = QStringLiteral("the browser never reached the redirect URI");
-        return signIn;
+        return QStringLiteral("the browser never reached the redirect URI");
     }
 
     // Browser, redirect check and code exchange: the tokens of a sign-in that was allowed.
