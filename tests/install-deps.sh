@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs every Debian package RoleDrop's build, tests and demo need (Debian 12), then the npm packages
-# of tests/package.json (the SigV4 test suite data). A second run is fast: apt is skipped when dpkg already
-# has every package, npm when tests/node_modules matches the lock file.
+# of tests/package.json (the SigV4 test suite data; oidc-provider, the test OpenID Provider, which needs
+# Node.js 20.18 or later). A second run is fast: apt is skipped when dpkg already has every package, npm
+# when tests/node_modules matches the lock file.
 #
 # Usage: tests/install-deps.sh        (as root, or a user with sudo)
 set -euo pipefail
@@ -19,6 +20,7 @@ PACKAGES=(
   openssl ca-certificates                                           # the test CA (https) and the system's CAs
   tinyproxy                                                         # a real forward proxy (e2e proxy_test)
   python3 python3-botocore python3-crcmod awscli                    # STS + S3 test double (CRCs), world checks
+  python3-cryptography                                              # the double verifies ID tokens (JWKS)
 )
 # Node may come from elsewhere than Debian (NodeSource ships npm inside its nodejs): only fill the gaps.
 command -v node >/dev/null || PACKAGES+=(nodejs)

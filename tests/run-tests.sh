@@ -1,8 +1,8 @@
 #!/bin/bash
 # RoleDrop's one test command. Installs what is missing, builds, starts the test servers (Ceph RGW with the
-# seeded world, the STS test double and the IAM Identity Center test double) and runs the doubles' self-tests and
-# ctest inside a private D-Bus session with an unlocked gnome-keyring, all under a throwaway HOME. The servers are always stopped and the
-# throwaway directories removed on exit, Ctrl-C or SIGTERM.
+# seeded world, the test OpenID Provider, the STS test double and the IAM Identity Center test double) and runs the
+# doubles' self-tests and ctest inside a private D-Bus session with an unlocked gnome-keyring, all under a throwaway
+# HOME. The servers are always stopped and the throwaway directories removed on exit, Ctrl-C or SIGTERM.
 # The servers speak https with certificates from a CA made for the run (tests/servers/make-test-ca.sh): the
 # ROLEDROP_TEST_* endpoints are https, ROLEDROP_TEST_CA_FILE is that CA, and the tests' processes get it as
 # AWS_CA_BUNDLE (as a user trusts a private CA); ROLEDROP_TEST_S3_HTTP_ENDPOINT is RGW over plain http.
@@ -50,6 +50,7 @@ cleanup() {
   if [ -n "$SERVERS" ]; then
     "$SERVERS_BIN/sso-double-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
     "$SERVERS_BIN/sts-double-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
+    "$SERVERS_BIN/oidc-provider-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
     KEEP=${ROLEDROP_KEEP_TEST_DIR:-0} "$SERVERS_BIN/rgw-stop.sh" "$SERVERS" >/dev/null 2>&1 || true
   fi
   if [ -n "$WORK" ]; then
@@ -99,6 +100,9 @@ if [ $UNIT_ONLY = 0 ]; then
   begin "start Ceph RGW"
   SERVERS=$WORK/servers
   RGW_DEFAULT_ENDPOINT=https "$SERVERS_BIN/rgw-start.sh" "$SERVERS"
+  end
+  begin "start test OpenID Provider"   # before the world (RGW's OIDC provider) and the STS double, which trust it
+  "$SERVERS_BIN/oidc-provider-start.sh" "$SERVERS"
   end
   begin "seed world"
   "$SERVERS_BIN/seed-world.sh" "$SERVERS"

@@ -33,6 +33,7 @@ Http::AwsCall *StsClient::post(const Http::CredentialSourcePtr &caller, const QS
     request.service = QStringLiteral("sts");
     request.region = endpoint.signingRegion;
     request.tls = m_endpoint.tls;
+    request.anonymous = !caller;  // AssumeRoleWithWebIdentity: the body's token is the credential
 
     Http::AwsCall *call = m_http->newCall(context);
     const QString qualifiedAction = QStringLiteral("sts:") + action;
@@ -87,6 +88,49 @@ Http::AwsCall *StsClient::assumeRole(const Http::CredentialSourcePtr &caller, co
         }
         done(result);
     });
+}
+
+namespace {
+
+// What to check when STS refuses an ID token: the codes are AWS's, the text says where each thing lives.
+QString adviceOnWebIdentityError(const AwsError &error)
+{
+    if (error.code == u"InvalidIdentityToken")
+        return QStringLiteral("STS could not accept the ID token: check that the account has an IAM OpenID Connect provider for this issuer, whose client ids (audiences) include this profile's client id, then sign in again.");
+    if (error.code == u"ExpiredTokenException" || error.code == u"ExpiredToken")
+        return QStringLiteral("The ID token has expired: sign in again (or let RoleDrop renew it with the refresh token).");
+    if (error.code == u"IDPCommunicationError" || error.code == u"IDPRejectedClaim")
+        return QStringLiteral("STS could not check the token with the identity provider: the provider's keys (its jwks_uri) must be reachable from AWS over https; try again later.");
+    if (error.kind == AwsErrorKind::AccessDenied)
+        return QStringLiteral("The role's trust policy does not allow this identity: it must name the OIDC provider as Federated principal, allow sts:AssumeRoleWithWebIdentity, and its conditions on :aud and :sub must match the token.");
+    return QString();
+}
+
+} // namespace
+
+Http::AwsCall *StsClient::assumeRoleWithWebIdentity(const AssumeRoleWithWebIdentityRequest &r, QObject *context,
+                                                    Handler<AssumeRoleWithWebIdentityResult> done) const
+{
+    Params params{{QStringLiteral("RoleArn"), r.roleArn},
+                  {QStringLiteral("RoleSessionName"), r.roleSessionName},
+                  {QStringLiteral("WebIdentityToken"), r.webIdentityToken},
+                  {QStringLiteral("DurationSeconds"), QString::number(r.durationSeconds)}};
+    if (!r.policy.isEmpty())
+        params.append({QStringLiteral("Policy"), r.policy});
+    const int asked = r.durationSeconds;
+    return post<AssumeRoleWithWebIdentityResult>(
+        nullptr, QStringLiteral("AssumeRoleWithWebIdentity"), r.roleArn, params, parseAssumeRoleWithWebIdentityResponse,
+        context, [asked, done = std::move(done)](Outcome<AssumeRoleWithWebIdentityResult> result) {
+            if (!result) {
+                AwsError error = result.error();
+                if (const auto advice = adviseOnDuration(error, asked))
+                    error.advice = advice->text;
+                else if (QString advice = adviceOnWebIdentityError(error); !advice.isEmpty())
+                    error.advice = advice;
+                return done(error);
+            }
+            done(result);
+        });
 }
 
 Http::AwsCall *StsClient::getSessionToken(const Http::CredentialSourcePtr &caller, const SessionTokenRequest &r,

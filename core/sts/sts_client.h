@@ -13,7 +13,8 @@ class AwsHttpClient;
 
 namespace RoleDrop::Sts {
 
-// STS's query API (Version 2011-06-15) over POST: AssumeRole, GetSessionToken, GetCallerIdentity, at one
+// STS's query API (Version 2011-06-15) over POST: AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken,
+// GetCallerIdentity, at one
 // endpoint. A small value: copy it freely. Requests are validated first (validateAssumeRole /
 // validateSessionToken); errors name the caller and the action, and never carry the caller's secret, token
 // or MFA code. Operations follow the async contract of core/common/async_result.h.
@@ -30,6 +31,10 @@ public:
     // `caller` signs the request; errors name it by its nameForErrors().
     Http::AwsCall *assumeRole(const Http::CredentialSourcePtr &caller, const ValidatedAssumeRole &request,
                               QObject *context, Handler<AssumeRoleResult> done) const;
+    // Unsigned (no caller): the request's ID token is the credential. Errors name the role; a refused token
+    // comes with advice on what to check (the IAM OIDC provider, the client id, the role's trust policy).
+    Http::AwsCall *assumeRoleWithWebIdentity(const AssumeRoleWithWebIdentityRequest &request, QObject *context,
+                                             Handler<AssumeRoleWithWebIdentityResult> done) const;
     Http::AwsCall *getSessionToken(const Http::CredentialSourcePtr &caller, const SessionTokenRequest &request,
                                    QObject *context, Handler<SessionTokenResult> done) const;
     Http::AwsCall *getCallerIdentity(const Http::CredentialSourcePtr &caller, QObject *context,

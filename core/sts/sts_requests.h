@@ -18,6 +18,17 @@ struct AssumeRoleRequest
     QString policy;         // inline session policy (JSON)
 };
 
+// The parameters of STS AssumeRoleWithWebIdentity: an OpenID Connect ID token is the credential, so the request
+// is sent unsigned.
+struct AssumeRoleWithWebIdentityRequest
+{
+    QString roleArn;
+    QString roleSessionName;
+    QString webIdentityToken;  // the ID token (a JWT): a secret, never logged or quoted in an error
+    int durationSeconds = 3600;
+    QString policy;            // inline session policy (JSON)
+};
+
 struct SessionTokenRequest
 {
     int durationSeconds = 43200;
@@ -32,6 +43,8 @@ constexpr int maxAssumeRoleDuration = 43200;
 constexpr int maxSessionTokenDuration = 129600;
 constexpr int roleChainingMaxDuration = 3600;
 constexpr int maxPolicyLength = 2048;
+constexpr int minWebIdentityTokenLength = 4;
+constexpr int maxWebIdentityTokenLength = 20000;
 } // namespace StsLimits
 
 // A request ready to send, and what was changed on the way (e.g. the role-chaining cap).
@@ -44,6 +57,7 @@ struct ValidatedAssumeRole
 // `callerIsAssumedRole`: the caller is itself a role session, so AWS caps the new session at one hour.
 Outcome<ValidatedAssumeRole> validateAssumeRole(AssumeRoleRequest request, bool callerIsAssumedRole);
 Outcome<SessionTokenRequest> validateSessionToken(const SessionTokenRequest &request);
+Outcome<AssumeRoleWithWebIdentityRequest> validateAssumeRoleWithWebIdentity(AssumeRoleWithWebIdentityRequest request);
 
 // A session name AWS accepts, derived from a user name or anything else (e.g. "james@laptop" -> "james@laptop").
 QString defaultSessionName(const QString &hint);

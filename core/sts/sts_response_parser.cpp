@@ -109,6 +109,38 @@ void readAssumeRoleResult(XmlResponseReader &xml, AssumeRoleResult &result)
     requireCredentials(xml, seenCredentials, QStringLiteral("AssumeRoleResult"));
 }
 
+void readWebIdentityResult(XmlResponseReader &xml, AssumeRoleWithWebIdentityResult &result)
+{
+    bool seenCredentials = false, seenUser = false, seenSize = false, seenSource = false;
+    bool seenSubject = false, seenAudience = false, seenProvider = false;
+    while (xml.readNextChild()) {
+        if (readCredentialsElement(xml, seenCredentials, result.credentials))
+            continue;
+        if (xml.isNamed(u"AssumedRoleUser")) {
+            if (xml.once(seenUser))
+                readAssumedRoleUser(xml, result.assumedRoleUser);
+        } else if (xml.isNamed(u"SubjectFromWebIdentityToken")) {
+            if (xml.once(seenSubject))
+                result.subjectFromWebIdentityToken = xml.readText();
+        } else if (xml.isNamed(u"Audience")) {
+            if (xml.once(seenAudience))
+                result.audience = xml.readText();
+        } else if (xml.isNamed(u"Provider")) {
+            if (xml.once(seenProvider))
+                result.provider = xml.readText();
+        } else if (xml.isNamed(u"PackedPolicySize")) {
+            if (xml.once(seenSize))
+                result.packedPolicySize = xml.readNonNegativeInt(QStringLiteral("PackedPolicySize")).value_or(-1);
+        } else if (xml.isNamed(u"SourceIdentity")) {
+            if (xml.once(seenSource))
+                result.sourceIdentity = xml.readText();
+        } else {
+            xml.skipElement();
+        }
+    }
+    requireCredentials(xml, seenCredentials, QStringLiteral("AssumeRoleWithWebIdentityResult"));
+}
+
 void readSessionTokenResult(XmlResponseReader &xml, SessionTokenResult &result)
 {
     bool seenCredentials = false;
@@ -176,6 +208,12 @@ Outcome<Result> parseStsResponse(const QByteArray &body, const QString &action,
 Outcome<AssumeRoleResult> parseAssumeRoleResponse(const QByteArray &body)
 {
     return parseStsResponse<AssumeRoleResult>(body, QStringLiteral("AssumeRole"), readAssumeRoleResult);
+}
+
+Outcome<AssumeRoleWithWebIdentityResult> parseAssumeRoleWithWebIdentityResponse(const QByteArray &body)
+{
+    return parseStsResponse<AssumeRoleWithWebIdentityResult>(body, QStringLiteral("AssumeRoleWithWebIdentity"),
+                                                             readWebIdentityResult);
 }
 
 Outcome<SessionTokenResult> parseGetSessionTokenResponse(const QByteArray &body)

@@ -11,6 +11,7 @@ namespace RoleDrop::Sts {
 // Anything but a complete answer with every credential field is a MalformedResponse (whose message
 // never quotes the document, which holds secrets); an error document sent with 200 becomes that error.
 Outcome<AssumeRoleResult> parseAssumeRoleResponse(const QByteArray &body);
+Outcome<AssumeRoleWithWebIdentityResult> parseAssumeRoleWithWebIdentityResponse(const QByteArray &body);
 Outcome<SessionTokenResult> parseGetSessionTokenResponse(const QByteArray &body);
 Outcome<CallerIdentity> parseGetCallerIdentityResponse(const QByteArray &body);
 

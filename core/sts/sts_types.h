@@ -23,6 +23,18 @@ struct AssumeRoleResult
     QString sourceIdentity;
 };
 
+// AssumeRoleWithWebIdentity's answer: the role session, and what STS read from the ID token.
+struct AssumeRoleWithWebIdentityResult
+{
+    AwsCredentials credentials;
+    AssumedRoleUser assumedRoleUser;
+    QString subjectFromWebIdentityToken; // the token's sub
+    QString audience;                    // the token's aud (the client id) STS matched
+    QString provider;                    // the token's issuer, as STS names it
+    int packedPolicySize = -1;
+    QString sourceIdentity;
+};
+
 struct SessionTokenResult
 {
     AwsCredentials credentials;

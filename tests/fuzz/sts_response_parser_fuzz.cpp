@@ -1,5 +1,6 @@
 // libFuzzer target for core/sts/sts_response_parser: the first byte picks the parser (A AssumeRole,
-// S GetSessionToken, I GetCallerIdentity; any other byte modulo 3), the rest is the body. A successful parse
+// S GetSessionToken, I GetCallerIdentity, W AssumeRoleWithWebIdentity; any other byte modulo 4), the rest is
+// the body. A successful parse
 // has every credential field; a failure is a real error whose text never quotes a secret of the document.
 
 #include "core/sts/sts_response_parser.h"
@@ -14,7 +15,7 @@ using namespace RoleDrop::Sts;
 
 namespace {
 
-enum class Action { AssumeRole, GetSessionToken, GetCallerIdentity };
+enum class Action { AssumeRole, GetSessionToken, GetCallerIdentity, AssumeRoleWithWebIdentity };
 
 void checkCredentials(const AwsCredentials &c)
 {
@@ -38,6 +39,14 @@ std::optional<AwsError> parseAndCheck(Action action, const QByteArray &body)
         checkCredentials(parsed->credentials);
         // No check on assumedRoleUser.arn: an answer without <AssumedRoleUser> is accepted with an empty one
         // (its users fall back to the access key id); only an <AssumedRoleUser> without <Arn> is refused.
+        FUZZ_CHECK(parsed->packedPolicySize >= -1, QStringLiteral("PackedPolicySize %1").arg(parsed->packedPolicySize));
+        return std::nullopt;
+    }
+    case Action::AssumeRoleWithWebIdentity: {
+        const auto parsed = parseAssumeRoleWithWebIdentityResponse(body);
+        if (!parsed)
+            return parsed.error();
+        checkCredentials(parsed->credentials);
         FUZZ_CHECK(parsed->packedPolicySize >= -1, QStringLiteral("PackedPolicySize %1").arg(parsed->packedPolicySize));
         return std::nullopt;
     }
@@ -120,7 +129,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 'A': action = Action::AssumeRole; break;
     case 'S': action = Action::GetSessionToken; break;
     case 'I': action = Action::GetCallerIdentity; break;
-    default: action = Action(data[0] % 3); break;
+    case 'W': action = Action::AssumeRoleWithWebIdentity; break;
+    default: action = Action(data[0] % 4); break;
     }
     const QByteArray body = Fuzz::bytes(data + 1, size - 1);
     if (const auto error = parseAndCheck(action, body)) {

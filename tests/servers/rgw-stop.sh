@@ -1,5 +1,5 @@
 #!/bin/bash
-# Stops the daemons that rgw-start.sh launched for DIR (and an STS test double started in DIR), then
+# Stops the daemons that rgw-start.sh launched for DIR (and an STS test double or OpenID Provider started in DIR), then
 # removes DIR. Only processes whose pid was recorded in DIR/run and whose command line still names
 # DIR/ceph.conf are signalled, so a recycled pid or another cluster is never touched.
 #
@@ -15,6 +15,9 @@ D=$(cd "$D" && pwd)
 
 if [ -f "$D/sts-double/pid" ]; then
   "$HERE/sts-double-stop.sh" "$D"
+fi
+if [ -f "$D/oidc-provider/pid" ]; then
+  "$HERE/oidc-provider-stop.sh" "$D"
 fi
 if [ -f "$D/fault-proxy/pid" ]; then
   "$HERE/fault-proxy-stop.sh" "$D"

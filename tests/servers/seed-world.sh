@@ -7,9 +7,13 @@
 #   role  S3ReadOnly  james may assume it; s3:Get* and s3:List* on data        (max session 3600 s)
 #   role  LongRole    like S3Access with a max session duration of 43200 s (made through RGW's IAM API,
 #                     since radosgw-admin 16.2 cannot set it; owner holds the `roles=*` cap for that)
+#   with the test OpenID Provider (oidc-provider-start.sh DIR ran first: ROLEDROP_TEST_OIDC_ISSUER in DIR/env):
+#   OIDC provider  its issuer, client ids roledrop-test-app and roledrop-test-es256, the thumbprint of its
+#                  signing key's certificate (made through RGW's IAM API by owner, who holds `oidc-provider=*`)
+#   role  WebIdentityS3Access  ID tokens of that provider for subject ada-lovelace-1815; s3:* on data (3600 s)
 # These keys are fixed, public test fixtures of a loopback-only throwaway cluster, never real secrets.
-# Appends ROLEDROP_TEST_{OWNER,JAMES}_{KEY,SECRET}, ROLEDROP_TEST_ROLE_{S3ACCESS,READONLY,LONG} and
-# ROLEDROP_TEST_BUCKET to DIR/env. Safe to run again on the same cluster.
+# Appends ROLEDROP_TEST_{OWNER,JAMES}_{KEY,SECRET}, ROLEDROP_TEST_ROLE_{S3ACCESS,READONLY,LONG} (and
+# ROLEDROP_TEST_ROLE_WEB_IDENTITY) and ROLEDROP_TEST_BUCKET to DIR/env. Safe to run again on the same cluster.
 #
 # Usage: seed-world.sh DIR
 set -euo pipefail
@@ -71,7 +75,7 @@ ensure_role() {
 
 ensure_user owner Owner "$OWNER_KEY" "$OWNER_SECRET"
 ensure_user james James "$JAMES_KEY" "$JAMES_SECRET"
-radosgw-admin caps add --uid=owner --caps="roles=*" >/dev/null
+radosgw-admin caps add --uid=owner --caps="roles=*;oidc-provider=*" >/dev/null
 
 if ! as_owner s3api head-bucket --bucket "$BUCKET" >/dev/null 2>&1; then
   as_owner s3api create-bucket --bucket "$BUCKET" >/dev/null
@@ -82,6 +86,22 @@ JAMES_TRUST=$(trust_for "arn:aws:iam:::user/james")
 ensure_role S3Access "$JAMES_TRUST" "$(permissions '["s3:*"]')" 3600
 ensure_role S3ReadOnly "$JAMES_TRUST" "$(permissions '["s3:Get*","s3:List*"]')" 3600
 ensure_role LongRole "$JAMES_TRUST" "$(permissions '["s3:*"]')" 43200
+
+WEB_IDENTITY_ENV=
+if [ -n "${ROLEDROP_TEST_OIDC_ISSUER:-}" ]; then
+  # RGW names the provider (and its condition keys) by the issuer without https://, as IAM does.
+  OIDC_HOST=${ROLEDROP_TEST_OIDC_ISSUER#https://}
+  THUMBPRINT=$(openssl x509 -in "$D/oidc-provider/rs256.pem" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d :)
+  if ! as_owner iam get-open-id-connect-provider --open-id-connect-provider-arn "arn:aws:iam:::oidc-provider/$OIDC_HOST" \
+       >/dev/null 2>&1; then
+    as_owner iam create-open-id-connect-provider --url "$ROLEDROP_TEST_OIDC_ISSUER" \
+      --client-id-list roledrop-test-app roledrop-test-es256 --thumbprint-list "$THUMBPRINT" >/dev/null
+  fi
+  WEB_TRUST=$(printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":["arn:aws:iam:::oidc-provider/%s"]},"Action":["sts:AssumeRoleWithWebIdentity"],"Condition":{"StringEquals":{"%s:sub":"ada-lovelace-1815"}}}]}' \
+    "$OIDC_HOST" "$OIDC_HOST")
+  ensure_role WebIdentityS3Access "$WEB_TRUST" "$(permissions '["s3:*"]')" 3600
+  WEB_IDENTITY_ENV="export ROLEDROP_TEST_ROLE_WEB_IDENTITY='arn:aws:iam:::role/WebIdentityS3Access'"
+fi
 
 # Replace what an earlier run appended, keep what rgw-start.sh and the STS double wrote.
 sed -i -E '/^export ROLEDROP_TEST_(OWNER_|JAMES_|ROLE_|BUCKET=)/d; /^# Written by tests\/servers\/seed-world.sh/d' "$D/env"
@@ -95,5 +115,6 @@ export ROLEDROP_TEST_ROLE_S3ACCESS='arn:aws:iam:::role/S3Access'
 export ROLEDROP_TEST_ROLE_READONLY='arn:aws:iam:::role/S3ReadOnly'
 export ROLEDROP_TEST_ROLE_LONG='arn:aws:iam:::role/LongRole'
 export ROLEDROP_TEST_BUCKET='$BUCKET'
+$WEB_IDENTITY_ENV
 EOF
-echo "SEEDED users owner, james; bucket $BUCKET; roles S3Access, S3ReadOnly, LongRole"
+echo "SEEDED users owner, james; bucket $BUCKET; roles S3Access, S3ReadOnly, LongRole${WEB_IDENTITY_ENV:+, WebIdentityS3Access}"

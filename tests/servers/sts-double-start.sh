@@ -7,6 +7,9 @@
 # It serves https when DIR/tls/ holds make-test-ca.sh's certificates (rgw-start.sh makes them): the endpoint is then
 # https://127.0.0.1:PORT, with a certificate from that CA (ROLEDROP_TEST_CA_FILE). STS_DOUBLE_TLS=0 serves plain http.
 #
+# AssumeRoleWithWebIdentity trusts the test OpenID Provider when oidc-provider-start.sh ran first for DIR (its
+# ROLEDROP_TEST_OIDC_ISSUER in DIR/env; STS_DOUBLE_OIDC_ISSUER overrides): it is the world's ${OIDC_ISSUER}.
+#
 # Usage: sts-double-start.sh DIR      (STS_DOUBLE_WORLD=file.json picks another world)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,8 +34,15 @@ if [ "${STS_DOUBLE_TLS:-1}" != 0 ] && [ -f "$D/tls/server.pem" ] && [ -f "$D/tls
   CA_FILE=$D/tls/ca.pem
 fi
 
+OIDC_ARGS=()
+OIDC_ISSUER=${STS_DOUBLE_OIDC_ISSUER:-$( { sed -n 's/^export ROLEDROP_TEST_OIDC_ISSUER=//p' "$D/env" 2>/dev/null || true; } | tail -n 1)}
+if [ -n "$OIDC_ISSUER" ]; then
+  OIDC_ARGS=(--oidc-issuer "$OIDC_ISSUER")
+  [ ! -f "$D/tls/ca.pem" ] || OIDC_ARGS+=(--oidc-ca-file "$D/tls/ca.pem")
+fi
+
 "$PY" "$HERE/sts_test_double.py" --world "$WORLD" --port-file "$S/port" --data-dir "$S/data" "${TLS_ARGS[@]}" \
-  </dev/null >"$S/stdout" 2>"$S/log" &
+  "${OIDC_ARGS[@]}" </dev/null >"$S/stdout" 2>"$S/log" &
 echo $! >"$S/pid"
 
 fail() {
@@ -48,6 +58,6 @@ touch "$D/env"
 sed -i -E '/^export ROLEDROP_TEST_(STS|S3)_DOUBLE_/d; /^# Written by tests\/servers\/sts-double-start.sh/d' "$D/env"
 {
   echo "# Written by tests/servers/sts-double-start.sh: the STS + S3 TEST DOUBLE and its fixed test-only world."
-  "$PY" "$HERE/sts_test_double.py" --world "$WORLD" --print-env "$ENDPOINT"
+  "$PY" "$HERE/sts_test_double.py" --world "$WORLD" "${OIDC_ARGS[@]}" --print-env "$ENDPOINT"
 } >>"$D/env"
 echo "READY sts-test-double (STS + S3) endpoint=$ENDPOINT pid=$(cat "$S/pid")"

@@ -16,6 +16,14 @@ STS side (POST / with a form body Action=..., or GET /?Action=...):
     checked for expiry against the double's clock).
   - AssumeRole (trust policies with sts:ExternalId / aws:MultiFactorAuthPresent conditions, role chaining,
     DurationSeconds limits, AWS's parameter validation), GetCallerIdentity, GetSessionToken.
+  - AssumeRoleWithWebIdentity, unsigned as at AWS: the ID token (a JWT) is verified as AWS does it: its `iss`
+    must be an OIDC provider of the world (`oidc_providers`), its signature (RS256/384/512, ES256/384/512; never
+    none or HS*) checked against the provider's JWKS, fetched over https from the `jwks_uri` of the issuer's
+    /.well-known/openid-configuration (trusting --oidc-ca-file) and cached, refetched once for an unknown kid;
+    `exp` not passed on the double's clock; `aud` (a string or a list) one of the provider's client ids; the
+    role's trust policy (Principal Federated = the provider's ARN, Action sts:AssumeRoleWithWebIdentity) with
+    conditions on `<issuer host/path>:aud` and `:sub`. AWS's errors: InvalidIdentityToken,
+    ExpiredTokenException, IDPCommunicationError, AccessDenied, ValidationError.
   - answers and errors in AWS's documented XML, with AWS's HTTP status codes.
 
 S3 side (every other request; path-style only: /bucket/key):
@@ -109,6 +117,7 @@ from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
 
 from tls_http_server import tls_threading_http_server  # this folder: the script's own directory is on sys.path
+from web_identity_verifier import OidcProvider, WebIdentityError, WebIdentityVerifier, provider_name
 
 XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/"
 API_VERSION = "2011-06-15"
@@ -203,6 +212,13 @@ ASSUME_ROLE_FIELDS = [
     SERIAL,
     TOKEN_CODE,
 ]
+WEB_IDENTITY_FIELDS = [
+    Field("RoleArn", required=True, min_len=20, max_len=2048),
+    Field("RoleSessionName", required=True, min_len=2, max_len=64, pattern=r"[\w+=,.@-]*"),
+    Field("WebIdentityToken", required=True, min_len=4, max_len=20000, secret=True),
+    Field("DurationSeconds", min_value=900, max_value=43200),
+    Field("Policy", min_len=1, max_len=2048, pattern="[\u0009\u000A\u000D\u0020-\u00FF]+"),
+]
 GET_SESSION_TOKEN_FIELDS = [Field("DurationSeconds", min_value=900, max_value=129600), SERIAL, TOKEN_CODE]
 
 
@@ -223,6 +239,10 @@ class World:
         self.users = {u["name"]: u for u in doc["users"]}
         self.users_by_key = {u["access_key_id"]: u for u in doc["users"]}
         self.roles = {self.role_arn(r["name"]): r for r in doc["roles"]}
+        # IAM OIDC identity providers; "${OIDC_ISSUER}" in the world file is the test provider's issuer (--oidc-issuer)
+        # and a provider still holding it (no issuer given) is left out.
+        self.oidc_providers = [OidcProvider(p["url"], p["client_ids"], p.get("env"))
+                               for p in doc.get("oidc_providers", []) if "${" not in p["url"]]
         self.extra_env = doc.get("extra_env", {})
         s3 = doc.get("s3", {})
         self.min_part_size = int(s3.get("min_part_size", DEFAULT_MIN_PART_SIZE))
@@ -242,6 +262,20 @@ class World:
 
     def role_arn(self, name):
         return "arn:aws:iam::%s:role/%s" % (self.account, name)
+
+    def oidc_provider_arn(self, provider):
+        return "arn:aws:iam::%s:oidc-provider/%s" % (self.account, provider.name)
+
+
+def load_world(path, oidc_issuer=None):
+    """The world file, with ${OIDC_ISSUER} and ${OIDC_PROVIDER} (its host/path, as IAM names the provider and its
+    condition keys) replaced by the test OpenID Provider's issuer when one is given."""
+    with open(path) as f:
+        text = f.read()
+    if oidc_issuer:
+        text = text.replace("${OIDC_ISSUER}", oidc_issuer.rstrip("/")).replace("${OIDC_PROVIDER}",
+                                                                              provider_name(oidc_issuer))
+    return World(json.loads(text))
 
 
 class Session:
@@ -285,6 +319,8 @@ class Caller:
         return bool(self.session and self.session.mfa)
 
     def principal_matches(self, principal):
+        if self.user is None:  # a web identity session: only its role names it
+            return bool(self.role) and principal in (self.arn, self.world.role_arn(self.role["name"]))
         if principal in ("*", self.world.account, "arn:aws:iam::%s:root" % self.world.account, self.arn):
             return True
         return bool(self.role) and principal == self.world.role_arn(self.role["name"])
@@ -316,20 +352,23 @@ def condition_holds(operator, key_values, context):
     return True
 
 
-def statement_applies(stmt, caller, context):
+def statement_applies(stmt, caller, context, action="sts:AssumeRole", principal_kind="AWS"):
+    """caller: a Caller (AssumeRole), or for a web identity the provider's ARN (Principal Federated)."""
     actions = as_list(stmt.get("Action", []))
-    if not any(a in ("*", "sts:*", "sts:AssumeRole") for a in actions):
+    if not any(a in ("*", "sts:*", action) for a in actions):
         return False
     principal = stmt.get("Principal", {})
-    principals = ["*"] if principal == "*" else as_list(principal.get("AWS", []))
-    if not any(caller.principal_matches(p) for p in principals):
+    principals = ["*"] if principal == "*" else as_list(principal.get(principal_kind, []))
+    if principal_kind == "AWS" and not any(caller.principal_matches(p) for p in principals):
+        return False
+    if principal_kind == "Federated" and caller not in principals:
         return False
     return all(condition_holds(op, kv, context) for op, kv in stmt.get("Condition", {}).items())
 
 
-def trust_allows(role, caller, context):
+def trust_allows(role, caller, context, action="sts:AssumeRole", principal_kind="AWS"):
     statements = as_list(role["trust_policy"].get("Statement", []))
-    applying = [s for s in statements if statement_applies(s, caller, context)]
+    applying = [s for s in statements if statement_applies(s, caller, context, action, principal_kind)]
     return any(s["Effect"] == "Allow" for s in applying) and not any(s["Effect"] == "Deny" for s in applying)
 
 
@@ -372,8 +411,9 @@ class KeyProblem(Exception):
 
 
 class StsTestDouble:
-    def __init__(self, world):
+    def __init__(self, world, oidc_ca_file=None):
         self.world = world
+        self.web_identity = WebIdentityVerifier(world.oidc_providers, oidc_ca_file, log)
         self.sessions = {}
         self.clock_offset = 0
         self.min_duration = DEFAULT_MIN_DURATION_SECONDS
@@ -557,6 +597,51 @@ class StsTestDouble:
             result += "<SourceIdentity>%s</SourceIdentity>" % escape(params["SourceIdentity"])
         return result
 
+    def assume_role_with_web_identity(self, _caller, params):
+        """Unsigned: the ID token is the credential (see web_identity_verifier.py for its checks)."""
+        problem = validation_errors(params, WEB_IDENTITY_FIELDS)
+        if problem:
+            raise StsError("ValidationError", problem, 400)
+        role_arn = params["RoleArn"]
+        if not ARN_RE.match(role_arn):
+            raise StsError("ValidationError", "%s is invalid" % role_arn, 400)
+        policy_size = None
+        if "Policy" in params:
+            try:
+                policy = json.loads(params["Policy"])
+            except ValueError:
+                raise StsError("MalformedPolicyDocument", "The policy is not in the valid JSON format.", 400)
+            if not isinstance(policy, dict) or "Statement" not in policy:
+                raise StsError("MalformedPolicyDocument", "Syntax errors in policy.", 400)
+            policy_size = -(-len(json.dumps(policy, separators=(",", ":"))) * 100 // 2048)
+        try:
+            claims, provider = self.web_identity.verify(params["WebIdentityToken"], self.now())
+        except WebIdentityError as e:
+            raise StsError(e.code, e.message, e.status)
+        audience = claims["_matched_audience"]
+        context = {provider.name + ":aud": audience, provider.name + ":sub": claims.get("sub"),
+                   provider.name + ":oaud": audience}
+        if "azp" in claims:
+            context[provider.name + ":azp"] = claims["azp"]
+        role = self.world.roles.get(role_arn)
+        if role is None or not trust_allows(role, self.world.oidc_provider_arn(provider), context,
+                                            "sts:AssumeRoleWithWebIdentity", "Federated"):
+            raise StsError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
+        duration = int(params.get("DurationSeconds", 3600))
+        if duration > role["max_session_duration"]:
+            raise StsError("ValidationError",
+                           "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", 400)
+        session = self.issue(None, role, params["RoleSessionName"], duration, False)
+        assumed = Caller(self.world, None, session)
+        result = (credentials_xml(session)
+                  + "<SubjectFromWebIdentityToken>%s</SubjectFromWebIdentityToken>" % escape(str(claims.get("sub")))
+                  + "<AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>%s</AssumedRoleId></AssumedRoleUser>"
+                  % (escape(assumed.arn), escape(assumed.user_id))
+                  + "<Provider>%s</Provider><Audience>%s</Audience>" % (escape(provider.url), escape(audience)))
+        if policy_size is not None:
+            result += "<PackedPolicySize>%d</PackedPolicySize>" % policy_size
+        return result
+
     def get_session_token(self, caller, params):
         problem = validation_errors(params, GET_SESSION_TOKEN_FIELDS)
         if problem:
@@ -572,7 +657,9 @@ class StsTestDouble:
             escape(caller.arn), escape(caller.user_id), self.world.account)
 
     ACTIONS = {"AssumeRole": assume_role, "GetSessionToken": get_session_token,
-               "GetCallerIdentity": get_caller_identity}
+               "GetCallerIdentity": get_caller_identity,
+               "AssumeRoleWithWebIdentity": assume_role_with_web_identity}
+    UNSIGNED_ACTIONS = {"AssumeRoleWithWebIdentity"}  # as at AWS: the request carries its own credential
 
     def handle(self, method, path, query, headers, body):
         """Returns (status, xml, request id) for one STS request."""
@@ -585,7 +672,8 @@ class StsTestDouble:
         version = params.pop("Version", API_VERSION)
         caller, error_code = None, ""
         try:
-            caller = self.authenticate(method, path, query, headers, body)
+            if action not in self.UNSIGNED_ACTIONS:
+                caller = self.authenticate(method, path, query, headers, body)
             if action is None:
                 raise StsError("MissingAction", "Missing Action", 400)
             if action not in self.ACTIONS or version != API_VERSION:
@@ -2094,7 +2182,7 @@ class S3TestDouble:
         caller = req.auth.caller
         upload = Upload(upload_id=secrets.token_urlsafe(48), bucket=req.bucket, key=req.key, initiated=time.time(),
                         initiator_arn=caller.arn if caller else "anonymous",
-                        initiator=caller.user["name"] if caller else "anonymous", meta=self.stored_meta(req),
+                        initiator=(caller.user["name"] if caller.user else caller.arn) if caller else "anonymous", meta=self.stored_meta(req),
                         algorithm=algorithm, checksum_type=kind if algorithm else None)
         with self.lock:
             self.uploads[upload.upload_id] = upload
@@ -2618,6 +2706,9 @@ def print_env(world, endpoint):
             out(prefix + "MFA_SEED", user["mfa"]["totp_seed_base32"])
     for arn, role in world.roles.items():
         out("ROLEDROP_TEST_STS_DOUBLE_ROLE_%s" % role["env"], arn)
+    for provider in world.oidc_providers:
+        if provider.env:
+            out("ROLEDROP_TEST_STS_DOUBLE_OIDC_%s_ARN" % provider.env, world.oidc_provider_arn(provider))
     out("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT", endpoint)
     out("ROLEDROP_TEST_S3_DOUBLE_REGION", world.region)
     out("ROLEDROP_TEST_S3_DOUBLE_MIN_PART_SIZE", world.min_part_size)
@@ -2640,14 +2731,15 @@ def main():
     ap.add_argument("--totp", metavar="BASE32SEED", help="print the current TOTP code of a seed and exit")
     ap.add_argument("--tls-cert", help="serve https with this certificate (PEM), e.g. tests/servers/make-test-ca.sh's")
     ap.add_argument("--tls-key", help="its private key (PEM)")
+    ap.add_argument("--oidc-issuer", help="the test OpenID Provider's issuer: ${OIDC_ISSUER} in the world file")
+    ap.add_argument("--oidc-ca-file", help="CA file trusted when fetching OIDC providers' keys (https)")
     args = ap.parse_args()
     if args.totp:
         print(totp(args.totp, time.time()))
         return 0
     if not args.world:
         ap.error("--world is required")
-    with open(args.world) as f:
-        world = World(json.load(f))
+    world = load_world(args.world, args.oidc_issuer)
     if args.print_env:
         print_env(world, args.print_env)
         return 0
@@ -2660,7 +2752,7 @@ def main():
     server = (tls_threading_http_server(args.tls_cert, args.tls_key, log) if args.tls_cert else ThreadingHTTPServer)(
         (args.host, args.port), Handler)
     server.daemon_threads = True
-    server.double = StsTestDouble(world)
+    server.double = StsTestDouble(world, args.oidc_ca_file)
     server.s3 = S3TestDouble(server.double, data_dir)
     slow = [c.name for c in (CRC32C, CRC64NVME) if c.fast is None]
     if slow:

@@ -7,6 +7,8 @@ knobs. run-tests.sh runs it before ctest so a broken double is caught before the
 client. One PASS/FAIL line per check.
 
 Usage: sts_test_double_selftest.py [ENDPOINT]   (default: $ROLEDROP_TEST_STS_DOUBLE_ENDPOINT)
+The AssumeRoleWithWebIdentity checks need the test OpenID Provider (oidc-provider-start.sh, started before the
+double): they sign in there as its test user; without ROLEDROP_TEST_OIDC_ISSUER they are skipped.
 Leaves the double as it found it: clock, min-duration, min-part-size and fail rules reset (POST
 /__test__/reset), the objects it made under selftest/ deleted. Takes about 10 s.
 """
@@ -953,6 +955,113 @@ def knob_checks(s3, creds):
           s3.list_objects_v2(Bucket=BUCKET, Prefix="selftest/")["KeyCount"] == 0)
 
 
+def jwt_part(value):
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+def self_signed_token(claims, kid="not-a-provider-key"):
+    """An RS256 JWT signed by a key made here, which no provider published."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    signing_input = "%s.%s" % (jwt_part({"alg": "RS256", "typ": "JWT", "kid": kid}), jwt_part(claims))
+    signature = key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+    return signing_input + "." + base64.urlsafe_b64encode(signature).rstrip(b"=").decode()
+
+
+def web_identity_checks():
+    """AssumeRoleWithWebIdentity with real ID tokens of the test OpenID Provider."""
+    issuer = os.environ.get("ROLEDROP_TEST_OIDC_ISSUER")
+    if not issuer:
+        print("SKIP AssumeRoleWithWebIdentity: no test OpenID Provider (oidc-provider-start.sh) in this run")
+        return
+    from oidc_test_login import sign_in
+    user, password = os.environ["ROLEDROP_TEST_OIDC_USER"], os.environ["ROLEDROP_TEST_OIDC_PASSWORD"]
+    subject = os.environ["ROLEDROP_TEST_OIDC_SUBJECT"]
+    tokens = sign_in(issuer, os.environ["ROLEDROP_TEST_OIDC_CLIENT_ID"], user, password, CA_FILE)
+    id_token = tokens["id_token"]
+    # Unsigned, as AWS takes it: botocore sends AssumeRoleWithWebIdentity without a signature.
+    sts = SESSION.create_client("sts", region_name="us-east-1", endpoint_url=ENDPOINT, config=CONFIG)
+    web_role = ROLE["WebIdentityRole"]
+    answer = sts.assume_role_with_web_identity(RoleArn=web_role, RoleSessionName="ada-web",
+                                               WebIdentityToken=id_token, DurationSeconds=7200)
+    session_arn = "arn:aws:sts::%s:assumed-role/WebIdentityRole/ada-web" % ACCOUNT
+    creds = answer["Credentials"]
+    lifetime = (creds["Expiration"] - datetime.now(timezone.utc)).total_seconds()
+    check("AssumeRoleWithWebIdentity with the provider's RS256 ID token",
+          answer["AssumedRoleUser"]["Arn"] == session_arn and answer["SubjectFromWebIdentityToken"] == subject
+          and answer["Audience"] == "roledrop-test-app" and answer["Provider"] == issuer
+          and creds["AccessKeyId"].startswith("ASIA") and 7190 < lifetime <= 7200, answer)
+    ident = as_session(creds).get_caller_identity()
+    check("GetCallerIdentity as the web identity session", ident["Arn"] == session_arn
+          and ident["UserId"].endswith(":ada-web"), ident)
+    s3 = s3_of(creds)
+    s3.put_object(Bucket="double-data", Key="selftest/web-identity.txt", Body=b"from ada")
+    got = s3.get_object(Bucket="double-data", Key="selftest/web-identity.txt")["Body"].read()
+    s3.delete_object(Bucket="double-data", Key="selftest/web-identity.txt")
+    check("the web identity session writes and reads the bucket", got == b"from ada")
+
+    es256 = sign_in(issuer, os.environ["ROLEDROP_TEST_OIDC_ES256_CLIENT_ID"], user, password, CA_FILE)["id_token"]
+    answer = sts.assume_role_with_web_identity(RoleArn=web_role, RoleSessionName="ada-es", WebIdentityToken=es256)
+    check("ES256 ID token accepted", answer["Audience"] == "roledrop-test-es256", answer.get("Audience"))
+
+    invalid = "The web identity token that was passed could not be validated by AWS.*"
+    head, claims, signature = id_token.split(".")
+    flipped = ("B" if signature[10] == "A" else "A").join((signature[:10], signature[11:]))
+    expect_error("tampered signature -> InvalidIdentityToken", 400, "InvalidIdentityToken", invalid,
+                 sts.assume_role_with_web_identity, RoleArn=web_role, RoleSessionName="web-selftest",
+                 WebIdentityToken="%s.%s.%s" % (head, claims, flipped))
+    forged = dict(json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4))), sub="grace-hopper-1906")
+    expect_error("claims changed under the provider's signature -> InvalidIdentityToken", 400,
+                 "InvalidIdentityToken", invalid, sts.assume_role_with_web_identity, RoleArn=web_role,
+                 RoleSessionName="web-selftest", WebIdentityToken="%s.%s.%s" % (head, jwt_part(forged), signature))
+    kid = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))["kid"]
+    expect_error("signed by a key the provider never published -> InvalidIdentityToken", 400,
+                 "InvalidIdentityToken", invalid, sts.assume_role_with_web_identity, RoleArn=web_role,
+                 RoleSessionName="web-selftest", WebIdentityToken=self_signed_token(forged, kid))
+    expect_error("alg none -> InvalidIdentityToken", 400, "InvalidIdentityToken", invalid,
+                 sts.assume_role_with_web_identity, RoleArn=web_role, RoleSessionName="web-selftest",
+                 WebIdentityToken="%s.%s." % (jwt_part({"alg": "none", "kid": kid}), claims))
+    expect_error("not a JWT -> InvalidIdentityToken", 400, "InvalidIdentityToken", invalid,
+                 sts.assume_role_with_web_identity, RoleArn=web_role, RoleSessionName="web-selftest", WebIdentityToken="abcd")
+    other = sign_in(issuer, os.environ["ROLEDROP_TEST_OIDC_OTHER_CLIENT_ID"], user, password, CA_FILE)["id_token"]
+    expect_error("wrong audience -> InvalidIdentityToken", 400, "InvalidIdentityToken", "Incorrect token audience",
+                 sts.assume_role_with_web_identity, RoleArn=web_role, RoleSessionName="web-selftest", WebIdentityToken=other)
+    stranger = dict(forged, iss="https://idp.example.test")
+    expect_error("unregistered issuer -> InvalidIdentityToken", 400, "InvalidIdentityToken",
+                 "No OpenIDConnect provider found in your account for https://idp.example.test",
+                 sts.assume_role_with_web_identity, RoleArn=web_role, RoleSessionName="web-selftest",
+                 WebIdentityToken=self_signed_token(stranger))
+    unreachable = dict(forged, iss="https://127.0.0.1:1/unreachable-idp")
+    expect_error("provider's keys unreachable -> IDPCommunicationError", 400, "IDPCommunicationError",
+                 "Couldn't retrieve verification key from your identity provider*",
+                 sts.assume_role_with_web_identity, RoleArn=web_role, RoleSessionName="web-selftest",
+                 WebIdentityToken=self_signed_token(unreachable))
+    expect_error("trust policy for another subject -> AccessDenied", 403, "AccessDenied",
+                 "Not authorized to perform sts:AssumeRoleWithWebIdentity", sts.assume_role_with_web_identity,
+                 RoleArn=ROLE["WebIdentityOtherUser"], RoleSessionName="web-selftest", WebIdentityToken=id_token)
+    expect_error("a role without a web identity trust -> AccessDenied", 403, "AccessDenied",
+                 "Not authorized to perform sts:AssumeRoleWithWebIdentity", sts.assume_role_with_web_identity,
+                 RoleArn=ROLE["S3Access"], RoleSessionName="web-selftest", WebIdentityToken=id_token)
+    expect_error("DurationSeconds above the role's 7200 -> ValidationError", 400, "ValidationError",
+                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+                 sts.assume_role_with_web_identity, RoleArn=web_role, RoleSessionName="web-selftest", WebIdentityToken=id_token,
+                 DurationSeconds=7201)
+    status, _, root = raw("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=%s&RoleSessionName=web-selftest"
+                          "&WebIdentityToken=abc" % web_role, sign=False)
+    message = root.find(".//%sMessage" % NS).text
+    check("too short a token -> ValidationError that does not echo the token", status == 400
+          and "'webIdentityToken'" in message and "abc" not in message, message)
+    try:
+        admin("/__test__/advance-clock?seconds=3700")
+        expect_error("ID token past its exp on the double's clock -> ExpiredTokenException", 400,
+                     "ExpiredTokenException", "Token expired: current date/time *",
+                     sts.assume_role_with_web_identity, RoleArn=web_role, RoleSessionName="web-selftest",
+                     WebIdentityToken=id_token)
+    finally:
+        admin("/__test__/reset-clock")
+
+
 def main():
     james, alice = as_user(JAMES), as_user(ALICE)
     james_arn = "arn:aws:iam::%s:user/james" % ACCOUNT
@@ -1124,6 +1233,7 @@ def main():
     check("the session is valid again at the real time", ident["Arn"] == session_arn)
 
     s3_checks()
+    web_identity_checks()
 
     print("sts_test_double_selftest: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1

@@ -41,6 +41,8 @@ private slots:
     void prettyPolicyIsMeasuredAsSent();
     void roleChaining_data();
     void roleChaining();
+    void webIdentity_data();
+    void webIdentity();
     void sessionToken_data();
     void sessionToken();
     void defaultSessionName_data();
@@ -239,6 +241,54 @@ void StsRequestsTest::roleChaining()
         QVERIFY2(result->notice.contains(QStringLiteral("1 hour")), qPrintable(result->notice));
         QVERIFY2(result->notice.contains(QString::number(asked)), qPrintable(result->notice));
     }
+}
+
+void StsRequestsTest::webIdentity_data()
+{
+    QTest::addColumn<QString>("roleArn");
+    QTest::addColumn<QString>("sessionName");
+    QTest::addColumn<QString>("token");
+    QTest::addColumn<int>("duration");
+    QTest::addColumn<QString>("policy");
+    QTest::addColumn<QString>("errorPart");  // empty: valid
+
+    const QString arn = QStringLiteral("arn:aws:iam::123456789012:role/WebIdentityRole");
+    // A JWT's shape; its secret part must never reach a message.
+    const QString token = QStringLiteral("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2VjcmV0LXNpZ25hdHVyZS1ieXRlcw");
+    QTest::newRow("valid") << arn << "ada-web" << token << 3600 << "" << "";
+    QTest::newRow("valid, 12 h and a policy") << arn << "ada-web" << token << 43200
+                                              << R"({"Version":"2012-10-17","Statement":[]})" << "";
+    QTest::newRow("not a role ARN") << "arn:aws:iam::123456789012:user/ada" << "ada-web" << token << 3600 << ""
+                                    << "role";
+    QTest::newRow("session name with a space") << arn << "ada web" << token << 3600 << "" << "Session name";
+    QTest::newRow("no token") << arn << "ada-web" << "" << 3600 << "" << "0 characters";
+    QTest::newRow("token too long") << arn << "ada-web" << QString(20001, QLatin1Char('a')) << 3600 << ""
+                                    << "20001 characters";
+    QTest::newRow("899 s") << arn << "ada-web" << token << 899 << "" << "AssumeRoleWithWebIdentity allows 900";
+    QTest::newRow("policy not JSON") << arn << "ada-web" << token << 3600 << "{nope" << "not a JSON object";
+}
+
+void StsRequestsTest::webIdentity()
+{
+    QFETCH(QString, roleArn);
+    QFETCH(QString, sessionName);
+    QFETCH(QString, token);
+    QFETCH(int, duration);
+    QFETCH(QString, policy);
+    QFETCH(QString, errorPart);
+    Sts::AssumeRoleWithWebIdentityRequest request{roleArn, sessionName, token, duration, policy};
+    const auto validated = Sts::validateAssumeRoleWithWebIdentity(request);
+    if (errorPart.isEmpty()) {
+        QVERIFY2(validated.ok(), qPrintable(validated.error().message));
+        QCOMPARE(validated->webIdentityToken, token);
+        QCOMPARE(validated->durationSeconds, duration);
+        return;
+    }
+    QVERIFY(!validated.ok());
+    QCOMPARE(validated.error().kind, AwsErrorKind::Validation);
+    QVERIFY2(validated.error().message.contains(errorPart), qPrintable(validated.error().message));
+    if (token.size() >= 8)
+        QVERIFY2(!validated.error().userMessage().contains(token.right(20)), qPrintable(validated.error().userMessage()));
 }
 
 void StsRequestsTest::sessionToken_data()

@@ -64,6 +64,8 @@ private slots:
     void assumeRole_samples_data();
     void assumeRole_samples();
     void assumeRole_rgwAnswer();
+    void assumeRoleWithWebIdentity_awsSample();
+    void assumeRoleWithWebIdentity_missingCredentials_isMalformed();
     void getSessionToken_awsSample();
     void getCallerIdentity_awsSample();
     void expiration_formats_data();
@@ -141,6 +143,39 @@ void StsResponseParserTest::assumeRole_rgwAnswer()
     QCOMPARE(result->assumedRoleUser.assumedRoleId,
              QStringLiteral("95ef5284-50d2-4766-af21-3a362a62922b:james-session"));
     QCOMPARE(result->packedPolicySize, 0);
+}
+
+void StsResponseParserTest::assumeRoleWithWebIdentity_awsSample()
+{
+    const QByteArray doc = sample(QStringLiteral("aws_sts_assume_role_with_web_identity.xml"));
+    const auto result = Sts::parseAssumeRoleWithWebIdentityResponse(doc);
+    QVERIFY2(result.ok(), qPrintable(result.error().message));
+    QCOMPARE(result->credentials.accessKeyId, QStringLiteral("ASgeIAIOSFODNN7EXAMPLE"));
+    QCOMPARE(result->credentials.secretAccessKey, awsSampleSecret);
+    QCOMPARE(result->credentials.sessionToken, QStringLiteral("AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE"));
+    QCOMPARE(result->credentials.expiration, QDateTime(QDate(2014, 10, 24), QTime(23, 0, 23), Qt::UTC));
+    QCOMPARE(result->assumedRoleUser.arn,
+             QStringLiteral("arn:aws:sts::123456789012:assumed-role/FederatedWebIdentityRole/app1"));
+    QCOMPARE(result->assumedRoleUser.assumedRoleId, QStringLiteral("AROACLKWSDQRAOEXAMPLE:app1"));
+    QCOMPARE(result->subjectFromWebIdentityToken, QStringLiteral("amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A"));
+    QCOMPARE(result->audience, QStringLiteral("client.5498841531868486423.1548@apps.example.com"));
+    QCOMPARE(result->provider, QStringLiteral("www.amazon.com"));
+    QCOMPARE(result->sourceIdentity, QStringLiteral("SourceIdentityValue"));
+    QCOMPARE(result->packedPolicySize, -1);
+    // Another action's parser refuses it: the root names the action.
+    QCOMPARE(Sts::parseAssumeRoleResponse(doc).error().kind, AwsErrorKind::MalformedResponse);
+}
+
+void StsResponseParserTest::assumeRoleWithWebIdentity_missingCredentials_isMalformed()
+{
+    const QByteArray doc = sample(QStringLiteral("aws_sts_assume_role_with_web_identity.xml"));
+    const auto noCredentials = Sts::parseAssumeRoleWithWebIdentityResponse(withoutElement(doc, "Credentials"));
+    QCOMPARE(noCredentials.error().kind, AwsErrorKind::MalformedResponse);
+    QVERIFY2(noCredentials.error().message.contains(QLatin1String("AssumeRoleWithWebIdentityResult")),
+             qPrintable(noCredentials.error().message));
+    const auto noToken = Sts::parseAssumeRoleWithWebIdentityResponse(withoutElement(doc, "SessionToken"));
+    QCOMPARE(noToken.error().kind, AwsErrorKind::MalformedResponse);
+    expectNoSecretIn(noToken.error().message);
 }
 
 void StsResponseParserTest::getSessionToken_awsSample()
