@@ -1,3 +1,4 @@
+#include "app/browser_launcher.h"
 #include "app/cli_options.h"
 #include "app/cli_runner.h"
 #include "app/demo_sandbox.h"
@@ -51,6 +52,7 @@ int runWindow(int argc, char **argv)
     RoleDrop::Sessions::Session session(*settings, demo ? QLatin1String(RoleDrop::App::DemoSandbox::keychainService)
                                                         : QStringLiteral("RoleDrop"));
     RoleDrop::Ui::MainWindow window(&session, *settings);
+    window.setBrowserOpener(&RoleDrop::App::openInBrowser);
     window.show();
     if (demo)
         RoleDrop::App::launchDemo(sandbox, session, window, [](int exitCode) { QCoreApplication::exit(exitCode); });

@@ -4,6 +4,7 @@
 #include "core/session/session.h"
 #include "ui/browser/bucket_browser.h"
 #include "ui/identity/identity_bar.h"
+#include "ui/identity/identity_center_sign_in.h"
 #include "ui/identity/mfa_prompt.h"
 #include "ui/keyboard_shortcuts_dialog.h"
 #include "ui/local_file_dialog.h"
@@ -96,6 +97,13 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
     });
     // Uploads that ran as a role are offered when that role is active again (it is what can write there).
     connect(session, &Sessions::Session::identityChanged, this, [this] { offerInterruptedUploads(false); });
+    // Identity Center profiles sign in first (the browser, or a device code) wherever they are opened from.
+    m_identityCenter = new IdentityCenterSignIn(session, this);
+    m_profiles->setProfileOpener([this](const QString &name) { m_identityCenter->openProfile(name); });
+    connect(m_identityCenter, &IdentityCenterSignIn::signInFailed, this, [this](const QString &message) {
+        m_errorLabel->setText(message);
+        m_errorLabel->setToolTip(message);
+    });
     installMfaPrompt(session, this);
     installProxyLoginPrompt(session, this);
 
@@ -164,15 +172,19 @@ void MainWindow::saveLayout()
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
 }
 
+void MainWindow::setBrowserOpener(std::function<bool(const QUrl &)> opener)
+{
+    m_identityCenter->setBrowserOpener(std::move(opener));
+}
+
 void MainWindow::restoreLastProfile()
 {
     const QString last = m_settings.value(QStringLiteral("session/lastProfile")).toString();
     // A failure shows through the session's profileFailed, like any other opening.
-    const auto ignore = [](const Outcome<Sessions::OpenedProfile> &) {};
     if (!last.isEmpty() && m_session->profiles().contains(last))
-        m_session->openProfile(last, this, ignore);
+        m_identityCenter->openProfile(last);
     else if (const QStringList names = m_session->profiles().names(); names.size() == 1)
-        m_session->openProfile(names.first(), this, ignore);
+        m_identityCenter->openProfile(names.first());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -3,12 +3,15 @@
 #include <QMainWindow>
 #include <QSet>
 
+#include <functional>
+
 class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
 class QSettings;
 class QSplitter;
+class QUrl;
 
 namespace RoleDrop {
 struct AwsError;
@@ -28,6 +31,7 @@ namespace RoleDrop::Ui {
 
 class BucketBrowser;
 class IdentityBar;
+class IdentityCenterSignIn;
 class ProfileList;
 class TransferController;
 class TransferQueueView;
@@ -46,6 +50,11 @@ public:
     BucketBrowser *browser() const { return m_browser; }
     ProfileList *profileList() const { return m_profiles; }
     TransferController *transferController() const { return m_transfers; }
+    IdentityCenterSignIn *identityCenterSignIn() const { return m_identityCenter; }
+
+    // What opens sign-in pages in the user's browser (false: none could, then a device code is shown);
+    // default QDesktopServices::openUrl. The app passes App::openInBrowser (BROWSER honoured as the AWS CLI does).
+    void setBrowserOpener(std::function<bool(const QUrl &)> opener);
 
     // Opens the profile used last time, if it still exists.
     void restoreLastProfile();
@@ -76,6 +85,7 @@ private:
     ProfileList *m_profiles = nullptr;
     BucketBrowser *m_browser = nullptr;
     TransferController *m_transfers = nullptr;
+    IdentityCenterSignIn *m_identityCenter = nullptr;
     TransferQueueView *m_queueView = nullptr;
     QDockWidget *m_queueDock = nullptr;
     QSplitter *m_splitter = nullptr;

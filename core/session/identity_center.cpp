@@ -34,6 +34,12 @@ void IdentityCenter::signIn(const Auth::IdentityCenterSource &source, const Http
     signInFor(trust).token(source.session, methodFor(source), m_prompt, context, std::move(done));
 }
 
+void IdentityCenter::cancelSignIn(const Auth::SsoSessionConfig &session)
+{
+    for (Auth::SsoSignIn *signIn : std::as_const(m_signIns))
+        signIn->cancel(session);
+}
+
 void IdentityCenter::signOut(const Auth::SsoSessionConfig &session, const Http::TlsTrust &trust, QObject *context,
                              ResultHandler<Done> done)
 {

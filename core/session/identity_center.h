@@ -45,6 +45,8 @@ public:
     // refreshed. `trust`: the CAs the Identity Center endpoints' certificates may chain to, besides the system's.
     void signIn(const Auth::IdentityCenterSource &source, const Http::TlsTrust &trust, QObject *context,
                 ResultHandler<Auth::SsoToken> done);
+    // Ends a sign-in under way for the session (its callers get Cancelled); a stored token stays.
+    void cancelSignIn(const Auth::SsoSessionConfig &session);
     // Ends the sign-in (at the portal too) and forgets its token and the accounts found with it.
     void signOut(const Auth::SsoSessionConfig &session, const Http::TlsTrust &trust, QObject *context, ResultHandler<Done> done);
 

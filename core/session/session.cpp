@@ -227,6 +227,14 @@ void Session::signIn(const QString &profile, QObject *context, ResultHandler<Don
     });
 }
 
+void Session::cancelSignIn(const QString &profile, const ProfileOverrides &overrides)
+{
+    identityCenterOf(profile, overrides, this, [this](auto found) {
+        if (found)
+            m_identityCenter.cancelSignIn(found->first.session);
+    });
+}
+
 void Session::signOut(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides)
 {
     done = deliverTo(context, std::move(done));
@@ -249,14 +257,17 @@ void Session::identityCenterAccounts(const QString &profile, bool refresh, QObje
 }
 
 void Session::switchToAccountRole(const QString &accountId, const QString &accountName, const QString &roleName,
-                                  const QString &color, QObject *context, ResultHandler<Auth::Identity> done)
+                                  const QString &color, QObject *context, ResultHandler<Auth::Identity> done,
+                                  const QString &displayName)
 {
     done = deliverTo(context, std::move(done));
     if (!m_activeIdentityCenter)
         return done(AwsError::validation(tr("Open an IAM Identity Center profile first, then pick one of its accounts and roles")));
     Auth::Identity identity;
     identity.profileName = m_activeProfile;
-    identity.displayName = QStringLiteral("%1 @ %2").arg(roleName, accountName.isEmpty() ? accountId : accountName);
+    identity.displayName = !displayName.trimmed().isEmpty()
+                               ? displayName.trimmed()
+                               : QStringLiteral("%1 @ %2").arg(roleName, accountName.isEmpty() ? accountId : accountName);
     identity.color = color;
     const quint64 generation = m_openGeneration;
     m_identityCenter.openRole(*m_activeIdentityCenter, accountId, roleName, identity, m_endpoint.tls, this,

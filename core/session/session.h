@@ -156,6 +156,8 @@ public:
     bool inIdentityCenter() const { return m_activeIdentityCenter.has_value(); }
     // Signs in to the profile's Identity Center (a stored or refreshed token serves when it can).
     void signIn(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides = {});
+    // Stops a sign-in to the profile's Identity Center under way (the user cancelled it): its callers get Cancelled.
+    void cancelSignIn(const QString &profile, const ProfileOverrides &overrides = {});
     // Ends the profile's sign-in: the portal is told, the token leaves the keychain.
     void signOut(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides = {});
     // The accounts and roles the profile's sign-in may use (an empty name: the open profile's), kept for the run
@@ -163,9 +165,10 @@ public:
     void identityCenterAccounts(const QString &profile, bool refresh, QObject *context, ResultHandler<QList<Auth::SsoAccount>> done,
                                 const ProfileOverrides &overrides = {});
     // Switches to another account's role of the open profile's sign-in (GetRoleCredentials): not a chain, so Back
-    // returns to the profile's own account and role.
+    // returns to the profile's own account and role. An empty `displayName`: "ROLE @ ACCOUNT NAME".
     void switchToAccountRole(const QString &accountId, const QString &accountName, const QString &roleName,
-                             const QString &color, QObject *context, ResultHandler<Auth::Identity> done);
+                             const QString &color, QObject *context, ResultHandler<Auth::Identity> done,
+                             const QString &displayName = QString());
 
     // --- remembered roles
     QList<Auth::RoleHistoryEntry> recentRoles(const QString &profile) const { return m_roleHistory.recent(profile); }

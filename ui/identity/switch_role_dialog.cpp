@@ -4,6 +4,7 @@
 #include "core/session/session.h"
 #include "core/sts/assume_role_advice.h"
 #include "core/sts/role_arn.h"
+#include "ui/identity/account_role_picker.h"
 #include "ui/identity/role_colors.h"
 
 #include <QButtonGroup>
@@ -12,6 +13,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -279,6 +281,8 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     layout->addWidget(m_banner);
     layout->addWidget(m_useSuggestedButton, 0, Qt::AlignLeft);
     layout->addWidget(m_intro);
+    if (session->inIdentityCenter())
+        layout->addWidget(buildIdentityCenterAccounts());
     layout->addWidget(m_chainCheck);
     layout->addLayout(savedRow);
     layout->addWidget(m_recentRow);
@@ -734,6 +738,56 @@ void SwitchRoleDialog::saveCurrentRole()
     m_banner->setText(tr("Saved “%1” to your saved roles.").arg(saved->displayName));
     m_banner->setVisible(true);
     reloadSavedRoles();
+}
+
+QWidget *SwitchRoleDialog::buildIdentityCenterAccounts()
+{
+    // Identity Center: the other accounts and roles of the same sign-in, picked rather than typed (not a chain:
+    // Back returns to the profile's own role). The form below still assumes a role by ARN from this one.
+    auto *box = new QGroupBox(tr("Your IAM Identity Center accounts"), this);
+    box->setObjectName(QStringLiteral("identityCenterAccounts"));
+    m_identityCenterPicker = new AccountRolePicker(box);
+    m_identityCenterPicker->setMinimumHeight(220);
+    m_identityCenterPicker->setToolTip(tr("Enter or double-click a role to switch to it; the display name and colour below apply"));
+    auto *boxLayout = new QVBoxLayout(box);
+    boxLayout->addWidget(m_identityCenterPicker);
+    auto *orLabel = new QLabel(tr("Or assume a role by its ARN from the current role:"), box);
+    boxLayout->addWidget(orLabel);
+    connect(m_identityCenterPicker, &AccountRolePicker::refreshRequested, this, [this] { loadIdentityCenterAccounts(true); });
+    connect(m_identityCenterPicker, &AccountRolePicker::roleChosen, this, &SwitchRoleDialog::switchToAccountRole);
+    loadIdentityCenterAccounts(false);
+    return box;
+}
+
+void SwitchRoleDialog::loadIdentityCenterAccounts(bool refresh)
+{
+    m_identityCenterPicker->setLoading();
+    m_session->identityCenterAccounts(QString(), refresh, this, [this](Outcome<QList<Auth::SsoAccount>> accounts) {
+        if (!accounts)
+            return m_identityCenterPicker->setError(accounts.error().userMessage());
+        m_identityCenterPicker->setAccounts(accounts.value());
+        const Auth::Identity &active = m_session->identity();
+        // The role in use now is where the list starts.
+        if (!m_identityCenterPicker->selectRole(active.accountId, active.roleArn.section(QLatin1Char('/'), -1)))
+            m_identityCenterPicker->selectRole(active.accountId, active.displayName.section(QStringLiteral(" @ "), 0, 0));
+        m_identityCenterPicker->view()->setFocus();
+    });
+}
+
+void SwitchRoleDialog::switchToAccountRole(const QString &accountId, const QString &accountName, const QString &roleName)
+{
+    if (m_busy)
+        return;
+    showError(QString());
+    setBusy(true);
+    m_session->switchToAccountRole(accountId, accountName, roleName, chosenColor(), this,
+                                   [this](Outcome<Auth::Identity> identity) {
+        setBusy(false);
+        m_switchButton->setDefault(true);
+        if (!identity)
+            return showError(identity.error().userMessage());
+        accept();
+    }, m_displayName->text().trimmed());
 }
 
 void SwitchRoleDialog::showEvent(QShowEvent *event)

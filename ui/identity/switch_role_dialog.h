@@ -28,6 +28,8 @@ class Session;
 
 namespace RoleDrop::Ui {
 
+class AccountRolePicker;
+
 // The console's Switch Role form: account + role (or a full ARN), a display name and a colour, plus an
 // Advanced part for the rest of AssumeRole. Everything is checked as the user types, with the message
 // under the field at fault (gone as soon as the field is right); the request is only sent when the form is
@@ -56,6 +58,9 @@ public:
     // or the base identity is itself a role (the end of a ~/.aws profile's role chain).
     bool isChaining() const;
 
+    // While the open profile is an Identity Center one: the user's accounts and roles (null otherwise).
+    AccountRolePicker *identityCenterPicker() const { return m_identityCenterPicker; }
+
     void reject() override;
 
 protected:
@@ -64,6 +69,9 @@ protected:
 private:
     QLabel *addErrorLabel(const QString &objectName);
     void buildSavedRoles(QHBoxLayout *row);
+    QWidget *buildIdentityCenterAccounts();
+    void loadIdentityCenterAccounts(bool refresh);
+    void switchToAccountRole(const QString &accountId, const QString &accountName, const QString &roleName);
     void reloadSavedRoles();
     void reloadRecentRoles();
     void validate();
@@ -120,6 +128,7 @@ private:
     QPushButton *m_saveButton;
     QDialogButtonBox *m_buttons;
     QPushButton *m_switchButton;
+    AccountRolePicker *m_identityCenterPicker = nullptr;
     QPointer<RoleDrop::Http::AwsCall> m_call;
     bool m_busy = false;
 };

@@ -3,6 +3,7 @@
 #include "core/sts/sts_requests.h"
 #include "core/session/session.h"
 #include "ui/profiles/import_aws_profiles_dialog.h"
+#include "ui/profiles/federated_profile_dialog.h"
 #include "ui/profiles/profile_dialog.h"
 #include "ui/identity/role_colors.h"
 #include "ui/identity/switch_role_dialog.h"
@@ -67,7 +68,17 @@ ProfileList::ProfileList(Sessions::Session *session, QWidget *parent)
     m_addButton->setText(tr("&Add Profile…"));
     m_addButton->setIcon(QIcon::fromTheme(QStringLiteral("list-add"), style()->standardIcon(QStyle::SP_FileDialogNewFolder)));
     m_addButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_addButton->setToolTip(tr("Add a profile with an access key (the secret goes to the system keychain)"));
+    m_addButton->setToolTip(tr("Add a profile with an access key (the secret goes to the system keychain); "
+                               "the arrow offers one that signs in to IAM Identity Center"));
+    // The button adds a key profile; its menu offers the other kinds.
+    auto *addMenu = new QMenu(m_addButton);
+    addMenu->setObjectName(QStringLiteral("addProfileMenu"));
+    addMenu->addAction(tr("Add &Profile with Access Key…"), this, &ProfileList::addProfile);
+    addMenu->addAction(QIcon::fromTheme(QStringLiteral("im-user-online"), style()->standardIcon(QStyle::SP_DriveNetIcon)),
+                       tr("Add Identity &Center…"), this, &ProfileList::addIdentityCenterProfile)
+        ->setObjectName(QStringLiteral("addIdentityCenterAction"));
+    m_addButton->setMenu(addMenu);
+    m_addButton->setPopupMode(QToolButton::MenuButtonPopup);
     m_importButton->setObjectName(QStringLiteral("importProfilesButton"));
     m_importButton->setText(tr("&Import from ~/.aws…"));
     m_importButton->setIcon(QIcon::fromTheme(QStringLiteral("document-import"), style()->standardIcon(QStyle::SP_DialogOpenButton)));
@@ -137,13 +148,19 @@ void ProfileList::reload()
     const Auth::Identity &active = m_session->identity();
     const bool hasIdentity = m_session->hasIdentity();
     const QIcon profileIcon = QIcon::fromTheme(QStringLiteral("user-identity"), style()->standardIcon(QStyle::SP_DirHomeIcon));
+    const QIcon identityCenterIcon = QIcon::fromTheme(QStringLiteral("im-user-online"), style()->standardIcon(QStyle::SP_DriveNetIcon));
     for (const Auth::Profile &profile : m_session->profiles().list()) {
         auto *item = new QTreeWidgetItem(m_tree);
         item->setText(0, profile.name);
-        item->setIcon(0, profileIcon);
+        const bool identityCenter = profile.kind == Auth::ProfileKind::IdentityCenter;
+        item->setIcon(0, identityCenter ? identityCenterIcon : profileIcon);
         item->setData(0, KindRole, ProfileItem);
         item->setData(0, NameRole, profile.name);
-        QString tip = tr("Access key %1\nRegion %2").arg(profile.accessKeyId, profile.region);
+        QString tip = identityCenter
+                          ? tr("IAM Identity Center %1 (%2)\n%3").arg(profile.ssoStartUrl, profile.ssoRegion,
+                               profile.ssoAccountId.isEmpty() ? tr("Account and role chosen after sign-in")
+                                                              : tr("Role %1 in account %2").arg(profile.ssoRoleName, profile.ssoAccountId))
+                          : tr("Access key %1\nRegion %2").arg(profile.accessKeyId, profile.region);
         if (!profile.endpointUrl.isEmpty())
             tip += tr("\nEndpoint %1%2").arg(profile.endpointUrl, profile.pathStyle ? tr(" (path-style)") : QString());
         if (!profile.mfaSerial.isEmpty())
@@ -202,6 +219,8 @@ void ProfileList::activate(QTreeWidgetItem *item)
 
 void ProfileList::openProfile(const QString &name)
 {
+    if (m_opener)
+        return m_opener(name);
     // A failure shows through the session's profileFailed.
     m_session->openProfile(name, this, [](const Outcome<Sessions::OpenedProfile> &) {});
 }
@@ -286,6 +305,7 @@ void ProfileList::showContextMenu(const QPoint &pos)
     }
     menu.addSeparator();
     menu.addAction(m_addButton->icon(), tr("&Add Profile…"), this, &ProfileList::addProfile);
+    menu.addAction(tr("Add Identity &Center…"), this, &ProfileList::addIdentityCenterProfile);
     menu.addAction(m_importButton->icon(), tr("&Import from ~/.aws…"), this, &ProfileList::importProfiles);
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
@@ -295,6 +315,28 @@ void ProfileList::addProfile()
     auto *dialog = new ProfileDialog(m_session, window());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, &ProfileList::reload);
+    dialog->open();
+}
+
+void ProfileList::addIdentityCenterProfile()
+{
+    auto *dialog = new FederatedProfileDialog(Auth::ProfileKind::IdentityCenter, window());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setExistingNames(m_session->profiles().names());
+    connect(dialog, &FederatedProfileDialog::saveRequested, this, [this, dialog](const Auth::Profile &profile) {
+        m_session->profiles().add(profile, QString(), dialog, [this, dialog](Outcome<Auth::Profile> added) {
+            if (!added)
+                return dialog->saveFailed(added.error().userMessage());
+            dialog->accept();
+            reload();
+            // The new profile is selected: Enter (or a double-click) signs in to it.
+            for (QTreeWidgetItemIterator it(m_tree); *it; ++it) {
+                if ((*it)->data(0, NameRole).toString() == added->name && (*it)->data(0, KindRole).toInt() == ProfileItem)
+                    m_tree->setCurrentItem(*it);
+            }
+            m_tree->setFocus();
+        });
+    });
     dialog->open();
 }
 
@@ -311,6 +353,20 @@ void ProfileList::editProfile(const QString &name)
     const auto profile = m_session->profiles().profile(name);
     if (!profile)
         return;
+    if (profile->kind != Auth::ProfileKind::AccessKeys) {
+        auto *federated = new FederatedProfileDialog(profile->kind, window());
+        federated->setAttribute(Qt::WA_DeleteOnClose);
+        federated->editProfile(*profile);
+        connect(federated, &FederatedProfileDialog::saveRequested, this, [this, federated](const Auth::Profile &edited) {
+            m_session->profiles().update(edited, federated->clientSecret(), federated, [federated](Outcome<Auth::Profile> saved) {
+                if (!saved)
+                    return federated->saveFailed(saved.error().userMessage());
+                federated->accept();
+            });
+        });
+        federated->open();
+        return;
+    }
     auto *dialog = new ProfileDialog(m_session, window());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->editProfile(*profile);

@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 #include <optional>
 
 class QLabel;
@@ -33,11 +35,16 @@ public:
 
     // The actions behind the buttons and the context menu (public for the window's menus and for tests).
     void addProfile();
+    // A profile that signs in to IAM Identity Center (start URL and region; account and role chosen after sign-in).
+    void addIdentityCenterProfile();
     void importProfiles();
     void editProfile(const QString &name);
     void duplicateProfile(const QString &name);
     void removeProfile(const QString &name);
     void switchToRecentRole(const RoleDrop::Auth::RoleHistoryEntry &entry);
+
+    // Who opens a profile (double-click, Open): the window's Identity Center sign-in; by default the session.
+    void setProfileOpener(std::function<void(const QString &name)> opener) { m_opener = std::move(opener); }
 
 signals:
     void profileOpened(const QString &profileName);
@@ -56,6 +63,7 @@ private:
     QLabel *m_error;
     QToolButton *m_addButton;
     QToolButton *m_importButton;
+    std::function<void(const QString &)> m_opener;
     bool m_switching = false;
     bool m_reloadPending = false;
 };
