@@ -34,6 +34,16 @@ IdentityCenterSignIn::~IdentityCenterSignIn()
         m_session->setSignInPrompt({});
 }
 
+SignInDialog *IdentityCenterSignIn::dialog() const
+{
+    return m_dialog;
+}
+
+AccountRoleChooser *IdentityCenterSignIn::chooser() const
+{
+    return m_chooser;
+}
+
 void IdentityCenterSignIn::installPrompt()
 {
     Auth::SsoSignInPrompt prompt;

@@ -48,8 +48,8 @@ public:
     void offerSignInAgain(const RoleDrop::AwsError &error);
 
     // For tests: the sign-in dialog and the account chooser while they are shown.
-    SignInDialog *dialog() const { return m_dialog; }
-    AccountRoleChooser *chooser() const { return m_chooser; }
+    SignInDialog *dialog() const;
+    AccountRoleChooser *chooser() const;
 
 signals:
     // A sign-in ended without a session: the message (never a token); a cancel says nothing.

@@ -22,6 +22,7 @@
 #include <QRegularExpressionValidator>
 #include <QStyle>
 #include <QToolButton>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace RoleDrop::Ui {
