@@ -337,7 +337,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!signIn()->dialog(), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(session().inIdentityCenter() && session().identity().displayName.startsWith(QStringLiteral("S3Access")), 20000);
         QVERIFY(!signIn()->chooser());
-        QTRY_VERIFY(browserPages().size() >= pagesBefore + 2);
+        QTRY_VERIFY(browserPages().size() >= pagesBefore + 1);   // the tab left before it signed in logs nothing
         QVERIFY2(browserPages().join('\n').contains(QStringLiteral("/device")), qPrintable(browserPages().join('\n')));
         shoot(m_window.get(), "ic-window-10-signed-in-with-code");
     }
