@@ -31,9 +31,11 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QProcess>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -340,6 +342,26 @@ private slots:
         QTRY_VERIFY(browserPages().size() >= pagesBefore + 1);   // the tab left before it signed in logs nothing
         QVERIFY2(browserPages().join('\n').contains(QStringLiteral("/device")), qPrintable(browserPages().join('\n')));
         shoot(m_window.get(), "ic-window-10-signed-in-with-code");
+    }
+
+    void offersToSignInAgainWhenARenewalFindsTheSignInEnded()
+    {
+        QVERIFY(session().inIdentityCenter());
+        // The sign-in ends (at the portal, and the token leaves the keychain): the next renewal cannot go on silently.
+        const auto signedOut = Test::wait<Done>([&](QObject *context, auto done) { session().signOut(m_profile, context, done); }, 30000);
+        QVERIFY(signedOut.ok());
+        const int before = signIns();
+        QSignalSpy renewed(&session(), &Sessions::Session::identityRenewed);
+        session().renewNow();
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = m_window->findChild<QMessageBox *>(QStringLiteral("signInAgainBox"))) && box->isVisible(), 20000);
+        shoot(box, "ic-window-11-sign-in-again");
+        m_browserDelaySeconds = 0;
+        QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("signInAgainButton")), Qt::LeftButton);
+        // Signed in through the browser again, then renewed at once.
+        QTRY_COMPARE_WITH_TIMEOUT(signIns(), before + 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(renewed.count() >= 1, 20000);
+        QVERIFY(session().identity().displayName.startsWith(QStringLiteral("S3Access")));
     }
 };
 
