@@ -185,6 +185,7 @@ private slots:
         QVERIFY(add && add->menu());
         QAction *addIdentityCenter = add->menu()->findChild<QAction *>(QStringLiteral("addIdentityCenterAction"));
         QVERIFY(addIdentityCenter);
+        QVERIFY(add->menu()->findChild<QAction *>(QStringLiteral("addOpenIdConnectAction")));
         addIdentityCenter->trigger();
         Ui::FederatedProfileDialog *dialog = nullptr;
         QTRY_VERIFY((dialog = shown<Ui::FederatedProfileDialog>()) != nullptr);

@@ -77,6 +77,9 @@ ProfileList::ProfileList(Sessions::Session *session, QWidget *parent)
     addMenu->addAction(QIcon::fromTheme(QStringLiteral("im-user-online"), style()->standardIcon(QStyle::SP_DriveNetIcon)),
                        tr("Add Identity &Center…"), this, &ProfileList::addIdentityCenterProfile)
         ->setObjectName(QStringLiteral("addIdentityCenterAction"));
+    addMenu->addAction(QIcon::fromTheme(QStringLiteral("im-user-online"), style()->standardIcon(QStyle::SP_DriveNetIcon)),
+                       tr("Add &OpenID Connect…"), this, &ProfileList::addOpenIdConnectProfile)
+        ->setObjectName(QStringLiteral("addOpenIdConnectAction"));
     m_addButton->setMenu(addMenu);
     m_addButton->setPopupMode(QToolButton::MenuButtonPopup);
     m_importButton->setObjectName(QStringLiteral("importProfilesButton"));
@@ -153,13 +156,15 @@ void ProfileList::reload()
         auto *item = new QTreeWidgetItem(m_tree);
         item->setText(0, profile.name);
         const bool identityCenter = profile.kind == Auth::ProfileKind::IdentityCenter;
-        item->setIcon(0, identityCenter ? identityCenterIcon : profileIcon);
+        item->setIcon(0, profile.kind == Auth::ProfileKind::AccessKeys ? profileIcon : identityCenterIcon);
         item->setData(0, KindRole, ProfileItem);
         item->setData(0, NameRole, profile.name);
         QString tip = identityCenter
                           ? tr("IAM Identity Center %1 (%2)\n%3").arg(profile.ssoStartUrl, profile.ssoRegion,
                                profile.ssoAccountId.isEmpty() ? tr("Account and role chosen after sign-in")
                                                               : tr("Role %1 in account %2").arg(profile.ssoRoleName, profile.ssoAccountId))
+                          : profile.kind == Auth::ProfileKind::OpenIdConnect
+                          ? tr("OpenID Connect %1\nRole %2").arg(profile.oidcIssuer, profile.oidcRoleArn)
                           : tr("Access key %1\nRegion %2").arg(profile.accessKeyId, profile.region);
         if (!profile.endpointUrl.isEmpty())
             tip += tr("\nEndpoint %1%2").arg(profile.endpointUrl, profile.pathStyle ? tr(" (path-style)") : QString());
@@ -287,7 +292,9 @@ void ProfileList::showContextMenu(const QPoint &pos)
                        tr("&Open"), this, [this, name] { openProfile(name); });
         menu.addSeparator();
         menu.addAction(QIcon::fromTheme(QStringLiteral("document-edit")), tr("&Edit…"), this, [this, name] { editProfile(name); });
-        menu.addAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("&Duplicate…"), this, [this, name] { duplicateProfile(name); });
+        // A copy is made with the key profile's form: federated profiles are added afresh instead.
+        if (const auto profile = m_session->profiles().profile(name); profile && profile->kind == Auth::ProfileKind::AccessKeys)
+            menu.addAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("&Duplicate…"), this, [this, name] { duplicateProfile(name); });
         menu.addSeparator();
         menu.addAction(QIcon::fromTheme(QStringLiteral("edit-delete"), style()->standardIcon(QStyle::SP_TrashIcon)),
                        tr("&Remove…"), this, [this, name] { removeProfile(name); });
@@ -306,6 +313,7 @@ void ProfileList::showContextMenu(const QPoint &pos)
     menu.addSeparator();
     menu.addAction(m_addButton->icon(), tr("&Add Profile…"), this, &ProfileList::addProfile);
     menu.addAction(tr("Add Identity &Center…"), this, &ProfileList::addIdentityCenterProfile);
+    menu.addAction(tr("Add &OpenID Connect…"), this, &ProfileList::addOpenIdConnectProfile);
     menu.addAction(m_importButton->icon(), tr("&Import from ~/.aws…"), this, &ProfileList::importProfiles);
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
@@ -318,13 +326,13 @@ void ProfileList::addProfile()
     dialog->open();
 }
 
-void ProfileList::addIdentityCenterProfile()
+void ProfileList::addFederatedProfile(Auth::ProfileKind kind)
 {
-    auto *dialog = new FederatedProfileDialog(Auth::ProfileKind::IdentityCenter, window());
+    auto *dialog = new FederatedProfileDialog(kind, window());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setExistingNames(m_session->profiles().names());
     connect(dialog, &FederatedProfileDialog::saveRequested, this, [this, dialog](const Auth::Profile &profile) {
-        m_session->profiles().add(profile, QString(), dialog, [this, dialog](Outcome<Auth::Profile> added) {
+        m_session->profiles().add(profile, dialog->clientSecret(), dialog, [this, dialog](Outcome<Auth::Profile> added) {
             if (!added)
                 return dialog->saveFailed(added.error().userMessage());
             dialog->accept();

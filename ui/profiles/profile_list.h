@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/auth/profile.h"
 #include "core/auth/role_history.h"
 
 #include <QWidget>
@@ -36,7 +37,11 @@ public:
     // The actions behind the buttons and the context menu (public for the window's menus and for tests).
     void addProfile();
     // A profile that signs in to IAM Identity Center (start URL and region; account and role chosen after sign-in).
-    void addIdentityCenterProfile();
+    void addIdentityCenterProfile() { addFederatedProfile(RoleDrop::Auth::ProfileKind::IdentityCenter); }
+    // A profile that signs in to an OpenID provider (its ID token exchanged for a role); the client secret, if
+    // any, goes to the keychain.
+    void addOpenIdConnectProfile() { addFederatedProfile(RoleDrop::Auth::ProfileKind::OpenIdConnect); }
+    void addFederatedProfile(RoleDrop::Auth::ProfileKind kind);
     void importProfiles();
     void editProfile(const QString &name);
     void duplicateProfile(const QString &name);
