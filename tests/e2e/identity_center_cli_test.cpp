@@ -161,6 +161,11 @@ private slots:
                                                QStringLiteral("--role-name"), QStringLiteral("S3Access")});
         QCOMPARE(refused.exitCode, 1);
         QVERIFY2(refused.err.contains(QStringLiteral("S3Access")), qPrintable(refused.err));
+        // AssumeRole chains from the Identity Center role to a role that trusts it (capped at an hour, as AWS does).
+        const Test::CliRun chained = roledrop({QStringLiteral("whoami"), QStringLiteral("--profile"), QStringLiteral("work-s3"),
+                                               QStringLiteral("--role"), worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN")});
+        QVERIFY2(chained.exitCode == 0, qPrintable(Test::describe(chained)));
+        QVERIFY2(chained.out.contains(QStringLiteral(":assumed-role/ChainTarget/")), qPrintable(chained.out));
         QCOMPARE(signIns(), before + 1);
     }
 
