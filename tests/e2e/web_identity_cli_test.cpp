@@ -6,12 +6,14 @@
 // so a test can tell that a run signed in without one.
 #include "core/common/crypto.h"
 #include "cli_run.h"
+#include "fault_proxy_process.h"
 #include "test_double_knobs.h"
 #include "test_files.h"
 #include "test_world.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -198,6 +200,52 @@ private slots:
         QCOMPARE(browserPages(), pagesBefore + 1);
     }
 
+    void aRoleSessionEndingMidUploadIsRenewedWithTheRefreshToken()
+    {
+        // Role sessions of 20 s and ID tokens of 10 s: when the role renews, the ID token has expired, so the
+        // refresh token must get a new one, silently, in the middle of the upload.
+        QVERIFY(setIdTokenTtl(10));
+        Test::doubleKnob("POST", QStringLiteral("session-lifetime?seconds=20"));
+        QVERIFY(roledrop({QStringLiteral("logout"), QStringLiteral("--profile"), QStringLiteral("ada")}).exitCode == 0);
+        const Test::CliRun login = roledrop({QStringLiteral("login"), QStringLiteral("--profile"), QStringLiteral("ada")});
+        QVERIFY2(login.exitCode == 0, qPrintable(Test::describe(login)));
+        const int pagesBefore = browserPages();
+
+        Test::FaultProxyProcess proxy(worldValue("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT"));
+        QVERIFY(proxy.isRunning());
+        // 6 parts of 16 MiB, each held back 5 s: about 30 s, past the 20 s session and the 10 s ID token.
+        QVERIFY(proxy.setRules(QJsonArray{QJsonObject{
+            {QStringLiteral("name"), QStringLiteral("slow parts")},
+            {QStringLiteral("match"), QJsonObject{{QStringLiteral("method"), QStringLiteral("PUT")},
+                                                  {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), true}}}}},
+            {QStringLiteral("action"), QJsonObject{{QStringLiteral("delay_request"), 5}}}}}));
+        const QByteArray content = Test::randomBytes(96 * 1024 * 1024, 23);
+        const QString file = m_dir.filePath(QStringLiteral("long.bin"));
+        QVERIFY(Test::writeFile(file, content));
+        const QString bucket = worldValue("ROLEDROP_TEST_S3_DOUBLE_BUCKET");
+        const QString key = QStringLiteral("oidc/long-%1.bin").arg(QDateTime::currentMSecsSinceEpoch());
+        const int since = Test::doubleLogSeq();
+        const Test::CliRun upload = roledrop({QStringLiteral("upload"), file, QStringLiteral("s3://%1/%2").arg(bucket, key),
+                                              QStringLiteral("--profile"), QStringLiteral("ada"), QStringLiteral("--endpoint-url"),
+                                              proxy.endpoint(), QStringLiteral("--parallel"), QStringLiteral("1"), QStringLiteral("--quiet")});
+        QFile::remove(file);
+        QVERIFY2(upload.exitCode == 0, qPrintable(Test::describe(upload)));
+        const QJsonObject stored = Test::doubleKnob("GET", QStringLiteral("object?bucket=%1&key=%2").arg(bucket, key));
+        QCOMPARE(stored.value(QStringLiteral("sha256")).toString(), QString::fromLatin1(sha256(content).toHex()));
+        // Parts signed by more than one role session, and no page opened.
+        QStringList keysInOrder;
+        for (const QJsonValue &value : Test::doubleLog(since)) {
+            const QJsonObject entry = value.toObject();
+            if (entry.value(QStringLiteral("key")).toString() != key)
+                continue;
+            const QString keyId = entry.value(QStringLiteral("access_key_id")).toString();
+            if (keysInOrder.isEmpty() || keysInOrder.last() != keyId)
+                keysInOrder << keyId;
+        }
+        QVERIFY2(keysInOrder.size() >= 2, qPrintable(keysInOrder.join(QLatin1Char(' '))));
+        QCOMPARE(browserPages(), pagesBefore);
+    }
+
     void aTokenFileProfileOfAwsConfig()
     {
         // The EKS / CI form: the token is in a file that something else keeps fresh.
@@ -254,11 +302,12 @@ private slots:
     void anotherAppsClientIsRefusedByTheRolesTrust()
     {
         // The provider signs in for roledrop-other-app without complaint, and RoleDrop's check of the ID token
-        // (audience = the profile's client) passes; the role trusts only roledrop-test-app's tokens.
+        // (audience = the profile's client) passes; STS has no OpenID Connect provider listing that client id.
         const Test::CliRun who = roledrop({QStringLiteral("whoami"), QStringLiteral("--profile"), QStringLiteral("other-app")});
         QVERIFY(who.exitCode != 0);
         QVERIFY2(who.err.contains(worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_WEB_IDENTITY")), qPrintable(who.err));
-        QVERIFY2(who.err.contains(QStringLiteral("trust policy")), qPrintable(who.err));
+        QVERIFY2(who.err.contains(QStringLiteral("InvalidIdentityToken")) && who.err.contains(QStringLiteral("client id")),
+                 qPrintable(who.err));
         QVERIFY2(!who.err.contains(QStringLiteral("eyJ")), qPrintable(who.err));   // never a token
     }
 };
