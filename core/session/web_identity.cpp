@@ -103,7 +103,8 @@ struct WebIdentity::SignIn
     bool silent = false;
     QString clientSecret;
     Provider provider;
-    ResultHandler<QString> done;
+    QString key;                           // of m_signIns
+    QList<ResultHandler<QString>> waiters;  // every caller this attempt serves
     QPointer<Auth::SignInLock> lock;
     QPointer<Auth::LoopbackAuthorization> browser;
     bool over = false;
@@ -171,12 +172,22 @@ void WebIdentity::verify(const SignInPtr &s, const QString &idToken, const QStri
 void WebIdentity::idToken(const QString &profile, const Auth::WebIdentitySource &source, const Http::TlsTrust &trust,
                           bool silent, QObject *context, ResultHandler<QString> done)
 {
+    // Concurrent calls for one sign-in share one attempt: one refresh (a provider that rotates refresh tokens
+    // takes each only once), one browser page.
+    const QString key = (silent ? QStringLiteral("silent\n") : QStringLiteral("sign-in\n")) + profile + QLatin1Char('\n')
+        + tokenKey(source.issuer, source.clientId);
+    if (const SignInPtr running = m_signIns.value(key)) {
+        running->waiters.append(deliverTo(context, std::move(done)));
+        return;
+    }
     auto s = std::make_shared<SignIn>();
+    s->key = key;
     s->profile = profile;
     s->source = source;
     s->trust = trust;
     s->silent = silent;
-    s->done = deliverTo(context, std::move(done));
+    s->waiters.append(deliverTo(context, std::move(done)));
+    m_signIns.insert(key, s);
     if (source.issuer.isEmpty() || source.clientId.isEmpty())
         return finish(s, AwsError::validation(tr("Profile '%1' names no OpenID provider (issuer) or no client id: edit the profile")
                                                   .arg(profile)));
@@ -210,12 +221,7 @@ void WebIdentity::readStored(const SignInPtr &s)
         if (!stored)
             return signInOrFail(s);
         // The stored ID token while it has time left; else the refresh token; else the user.
-        Auth::IdTokenExpectations expected;
-        expected.issuer = s->source.issuer;
-        expected.clientId = s->source.clientId;
-        expected.now = QDateTime::currentDateTimeUtc().addSecs(validityMarginSeconds);
-        expected.allowedClockSkewSeconds = 0;
-        if (!stored->idToken.isEmpty() && Auth::IdTokenVerifier::verify(stored->idToken, s->provider.keys, expected))
+        if (isUsable(s, stored->idToken))
             return finish(s, stored->idToken);
         if (!stored->refreshToken.isEmpty())
             return refresh(s, *stored);
@@ -233,7 +239,7 @@ void WebIdentity::refresh(const SignInPtr &s, const StoredOidcTokens &stored)
             // The provider could not be asked: saying so beats asking the user to sign in for nothing.
             if (isTransportFailure(tokens.error()))
                 return finish(s, tokens.error());
-            return signInOrFail(s);  // the refresh token is no longer taken: sign in anew
+            return afterRefreshRefused(s);
         }
         if (tokens->idToken.isEmpty())
             return signInOrFail(s);
@@ -245,6 +251,34 @@ void WebIdentity::refresh(const SignInPtr &s, const StoredOidcTokens &stored)
             keep(s, StoredOidcTokens{tokens->refreshToken, tokens->idToken});
         });
     });
+}
+
+// Another process may have used the same refresh token a moment ago (a provider that rotates them takes each only
+// once) and stored what it got: the keychain, not this process's cache, knows. Else the sign-in has ended.
+void WebIdentity::afterRefreshRefused(const SignInPtr &s)
+{
+    const QString key = tokenKey(s->source.issuer, s->source.clientId);
+    m_keychain.forgetCached(key);
+    m_keychain.readSecret(key, this, [this, s](Outcome<QString> secret) {
+        if (s->over)
+            return;
+        const std::optional<StoredOidcTokens> stored = secret ? StoredOidcTokens::fromJson(secret.value().toUtf8()) : std::nullopt;
+        if (stored && isUsable(s, stored->idToken))
+            return finish(s, stored->idToken);
+        signInOrFail(s);
+    });
+}
+
+bool WebIdentity::isUsable(const SignInPtr &s, const QString &idToken) const
+{
+    if (idToken.isEmpty())
+        return false;
+    Auth::IdTokenExpectations expected;
+    expected.issuer = s->source.issuer;
+    expected.clientId = s->source.clientId;
+    expected.now = QDateTime::currentDateTimeUtc().addSecs(validityMarginSeconds);
+    expected.allowedClockSkewSeconds = 0;
+    return bool(Auth::IdTokenVerifier::verify(idToken, s->provider.keys, expected));
 }
 
 void WebIdentity::signInOrFail(const SignInPtr &s)
@@ -276,15 +310,8 @@ void WebIdentity::afterLock(const SignInPtr &s)
         if (s->over)
             return;
         const std::optional<StoredOidcTokens> stored = secret ? StoredOidcTokens::fromJson(secret.value().toUtf8()) : std::nullopt;
-        if (stored && !stored->idToken.isEmpty()) {
-            Auth::IdTokenExpectations expected;
-            expected.issuer = s->source.issuer;
-            expected.clientId = s->source.clientId;
-            expected.now = QDateTime::currentDateTimeUtc().addSecs(validityMarginSeconds);
-            expected.allowedClockSkewSeconds = 0;
-            if (Auth::IdTokenVerifier::verify(stored->idToken, s->provider.keys, expected))
-                return finish(s, stored->idToken);
-        }
+        if (stored && isUsable(s, stored->idToken))
+            return finish(s, stored->idToken);
         signInWithBrowser(s);
     });
 }
@@ -359,8 +386,10 @@ void WebIdentity::finish(const SignInPtr &s, Outcome<QString> result)
         s->lock->release();
         s->lock->deleteLater();
     }
-    ResultHandler<QString> done = std::move(s->done);
-    done(result);
+    if (m_signIns.value(s->key) == s)
+        m_signIns.remove(s->key);
+    for (const ResultHandler<QString> &waiter : std::as_const(s->waiters))
+        waiter(result);
 }
 
 void WebIdentity::signOut(const Auth::WebIdentitySource &source, QObject *context, ResultHandler<Done> done)

@@ -94,6 +94,9 @@ private:
                 ResultHandler<QString> done);
     void readStored(const SignInPtr &s);
     void refresh(const SignInPtr &s, const StoredOidcTokens &stored);
+    void afterRefreshRefused(const SignInPtr &s);
+    // Verified (signature, issuer, audience) and valid for validityMarginSeconds more.
+    bool isUsable(const SignInPtr &s, const QString &idToken) const;
     void signInOrFail(const SignInPtr &s);
     void afterLock(const SignInPtr &s);
     void signInWithBrowser(const SignInPtr &s);
@@ -109,7 +112,8 @@ private:
     std::function<bool(const QUrl &)> m_openBrowser;
     int m_browserTimeoutMs = 5 * 60 * 1000;
     int m_lockWaitMs = 15 * 60 * 1000;
-    QHash<QString, Provider> m_providers;   // by issuer
+    QHash<QString, Provider> m_providers;   // by issuer and trusted CAs
+    QHash<QString, SignInPtr> m_signIns;    // attempts under way, shared by concurrent callers
 };
 
 } // namespace RoleDrop::Sessions

@@ -182,6 +182,28 @@ private slots:
         QCOMPARE(browserPages(), pagesBefore);
     }
 
+    void twoProcessesStartedTogetherSignInOnce()
+    {
+        QVERIFY(roledrop({QStringLiteral("logout"), QStringLiteral("--profile"), QStringLiteral("ada")}).exitCode == 0);
+        const int pagesBefore = browserPages();
+        // The user takes a few seconds in the browser: the second process must wait for the first one's sign-in.
+        QProcessEnvironment env = environment();
+        env.insert(QStringLiteral("OIDC_TEST_BROWSER_DELAY"), QStringLiteral("2"));
+        QList<QProcess *> runs;
+        for (int i = 0; i < 2; ++i) {
+            auto *run = new QProcess(this);
+            run->setProcessEnvironment(env);
+            run->start(QStringLiteral(ROLEDROP_CLI_PATH), {QStringLiteral("whoami"), QStringLiteral("--profile"), QStringLiteral("ada")});
+            runs << run;
+        }
+        for (QProcess *run : std::as_const(runs)) {
+            QVERIFY(run->waitForFinished(120000));
+            QVERIFY2(run->exitCode() == 0, qPrintable(QString::fromUtf8(run->readAllStandardError())));
+            QVERIFY(run->readAllStandardOutput().contains(":assumed-role/WebIdentityRole/"));
+        }
+        QCOMPARE(browserPages(), pagesBefore + 1);
+    }
+
     void renewsWithTheRefreshTokenWithoutABrowser()
     {
         // ID tokens that last 30 s: a later run finds the stored one too close to its end and takes a new one
@@ -297,6 +319,24 @@ private slots:
         QVERIFY2(login.err.contains(worldValue("ROLEDROP_TEST_OIDC_ISSUER")), qPrintable(login.err));
         QVERIFY2(login.err.contains(QStringLiteral("access_denied")) || login.err.contains(QStringLiteral("denied")),
                  qPrintable(login.err));
+    }
+
+    void aClientSecretIsReadFromStdinOnly()
+    {
+        const QStringList add{QStringLiteral("--oidc-issuer"), worldValue("ROLEDROP_TEST_OIDC_ISSUER"), QStringLiteral("--client-id"),
+                              QStringLiteral("confidential-app"), QStringLiteral("--role-arn"),
+                              worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_WEB_IDENTITY"), QStringLiteral("--client-secret-stdin")};
+        const Test::CliRun added = Test::runCli(environment(), QStringList{QStringLiteral("profile-add"), QStringLiteral("confidential")} + add,
+                                                "client-secret-4711\n");
+        QVERIFY2(added.exitCode == 0, qPrintable(Test::describe(added)));
+        QVERIFY(!added.out.contains(QStringLiteral("client-secret-4711")) && !added.err.contains(QStringLiteral("client-secret-4711")));
+        const Test::CliRun profiles = roledrop({QStringLiteral("profiles")});
+        QVERIFY2(profiles.out.contains(QStringLiteral("confidential\t(RoleDrop, OpenID Connect)")), qPrintable(profiles.out));
+        QVERIFY(!profiles.out.contains(QStringLiteral("client-secret-4711")));
+        const Test::CliRun none = Test::runCli(environment(), QStringList{QStringLiteral("profile-add"), QStringLiteral("no-secret")} + add, "");
+        QVERIFY(none.exitCode != 0);
+        QVERIFY2(none.err.contains(QStringLiteral("no client secret")), qPrintable(none.err));
+        QVERIFY(roledrop({QStringLiteral("profile-remove"), QStringLiteral("confidential")}).exitCode == 0);
     }
 
     void anotherAppsClientIsRefusedByTheRolesTrust()

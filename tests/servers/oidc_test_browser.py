@@ -9,12 +9,14 @@ It appends one line per page opened to OIDC_TEST_BROWSER_LOG (the URL without it
 so a test can tell whether a run opened a page at all. Never prints a password.
 
 Environment: OIDC_TEST_BROWSER_USER / OIDC_TEST_BROWSER_PASSWORD (who signs in), OIDC_TEST_BROWSER_DECISION (allow
-or deny, at the consent form), OIDC_TEST_BROWSER_LOG, AWS_CA_BUNDLE (the test CA).
+or deny, at the consent form), OIDC_TEST_BROWSER_LOG, OIDC_TEST_BROWSER_DELAY (seconds to wait before acting, a
+person's slowness), AWS_CA_BUNDLE (the test CA).
 
 Usage: oidc_test_browser.py URL
 """
 import os
 import sys
+import time
 from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,6 +34,7 @@ def main():
     if not redirect_uri.startswith("http://127.0.0.1:"):
         print("oidc_test_browser: the authorization URL has no loopback redirect_uri", file=sys.stderr)
         return 2
+    time.sleep(float(os.environ.get("OIDC_TEST_BROWSER_DELAY", "0")))
     browser = TestBrowser(os.environ.get("AWS_CA_BUNDLE") or None)
     location = walk(browser, url, redirect_uri, os.environ.get("OIDC_TEST_BROWSER_USER", "ada"),
                     os.environ.get("OIDC_TEST_BROWSER_PASSWORD", ""),
