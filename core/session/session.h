@@ -159,6 +159,9 @@ public:
     bool isIdentityCenterProfile(const QString &profile) const;
     // Whether the open profile is one: then accounts() and switchToAccountRole() apply to it.
     bool inIdentityCenter() const { return m_activeIdentityCenter.has_value(); }
+    // Whether `profile` (RoleDrop's; an empty name: the open one) signs in to an OpenID provider: login / logout
+    // (signIn, signOut) apply to it as to Identity Center profiles.
+    bool isWebIdentityProfile(const QString &profile) const;
     // Signs in to the profile's Identity Center or OpenID provider (a stored or refreshed token serves when it can).
     void signIn(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides = {});
     // Ends the profile's sign-in: the token leaves the keychain (Identity Center's portal is told).
@@ -264,7 +267,6 @@ private:
     void identityCenterOf(const QString &profile, const ProfileOverrides &overrides, QObject *context,
                           ResultHandler<std::pair<Auth::IdentityCenterSource, Http::TlsTrust>> done);
     // RoleDrop's OpenID Connect profiles: their name, web identity and the CAs its provider may chain to.
-    bool isWebIdentityProfile(const QString &profile) const;
     void webIdentityOf(const QString &profile, const ProfileOverrides &overrides,
                        ResultHandler<std::pair<QString, std::pair<Auth::WebIdentitySource, Http::TlsTrust>>> done);
     void assumeSteps(QList<Sts::AssumeRoleRequest> steps, std::function<QString(const QString &)> askMfaCode,

@@ -7,13 +7,13 @@
 #include "core/common/crypto.h"
 #include "cli_run.h"
 #include "fault_proxy_process.h"
+#include "fault_proxy_rules.h"
 #include "test_double_knobs.h"
 #include "test_files.h"
 #include "test_world.h"
 
 #include <QDir>
 #include <QFile>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -236,11 +236,7 @@ private slots:
         Test::FaultProxyProcess proxy(worldValue("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT"));
         QVERIFY(proxy.isRunning());
         // 6 parts of 16 MiB, each held back 5 s: about 30 s, past the 20 s session and the 10 s ID token.
-        QVERIFY(proxy.setRules(QJsonArray{QJsonObject{
-            {QStringLiteral("name"), QStringLiteral("slow parts")},
-            {QStringLiteral("match"), QJsonObject{{QStringLiteral("method"), QStringLiteral("PUT")},
-                                                  {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), true}}}}},
-            {QStringLiteral("action"), QJsonObject{{QStringLiteral("delay_request"), 5}}}}}));
+        QVERIFY(proxy.setRules({Test::rule(QStringLiteral("slow parts"), Test::anyPart(), Test::hold(5))}));
         const QByteArray content = Test::randomBytes(96 * 1024 * 1024, 23);
         const QString file = m_dir.filePath(QStringLiteral("long.bin"));
         QVERIFY(Test::writeFile(file, content));
