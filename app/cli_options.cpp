@@ -39,6 +39,9 @@ QString usageText()
         "  accounts                        the Identity Center accounts and roles you may use\n"
         "  profile-add NAME --sso-start-url URL --sso-region REGION [--account ID --role-name NAME]\n"
         "                                  add an IAM Identity Center profile (no secret)\n"
+        "  profile-add NAME --oidc-issuer URL --client-id ID --role-arn ARN [--scopes \"...\"] [--client-secret-stdin]\n"
+        "                                  add an OpenID Connect profile (AssumeRoleWithWebIdentity); a confidential\n"
+        "                                  client's secret is read from stdin into the keychain\n"
         "\n"
         "Options:\n"
         "  --profile NAME        base identity (RoleDrop profile, else ~/.aws profile)\n"
@@ -101,10 +104,13 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     const QCommandLineOption deviceCode(QStringLiteral("device-code")), browser(QStringLiteral("browser")),
         account = valued("account"), roleName = valued("role-name"), ssoStartUrl = valued("sso-start-url"),
         ssoRegion = valued("sso-region");
+    const QCommandLineOption oidcIssuer = valued("oidc-issuer"), clientId = valued("client-id"), roleArn = valued("role-arn"),
+        scopes = valued("scopes"), clientSecretStdin(QStringLiteral("client-secret-stdin"));
     parser.addOptions({help, version, profile, role, externalId, mfaSerial, mfaCode, duration, sessionName, policy, region,
                        endpoint, expires, parallel, accessKeyId, pathStyle, recursive, exportFormat, put, quiet, demo,
                        overwrite, skipExisting, abortOlderThan, caBundle});
     parser.addOptions({noClobber, checksumAlgorithm, deviceCode, browser, account, roleName, ssoStartUrl, ssoRegion});
+    parser.addOptions({oidcIssuer, clientId, roleArn, scopes, clientSecretStdin});
 
     QTextStream err(stderr);
     QTextStream out(stdout);
@@ -173,6 +179,11 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     }
     options.ssoStartUrl = parser.value(ssoStartUrl).trimmed();
     options.ssoRegion = parser.value(ssoRegion).trimmed();
+    options.oidcIssuer = parser.value(oidcIssuer).trimmed();
+    options.oidcClientId = parser.value(clientId).trimmed();
+    options.oidcRoleArn = parser.value(roleArn).trimmed();
+    options.oidcScopes = parser.value(scopes).simplified();
+    options.clientSecretFromStdin = parser.isSet(clientSecretStdin);
     if (parser.isSet(checksumAlgorithm)) {
         options.checksumAlgorithm = parser.value(checksumAlgorithm).trimmed().toUpper();
         static const QStringList known{QStringLiteral("CRC64NVME"), QStringLiteral("CRC32"), QStringLiteral("CRC32C")};

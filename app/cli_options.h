@@ -48,6 +48,13 @@ struct Options
     // profile-add: an Identity Center profile (--sso-start-url URL --sso-region REGION)
     QString ssoStartUrl;
     QString ssoRegion;
+    // profile-add: an OpenID Connect profile (--oidc-issuer URL --client-id ID --role-arn ARN [--scopes "..."]),
+    // its client secret (if any) read from stdin only with --client-secret-stdin
+    QString oidcIssuer;
+    QString oidcClientId;
+    QString oidcRoleArn;
+    QString oidcScopes;
+    bool clientSecretFromStdin = false;
 };
 
 // Parses argv. On --help/--version or a usage error, returns nullopt after printing (exitCode says which).

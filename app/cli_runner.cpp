@@ -583,9 +583,13 @@ int Runner::accounts()
 
 int Runner::profileAdd()
 {
-    if (m_options.arguments.size() != 1 || (m_options.accessKeyId.isEmpty() && m_options.ssoStartUrl.isEmpty()))
+    if (m_options.arguments.size() != 1
+        || (m_options.accessKeyId.isEmpty() && m_options.ssoStartUrl.isEmpty() && m_options.oidcIssuer.isEmpty()))
         return usage(QStringLiteral("profile-add needs NAME --access-key-id ID (the secret is read from stdin), "
-                                    "or NAME --sso-start-url URL --sso-region REGION"));
+                                    "NAME --sso-start-url URL --sso-region REGION, "
+                                    "or NAME --oidc-issuer URL --client-id ID --role-arn ARN"));
+    if (!m_options.oidcIssuer.isEmpty() && (m_options.oidcClientId.isEmpty() || m_options.oidcRoleArn.isEmpty()))
+        return usage(QStringLiteral("profile-add NAME --oidc-issuer URL also needs --client-id ID and --role-arn ARN"));
     Auth::Profile profile;
     profile.name = m_options.arguments.first();
     if (!m_options.ssoStartUrl.isEmpty()) {
@@ -596,6 +600,14 @@ int Runner::profileAdd()
         profile.ssoRoleName = m_options.roleName;
         profile.signInMethod = m_options.deviceCode ? Auth::SsoSignInMethod::DeviceCode
             : m_options.browser ? Auth::SsoSignInMethod::Browser : Auth::SsoSignInMethod::Automatic;
+    } else if (!m_options.oidcIssuer.isEmpty()) {
+        profile.kind = Auth::ProfileKind::OpenIdConnect;
+        profile.oidcIssuer = m_options.oidcIssuer;
+        profile.oidcClientId = m_options.oidcClientId;
+        profile.oidcRoleArn = m_options.oidcRoleArn;
+        if (!m_options.oidcScopes.isEmpty())
+            profile.oidcScopes = m_options.oidcScopes;
+        profile.signInMethod = Auth::SsoSignInMethod::Browser;
     }
     profile.accessKeyId = m_options.accessKeyId;
     if (!m_options.region.isEmpty())
@@ -610,6 +622,21 @@ int Runner::profileAdd()
         return fail(valid.error());
     if (m_session->profiles().contains(valid->name))
         return fail(AwsError::validation(QStringLiteral("A profile named '%1' exists already (profile-remove it first)").arg(valid->name)));
+    if (valid->kind == Auth::ProfileKind::OpenIdConnect) {
+        // A public client has no secret; a confidential one's is read from stdin (never echoed) into the keychain.
+        QString clientSecret = m_options.clientSecretFromStdin
+            ? readSecretLine(QStringLiteral("Client secret for %1: ").arg(profile.oidcClientId)) : QString();
+        const auto forgetClientSecret = qScopeGuard([&clientSecret] { wipeSecret(clientSecret); });
+        if (m_options.clientSecretFromStdin && clientSecret.isEmpty())
+            return fail(AwsError::validation(QStringLiteral("--client-secret-stdin given, but no client secret on stdin")));
+        auto added = awaitResult<Auth::Profile>([&](QObject *context, auto done) {
+            m_session->profiles().add(valid.value(), clientSecret, context, done);
+        });
+        if (!added)
+            return fail(added.error());
+        err() << "roledrop: profile '" << added->name << "' saved; sign in with: roledrop login --profile " << added->name << "\n";
+        return 0;
+    }
     if (valid->kind == Auth::ProfileKind::IdentityCenter) {
         auto added = awaitResult<Auth::Profile>([&](QObject *context, auto done) {
             m_session->profiles().add(valid.value(), QString(), context, done);

@@ -254,6 +254,9 @@ Outcome<QList<AwsConfigProfile>> AwsSharedConfig::resolveChain(const QString &na
         // An Identity Center sign-in gives the profile credentials of its own, as static keys do.
         if (current.usesSso() && (!hasSource || current.sourceProfile == current.name) && !hasCredentialSource)
             return chain;
+        // So does a web identity token file (role_arn is then the role AssumeRoleWithWebIdentity assumes).
+        if (!current.webIdentityTokenFile.isEmpty() && !hasSource && !hasCredentialSource)
+            return chain;
         if (hasSource && hasCredentialSource)
             return AwsError::validation(QStringLiteral("Profile '%1' sets both source_profile and credential_source; keep one")
                                             .arg(current.name));

@@ -5,6 +5,8 @@
 #include "core/auth/keychain_store.h"
 #include "core/auth/profile_store.h"
 
+#include <QDir>
+
 namespace RoleDrop::Auth {
 
 namespace {
@@ -30,6 +32,16 @@ Outcome<ResolvedProfile> fromAwsConfig(const QString &name, const AwsSharedConfi
         source.accountId = base.ssoAccountId;
         source.roleName = base.ssoRoleName;
         resolved.identityCenter = source;
+    } else if (!base.webIdentityTokenFile.isEmpty() && !base.roleArn.isEmpty()) {
+        // The EKS / CI form: the base is the role assumed with the token the file holds.
+        WebIdentitySource source;
+        source.roleArn = base.roleArn;
+        source.roleSessionName = !base.roleSessionName.isEmpty() ? base.roleSessionName
+                                                                : Sts::defaultSessionName(QStringLiteral("roledrop-") + base.name);
+        source.tokenFile = QDir::cleanPath(base.webIdentityTokenFile.startsWith(QLatin1String("~/"))
+                                               ? QDir::homePath() + base.webIdentityTokenFile.mid(1)
+                                               : base.webIdentityTokenFile);
+        resolved.webIdentity = source;
     } else if (base.credentialSource == QLatin1String("Environment")) {
         const auto env = credentialsFromEnvironment();
         if (!env)
@@ -60,7 +72,7 @@ Outcome<ResolvedProfile> fromAwsConfig(const QString &name, const AwsSharedConfi
     // The base is last in the chain; every link above it assumes its role from the one below.
     for (qsizetype i = links.size() - 1; i >= 0; --i) {
         const AwsConfigProfile &link = links.at(i);
-        if (link.roleArn.isEmpty())
+        if (link.roleArn.isEmpty() || (i == links.size() - 1 && resolved.webIdentity))
             continue;
         Sts::AssumeRoleRequest step;
         step.roleArn = link.roleArn;

@@ -2,12 +2,11 @@
 
 #include "core/auth/keychain_store.h"
 #include "core/auth/loopback_authorization.h"
+#include "core/auth/sign_in_lock.h"
 #include "core/auth/sso_portal_client.h"
 #include "core/http/aws_call.h"
 
 #include <QCryptographicHash>
-#include <QDir>
-#include <QLockFile>
 #include <QPointer>
 #include <QTimer>
 
@@ -15,7 +14,6 @@ namespace RoleDrop::Auth {
 
 namespace {
 
-constexpr int lockPollMs = 250;
 const QString loopbackRedirect = QStringLiteral("http://127.0.0.1/oauth/callback");
 
 AwsError signInError(AwsErrorKind kind, const QString &code, const QString &message)
@@ -42,7 +40,7 @@ struct SsoSignIn::Attempt
     SsoSignInMethod method = SsoSignInMethod::Automatic;
     SsoSignInPrompt prompt;
     QList<ResultHandler<SsoToken>> waiters;
-    std::unique_ptr<QLockFile> lock;
+    QPointer<SignInLock> lock;
     QPointer<QTimer> timer;
     QPointer<LoopbackAuthorization> browser;
     QDateTime lockWaitUntil;
@@ -63,8 +61,7 @@ SsoSignIn::~SsoSignIn()
 
 QString SsoSignIn::lockFilePath(const SsoSessionConfig &config) const
 {
-    const QByteArray hash = QCryptographicHash::hash(config.cacheKey().toUtf8(), QCryptographicHash::Sha256).toHex().left(16);
-    return m_dataFolder + QStringLiteral("/sso-") + QString::fromLatin1(hash) + QStringLiteral(".lock");
+    return SignInLock::pathFor(m_dataFolder, QStringLiteral("sso"), config.cacheKey());
 }
 
 QString SsoSignIn::attemptKey(const SsoSessionConfig &config, bool silent) const
@@ -166,41 +163,18 @@ void SsoSignIn::signInOrFail(const AttemptPtr &a)
 
 void SsoSignIn::waitForLock(const AttemptPtr &a)
 {
-    if (!QDir().mkpath(m_dataFolder))
-        return finish(a, signInError(AwsErrorKind::LocalFile, QString(),
-                                     QStringLiteral("cannot create the folder %1 for the sign-in's lock").arg(m_dataFolder)));
-    a->lock = std::make_unique<QLockFile>(lockFilePath(a->config));
-    a->lock->setStaleLockTime(0);  // a sign-in may take minutes; only a dead owner's lock is stale
-    a->lockWaitUntil = QDateTime::currentDateTimeUtc().addMSecs(m_lockWaitMs);
-    auto *timer = new QTimer(this);
-    a->timer = timer;
-    timer->setInterval(lockPollMs);
-    const auto tryOnce = [this, a, timer] {
-        if (a->over || a->lock->isLocked()) {
-            timer->stop();
-            timer->deleteLater();
+    auto *lock = new SignInLock(lockFilePath(a->config), a->config.startUrl, m_lockWaitMs, this);
+    a->lock = lock;
+    lock->acquire(this, [this, a](Outcome<Done> locked) {
+        if (a->over)
             return;
+        if (!locked) {
+            AwsError error = locked.error();
+            error.action = QStringLiteral("IAM Identity Center sign-in");
+            return finish(a, error);
         }
-        if (a->lock->tryLock(0)) {
-            timer->stop();
-            timer->deleteLater();
-            return afterLock(a);
-        }
-        if (a->lock->error() == QLockFile::PermissionError || a->lock->error() == QLockFile::UnknownError) {
-            timer->deleteLater();
-            return finish(a, signInError(AwsErrorKind::LocalFile, QString(),
-                                         QStringLiteral("cannot create the sign-in lock %1").arg(a->lock->fileName())));
-        }
-        if (QDateTime::currentDateTimeUtc() > a->lockWaitUntil) {
-            timer->deleteLater();
-            return finish(a, signInError(AwsErrorKind::Timeout, QStringLiteral("lock_timeout"),
-                                         QStringLiteral("another RoleDrop process is still signing in to %1; try again "
-                                                        "when it is done").arg(a->config.startUrl)));
-        }
-    };
-    connect(timer, &QTimer::timeout, this, tryOnce);
-    timer->start();
-    QTimer::singleShot(0, this, tryOnce);
+        afterLock(a);
+    });
 }
 
 void SsoSignIn::afterLock(const AttemptPtr &a)
@@ -369,8 +343,10 @@ void SsoSignIn::finish(const AttemptPtr &a, Outcome<SsoToken> result)
         a->timer->deleteLater();
     if (a->browser)
         a->browser->cancel();
-    if (a->lock)
-        a->lock->unlock();
+    if (a->lock) {
+        a->lock->release();
+        a->lock->deleteLater();
+    }
     if (m_attempts.value(a->key) == a)
         m_attempts.remove(a->key);
     for (const ResultHandler<SsoToken> &waiter : std::as_const(a->waiters))

@@ -30,7 +30,7 @@ inline const QString ssoSignInRequiredCode = QStringLiteral("sign_in_required");
 //   3. else a sign-in: the client registered (a stored registration reused until it expires), then the browser
 //      (authorization code + PKCE, LoopbackAuthorization) or the device code (shown, its URL opened when a
 //      browser can be, CreateToken polled honouring authorization_pending and slow_down).
-// ONE sign-in at a time across RoleDrop processes: a QLockFile per session in the data folder, waited for without
+// ONE sign-in at a time across RoleDrop processes: a lock file per session in the data folder (SignInLock), waited for without
 // blocking the event loop; whoever gets it second reads the keychain again and uses the token the first one stored,
 // so two processes never open two browser tabs. Concurrent calls in one process share one attempt.
 // Results follow core/common/async_result.h; tokens never reach an error or a log.

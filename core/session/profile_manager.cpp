@@ -153,6 +153,8 @@ void ProfileManager::importNext(std::shared_ptr<ImportResult> result, QStringLis
     }
     const QString name = remaining.takeFirst();
     const auto source = m_awsConfig->profile(name);
+    if (source && !source->hasStaticCredentials() && source->usesSso())
+        return importIdentityCenter(*source, result, remaining, done);
     if (!source || !source->hasStaticCredentials()) {
         result->failures << tr("%1: has no access keys in %2").arg(name, m_awsConfig->credentialsPath());
         return importNext(result, remaining, done);
@@ -182,6 +184,34 @@ void ProfileManager::importNext(std::shared_ptr<ImportResult> result, QStringLis
             result->imported << checked.name;
         importNext(result, remaining, done);
     });
+}
+
+// An IAM Identity Center profile has no secret: its sign-in (start URL, region), account and role are copied.
+void ProfileManager::importIdentityCenter(const Auth::AwsConfigProfile &source, std::shared_ptr<ImportResult> result,
+                                          QStringList remaining, ResultHandler<ImportResult> done)
+{
+    const auto session = m_awsConfig->ssoSessionOf(source);
+    if (!session) {
+        result->failures << tr("%1: %2").arg(source.name, session.error().userMessage());
+        return importNext(result, remaining, done);
+    }
+    Auth::Profile profile;
+    profile.name = source.name;
+    profile.kind = Auth::ProfileKind::IdentityCenter;
+    profile.ssoStartUrl = session->startUrl;
+    profile.ssoRegion = session->region;
+    profile.ssoAccountId = source.ssoAccountId;
+    profile.ssoRoleName = source.ssoRoleName;
+    if (!source.region.isEmpty())
+        profile.region = source.region;
+    profile.endpointUrl = source.endpointUrl;
+    profile.pathStyle = !source.endpointUrl.isEmpty();
+    profile.caFile = source.caBundle;
+    if (const auto stored = m_store.save(profile); !stored)
+        result->failures << tr("%1: %2").arg(source.name, stored.error().userMessage());
+    else
+        result->imported << source.name;
+    importNext(result, remaining, done);
 }
 
 } // namespace RoleDrop::Sessions

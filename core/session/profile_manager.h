@@ -71,6 +71,8 @@ signals:
 private:
     void store(const Auth::Profile &profile, ResultHandler<Auth::Profile> done);
     void importNext(std::shared_ptr<ImportResult> result, QStringList remaining, ResultHandler<ImportResult> done);
+    void importIdentityCenter(const Auth::AwsConfigProfile &source, std::shared_ptr<ImportResult> result,
+                              QStringList remaining, ResultHandler<ImportResult> done);
 
     Auth::ProfileStore &m_store;
     Auth::KeychainStore &m_keychain;

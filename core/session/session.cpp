@@ -55,6 +55,7 @@ Session::Session(QSettings &settings, const QString &keychainService, QObject *p
       m_places(settings),
       m_profileManager(std::make_unique<ProfileManager>(m_profileStore, m_keychain, m_roleHistory)),
       m_identityCenter(m_http, m_keychain, dataFolderFor(keychainService, dataFolder)),
+      m_webIdentity(m_http, m_keychain, dataFolderFor(keychainService, dataFolder)),
       m_journal(dataFolderFor(keychainService, dataFolder) + QStringLiteral("/unfinished-uploads")),
       m_regions(std::make_shared<S3::BucketRegions>())
 {
@@ -179,6 +180,22 @@ void Session::openProfile(const QString &name, QObject *context, ResultHandler<O
             });
             return;
         }
+        if (resolved->webIdentity) {
+            // Signed in first (a stored or refreshed ID token, or the token file), then AssumeRoleWithWebIdentity,
+            // as a session that renews itself.
+            Auth::Identity identity;
+            identity.profileName = resolved->name;
+            identity.displayName = resolved->webIdentity->roleArn.section(QLatin1Char('/'), -1);
+            m_webIdentity.open(resolved->name, *resolved->webIdentity, identity, endpoint.value(), this,
+                               [=, this](Outcome<Auth::IdentitySession::Ptr> role) {
+                if (generation != m_openGeneration)
+                    return done(AwsError::local(AwsErrorKind::Cancelled, tr("Another profile was opened meanwhile")));
+                if (!role)
+                    return failed(role.error());
+                opened([=, this] { m_credentials.setBaseSession(role.value(), Sts::StsClient(&m_http, endpoint.value())); });
+            });
+            return;
+        }
         opened([=, this] {
             m_credentials.setBaseIdentity(resolved->name, resolved->baseCredentials, Sts::StsClient(&m_http, endpoint.value()));
         });
@@ -191,6 +208,29 @@ bool Session::isIdentityCenterProfile(const QString &profile) const
         return own->kind == Auth::ProfileKind::IdentityCenter;
     const auto chain = m_profileManager->awsConfig().resolveChain(profile);
     return chain && chain->last().usesSso();
+}
+
+bool Session::isWebIdentityProfile(const QString &profile) const
+{
+    const auto own = m_profileStore.profile(profile.isEmpty() ? m_activeProfile : profile);
+    return own && own->kind == Auth::ProfileKind::OpenIdConnect;
+}
+
+void Session::webIdentityOf(const QString &profile, const ProfileOverrides &overrides,
+                            ResultHandler<std::pair<QString, std::pair<Auth::WebIdentitySource, Http::TlsTrust>>> done)
+{
+    const QString name = profile.isEmpty() ? m_activeProfile : profile;
+    Auth::resolveProfile(name, m_profileStore, m_keychain, m_profileManager->awsConfig(), this,
+                         [=](Outcome<Auth::ResolvedProfile> resolved) {
+        if (!resolved)
+            return done(resolved.error());
+        if (!resolved->webIdentity)
+            return done(AwsError::validation(tr("Profile '%1' does not sign in to an OpenID provider").arg(resolved->name)));
+        const auto endpoint = endpointFor(resolved.value(), overrides);
+        if (!endpoint)
+            return done(endpoint.error());
+        done(std::pair{resolved->name, std::pair{*resolved->webIdentity, endpoint->tls}});
+    });
 }
 
 void Session::identityCenterOf(const QString &profile, const ProfileOverrides &overrides, QObject *context,
@@ -216,6 +256,19 @@ void Session::identityCenterOf(const QString &profile, const ProfileOverrides &o
 void Session::signIn(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides)
 {
     done = deliverTo(context, std::move(done));
+    if (isWebIdentityProfile(profile)) {
+        webIdentityOf(profile, overrides, [=, this](auto found) {
+            if (!found)
+                return done(found.error());
+            m_webIdentity.idToken(found->first, found->second.first, found->second.second, false, this,
+                                  [done](Outcome<QString> token) {
+                if (!token)
+                    return done(token.error());
+                done(Done{});
+            });
+        });
+        return;
+    }
     identityCenterOf(profile, overrides, this, [=, this](auto found) {
         if (!found)
             return done(found.error());
@@ -238,6 +291,14 @@ void Session::cancelSignIn(const QString &profile, const ProfileOverrides &overr
 void Session::signOut(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides)
 {
     done = deliverTo(context, std::move(done));
+    if (isWebIdentityProfile(profile)) {
+        webIdentityOf(profile, overrides, [=, this](auto found) {
+            if (!found)
+                return done(found.error());
+            m_webIdentity.signOut(found->second.first, this, done);
+        });
+        return;
+    }
     identityCenterOf(profile, overrides, this, [=, this](auto found) {
         if (!found)
             return done(found.error());

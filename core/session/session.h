@@ -13,6 +13,7 @@
 #include "core/session/presigned_url.h"
 #include "core/session/profile_manager.h"
 #include "core/session/recent_places.h"
+#include "core/session/web_identity.h"
 #include "core/transfer/download_plan.h"
 #include "core/transfer/download_transfer.h"
 #include "core/transfer/existing_objects.h"
@@ -147,18 +148,25 @@ public:
 
     // --- federated sign-in: IAM Identity Center (identity_center.h)
     // Who shows a sign-in: the window's browser and dialog, the command line's xdg-open and stderr.
-    void setSignInPrompt(Auth::SsoSignInPrompt prompt) { m_identityCenter.setPrompt(std::move(prompt)); }
+    void setSignInPrompt(Auth::SsoSignInPrompt prompt)
+    {
+        m_webIdentity.setOpenBrowser(prompt.openBrowser);
+        m_identityCenter.setPrompt(std::move(prompt));
+    }
     // The command line's --device-code / --browser, over every profile's setting.
     void setSignInMethod(std::optional<Auth::SsoSignInMethod> method) { m_identityCenter.setMethodOverride(method); }
     // Whether `profile` (RoleDrop's or ~/.aws's) signs in to Identity Center.
     bool isIdentityCenterProfile(const QString &profile) const;
     // Whether the open profile is one: then accounts() and switchToAccountRole() apply to it.
     bool inIdentityCenter() const { return m_activeIdentityCenter.has_value(); }
-    // Signs in to the profile's Identity Center (a stored or refreshed token serves when it can).
+    // Whether `profile` (RoleDrop's; an empty name: the open one) signs in to an OpenID provider: login / logout
+    // (signIn, signOut) apply to it as to Identity Center profiles.
+    bool isWebIdentityProfile(const QString &profile) const;
+    // Signs in to the profile's Identity Center or OpenID provider (a stored or refreshed token serves when it can).
     void signIn(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides = {});
     // Stops a sign-in to the profile's Identity Center under way (the user cancelled it): its callers get Cancelled.
     void cancelSignIn(const QString &profile, const ProfileOverrides &overrides = {});
-    // Ends the profile's sign-in: the portal is told, the token leaves the keychain.
+    // Ends the profile's sign-in: the token leaves the keychain (Identity Center's portal is told).
     void signOut(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides = {});
     // The accounts and roles the profile's sign-in may use (an empty name: the open profile's), kept for the run
     // unless `refresh`.
@@ -261,6 +269,9 @@ private:
     // The profile's Identity Center sign-in and the CAs its endpoints may chain to (fails for other profiles).
     void identityCenterOf(const QString &profile, const ProfileOverrides &overrides, QObject *context,
                           ResultHandler<std::pair<Auth::IdentityCenterSource, Http::TlsTrust>> done);
+    // RoleDrop's OpenID Connect profiles: their name, web identity and the CAs its provider may chain to.
+    void webIdentityOf(const QString &profile, const ProfileOverrides &overrides,
+                       ResultHandler<std::pair<QString, std::pair<Auth::WebIdentitySource, Http::TlsTrust>>> done);
     void assumeSteps(QList<Sts::AssumeRoleRequest> steps, std::function<QString(const QString &)> askMfaCode,
                      OpenedProfile opened, quint64 generation, ResultHandler<OpenedProfile> done);
 
@@ -273,6 +284,7 @@ private:
     Http::AwsHttpClient m_http;
     Auth::CredentialProvider m_credentials;
     IdentityCenter m_identityCenter;
+    WebIdentity m_webIdentity;
     std::optional<Auth::IdentityCenterSource> m_activeIdentityCenter;   // of the open profile
     Transfers::UploadJournal m_journal;
     Transfers::TransferQueue m_transfers;

@@ -87,39 +87,51 @@ void requireCredentials(XmlResponseReader &xml, bool seenCredentials, const QStr
         xml.fail(QStringLiteral("<%1> has no <Credentials>").arg(resultElement));
 }
 
+// What AssumeRole and AssumeRoleWithWebIdentity answer alike: credentials, the assumed-role user, the policy size
+// and the source identity. True when the element was one of them (read, or skipped as a repeat).
+struct RoleSessionSeen
+{
+    bool credentials = false, user = false, size = false, source = false;
+};
+
+template <class Result>
+bool readRoleSessionElement(XmlResponseReader &xml, RoleSessionSeen &seen, Result &result)
+{
+    if (readCredentialsElement(xml, seen.credentials, result.credentials))
+        return true;
+    if (xml.isNamed(u"AssumedRoleUser")) {
+        if (xml.once(seen.user))
+            readAssumedRoleUser(xml, result.assumedRoleUser);
+    } else if (xml.isNamed(u"PackedPolicySize")) {
+        if (xml.once(seen.size))
+            result.packedPolicySize = xml.readNonNegativeInt(QStringLiteral("PackedPolicySize")).value_or(-1);
+    } else if (xml.isNamed(u"SourceIdentity")) {
+        if (xml.once(seen.source))
+            result.sourceIdentity = xml.readText();
+    } else {
+        return false;
+    }
+    return true;
+}
+
 void readAssumeRoleResult(XmlResponseReader &xml, AssumeRoleResult &result)
 {
-    bool seenCredentials = false, seenUser = false, seenSize = false, seenSource = false;
+    RoleSessionSeen seen;
     while (xml.readNextChild()) {
-        if (readCredentialsElement(xml, seenCredentials, result.credentials))
-            continue;
-        if (xml.isNamed(u"AssumedRoleUser")) {
-            if (xml.once(seenUser))
-                readAssumedRoleUser(xml, result.assumedRoleUser);
-        } else if (xml.isNamed(u"PackedPolicySize")) {
-            if (xml.once(seenSize))
-                result.packedPolicySize = xml.readNonNegativeInt(QStringLiteral("PackedPolicySize")).value_or(-1);
-        } else if (xml.isNamed(u"SourceIdentity")) {
-            if (xml.once(seenSource))
-                result.sourceIdentity = xml.readText();
-        } else {
+        if (!readRoleSessionElement(xml, seen, result))
             xml.skipElement();
-        }
     }
-    requireCredentials(xml, seenCredentials, QStringLiteral("AssumeRoleResult"));
+    requireCredentials(xml, seen.credentials, QStringLiteral("AssumeRoleResult"));
 }
 
 void readWebIdentityResult(XmlResponseReader &xml, AssumeRoleWithWebIdentityResult &result)
 {
-    bool seenCredentials = false, seenUser = false, seenSize = false, seenSource = false;
+    RoleSessionSeen seen;
     bool seenSubject = false, seenAudience = false, seenProvider = false;
     while (xml.readNextChild()) {
-        if (readCredentialsElement(xml, seenCredentials, result.credentials))
+        if (readRoleSessionElement(xml, seen, result))
             continue;
-        if (xml.isNamed(u"AssumedRoleUser")) {
-            if (xml.once(seenUser))
-                readAssumedRoleUser(xml, result.assumedRoleUser);
-        } else if (xml.isNamed(u"SubjectFromWebIdentityToken")) {
+        if (xml.isNamed(u"SubjectFromWebIdentityToken")) {
             if (xml.once(seenSubject))
                 result.subjectFromWebIdentityToken = xml.readText();
         } else if (xml.isNamed(u"Audience")) {
@@ -128,17 +140,11 @@ void readWebIdentityResult(XmlResponseReader &xml, AssumeRoleWithWebIdentityResu
         } else if (xml.isNamed(u"Provider")) {
             if (xml.once(seenProvider))
                 result.provider = xml.readText();
-        } else if (xml.isNamed(u"PackedPolicySize")) {
-            if (xml.once(seenSize))
-                result.packedPolicySize = xml.readNonNegativeInt(QStringLiteral("PackedPolicySize")).value_or(-1);
-        } else if (xml.isNamed(u"SourceIdentity")) {
-            if (xml.once(seenSource))
-                result.sourceIdentity = xml.readText();
         } else {
             xml.skipElement();
         }
     }
-    requireCredentials(xml, seenCredentials, QStringLiteral("AssumeRoleWithWebIdentityResult"));
+    requireCredentials(xml, seen.credentials, QStringLiteral("AssumeRoleWithWebIdentityResult"));
 }
 
 void readSessionTokenResult(XmlResponseReader &xml, SessionTokenResult &result)

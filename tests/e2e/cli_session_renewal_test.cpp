@@ -5,6 +5,7 @@
 // session's end without a multi-gigabyte file.
 #include "core/common/crypto.h"
 #include "fault_proxy_process.h"
+#include "fault_proxy_rules.h"
 #include "test_double_knobs.h"
 #include "test_files.h"
 #include "test_world.h"
@@ -33,11 +34,7 @@ private slots:
         QVERIFY(proxy.isRunning());
         // 8 parts of 16 MiB (the CLI's part size), each held back 3 s: about 30 s, past the 20 s session, which
         // renews at 80% of its life (16 s). A part signed just before that still reaches the server in time.
-        QVERIFY(proxy.setRules(QJsonArray{QJsonObject{
-            {QStringLiteral("name"), QStringLiteral("slow parts")},
-            {QStringLiteral("match"), QJsonObject{{QStringLiteral("method"), QStringLiteral("PUT")},
-                                                  {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), true}}}}},
-            {QStringLiteral("action"), QJsonObject{{QStringLiteral("delay_request"), 3}}}}}));
+        QVERIFY(proxy.setRules({Test::rule(QStringLiteral("slow parts"), Test::anyPart(), Test::hold(3))}));
         const QByteArray content = Test::randomBytes(128 * 1024 * 1024, 91);
         const QString file = m_dir.filePath(QStringLiteral("long.bin"));
         QVERIFY(Test::writeFile(file, content));

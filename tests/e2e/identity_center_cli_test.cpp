@@ -7,6 +7,8 @@
 #include "core/common/crypto.h"
 #include "cli_run.h"
 #include "fault_proxy_process.h"
+#include "fault_proxy_rules.h"
+#include "sso_double_process.h"
 #include "test_double_knobs.h"
 #include "test_files.h"
 #include "test_world.h"
@@ -160,7 +162,56 @@ private slots:
                                                QStringLiteral("--role-name"), QStringLiteral("S3Access")});
         QCOMPARE(refused.exitCode, 1);
         QVERIFY2(refused.err.contains(QStringLiteral("S3Access")), qPrintable(refused.err));
+        // AssumeRole chains from the Identity Center role to a role that trusts it (capped at an hour, as AWS does).
+        const Test::CliRun chained = roledrop({QStringLiteral("whoami"), QStringLiteral("--profile"), QStringLiteral("work-s3"),
+                                               QStringLiteral("--role"), worldValue("ROLEDROP_TEST_STS_DOUBLE_ROLE_CHAIN")});
+        QVERIFY2(chained.exitCode == 0, qPrintable(Test::describe(chained)));
+        QVERIFY2(chained.out.contains(QStringLiteral(":assumed-role/ChainTarget/")), qPrintable(chained.out));
         QCOMPARE(signIns(), before + 1);
+    }
+
+    void uploadsToTheTestRgwAsAnIdentityCenterRole()
+    {
+        // A second Identity Center double whose roles are Ceph RGW's (it assumes them there as james), so that the
+        // role's keys are RGW's own: the upload lands in RGW, which checks the signature and the role's policy.
+        if (worldValue("ROLEDROP_TEST_S3_ENDPOINT").isEmpty())
+            QSKIP("Ceph RGW is not running: run tests/run-tests.sh");
+        Test::SsoDoubleProcess rgwSso(QStringLiteral(ROLEDROP_TESTS_DIR "/servers/sso_double_rgw_world.json"),
+                                      worldValue("ROLEDROP_TEST_S3_ENDPOINT"), worldValue("ROLEDROP_TEST_JAMES_KEY"),
+                                      worldValue("ROLEDROP_TEST_JAMES_SECRET"));
+        QVERIFY(rgwSso.isRunning());
+        const QMap<QString, QString> atRgw{{QStringLiteral("AWS_ENDPOINT_URL_SSO_OIDC"), rgwSso.endpoint()},
+                                           {QStringLiteral("AWS_ENDPOINT_URL_SSO"), rgwSso.endpoint()}};
+        const QString start = QStringLiteral("https://roledrop-sso-rgw.invalid/start");
+        const Test::CliRun added = roledrop({QStringLiteral("profile-add"), QStringLiteral("rgw-sso"), QStringLiteral("--sso-start-url"), start,
+                                            QStringLiteral("--sso-region"), QStringLiteral("us-east-1"), QStringLiteral("--endpoint-url"),
+                                            worldValue("ROLEDROP_TEST_S3_ENDPOINT"), QStringLiteral("--path-style"),
+                                            QStringLiteral("--account"), QStringLiteral("111111111111"),
+                                            QStringLiteral("--role-name"), QStringLiteral("S3Access")}, atRgw);
+        QVERIFY2(added.exitCode == 0, qPrintable(Test::describe(added)));
+        const QByteArray content = Test::randomBytes(40 * 1024 * 1024, 7);   // multipart
+        const QString file = m_dir.filePath(QStringLiteral("to-rgw.bin"));
+        QVERIFY(Test::writeFile(file, content));
+        const QString key = QStringLiteral("sso/to-rgw-%1.bin").arg(QDateTime::currentMSecsSinceEpoch());
+        const Test::CliRun upload = roledrop({QStringLiteral("upload"), file, QStringLiteral("s3://%1/%2").arg(worldValue("ROLEDROP_TEST_BUCKET"), key),
+                                              QStringLiteral("--profile"), QStringLiteral("rgw-sso"), QStringLiteral("--quiet")}, atRgw);
+        QVERIFY2(upload.exitCode == 0, qPrintable(Test::describe(upload)));
+        const QString back = m_dir.filePath(QStringLiteral("back"));
+        QVERIFY(QDir().mkpath(back));
+        const Test::CliRun download = roledrop({QStringLiteral("download"), QStringLiteral("s3://%1/%2").arg(worldValue("ROLEDROP_TEST_BUCKET"), key),
+                                                back, QStringLiteral("--profile"), QStringLiteral("rgw-sso"), QStringLiteral("--quiet")}, atRgw);
+        QVERIFY2(download.exitCode == 0, qPrintable(Test::describe(download)));
+        QFile copy(back + QStringLiteral("/to-rgw-") + key.section(QLatin1Char('-'), -1));
+        QVERIFY2(copy.open(QIODevice::ReadOnly), qPrintable(copy.fileName()));
+        QCOMPARE(sha256(copy.readAll()), sha256(content));
+        // ReadOnly (RGW's S3ReadOnly) may read but not write: RGW itself refuses, and the error says who was refused.
+        const Test::CliRun refused = roledrop({QStringLiteral("upload"), file, QStringLiteral("s3://%1/%2.ro").arg(worldValue("ROLEDROP_TEST_BUCKET"), key),
+                                               QStringLiteral("--profile"), QStringLiteral("rgw-sso"), QStringLiteral("--account"),
+                                               QStringLiteral("111111111111"), QStringLiteral("--role-name"), QStringLiteral("ReadOnly"),
+                                               QStringLiteral("--quiet")}, atRgw);
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("AccessDenied")) || refused.err.contains(QStringLiteral("denied"), Qt::CaseInsensitive),
+                 qPrintable(refused.err));
     }
 
     void theTokenIsInTheKeychainNotInAFile()
@@ -243,11 +294,7 @@ private slots:
         Test::FaultProxyProcess proxy(worldValue("ROLEDROP_TEST_S3_DOUBLE_ENDPOINT"));
         QVERIFY(proxy.isRunning());
         // 6 parts of 16 MiB, each held back 5 s: about 30 s, past the 20 s session and the 10 s token.
-        QVERIFY(proxy.setRules(QJsonArray{QJsonObject{
-            {QStringLiteral("name"), QStringLiteral("slow parts")},
-            {QStringLiteral("match"), QJsonObject{{QStringLiteral("method"), QStringLiteral("PUT")},
-                                                  {QStringLiteral("query"), QJsonObject{{QStringLiteral("partNumber"), true}}}}},
-            {QStringLiteral("action"), QJsonObject{{QStringLiteral("delay_request"), 5}}}}}));
+        QVERIFY(proxy.setRules({Test::rule(QStringLiteral("slow parts"), Test::anyPart(), Test::hold(5))}));
         const QByteArray content = Test::randomBytes(96 * 1024 * 1024, 44);
         const QString file = m_dir.filePath(QStringLiteral("long.bin"));
         QVERIFY(Test::writeFile(file, content));

@@ -52,6 +52,30 @@ def discovery(issuer, ca_file):
         return json.loads(r.read())
 
 
+def walk(browser, url, redirect_prefix, user, password, decision="allow"):
+    """Follows the authorization URL through the provider's login and consent forms, as a person would, and
+    returns the URL the provider redirects to (starting with `redirect_prefix`), without opening it."""
+    for _ in range(12):
+        status, location, body = browser.request(url)
+        if location and location.startswith(redirect_prefix):
+            return location
+        if location:
+            url = urljoin(url, location)
+            continue
+        form = re.search(r'<form method="post" action="([^"]+)"', body)
+        if status != 200 or not form:
+            raise RuntimeError("unexpected page (HTTP %d) at %s" % (status, url))
+        action = urljoin(url, form.group(1))
+        fields = {"decision": decision} if "/confirm" in action else {"login": user, "password": password}
+        status, location, body = browser.request(action, fields)
+        if not location:
+            raise RuntimeError("the form at %s answered HTTP %d without a redirect" % (action, status))
+        if location.startswith(redirect_prefix):
+            return location
+        url = urljoin(action, location)
+    raise RuntimeError("the sign-in did not reach the redirect URI")
+
+
 def sign_in(issuer, client_id, user, password, ca_file, decision="allow", scope="openid offline_access",
             redirect_port=8765):
     """Signs in as `user`; returns the token endpoint's JSON (id_token, refresh_token, ...), or for a denied
@@ -65,29 +89,12 @@ def sign_in(issuer, client_id, user, password, ca_file, decision="allow", scope=
         "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": scope,
         "state": state, "nonce": nonce, "prompt": "consent", "code_challenge_method": "S256",
         "code_challenge": _b64url(hashlib.sha256(verifier.encode()).digest())})
-    for _ in range(12):
-        status, location, body = browser.request(url)
-        if location and location.startswith(redirect_uri):
-            answer = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-            if answer.get("state") != state:
-                raise RuntimeError("the provider's redirect carries another state")
-            if "code" not in answer:
-                return answer
-            break
-        if location:
-            url = urljoin(url, location)
-            continue
-        form = re.search(r'<form method="post" action="([^"]+)"', body)
-        if status != 200 or not form:
-            raise RuntimeError("unexpected page (HTTP %d) at %s" % (status, url))
-        action = urljoin(url, form.group(1))
-        fields = {"decision": decision} if "/confirm" in action else {"login": user, "password": password}
-        status, location, body = browser.request(action, fields)
-        if not location:
-            raise RuntimeError("the form at %s answered HTTP %d without a redirect" % (action, status))
-        url = urljoin(action, location)
-    else:
-        raise RuntimeError("the sign-in did not reach the redirect URI")
+    location = walk(browser, url, redirect_uri, user, password, decision)
+    answer = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    if answer.get("state") != state:
+        raise RuntimeError("the provider's redirect carries another state")
+    if "code" not in answer:
+        return answer
     status, _, body = browser.request(meta["token_endpoint"], {
         "grant_type": "authorization_code", "code": answer["code"], "redirect_uri": redirect_uri,
         "client_id": client_id, "code_verifier": verifier})

@@ -62,8 +62,8 @@ ImportAwsProfilesDialog::ImportAwsProfilesDialog(Sessions::Session *session, QWi
 void ImportAwsProfilesDialog::populate()
 {
     const Auth::AwsSharedConfig &config = m_session->profiles().awsConfig();
-    m_summary->setText(tr("Profiles with access keys in <tt>%1</tt> and <tt>%2</tt>. RoleDrop copies them: the "
-                          "secret goes to the system keychain, and the ~/.aws files are left as they are.")
+    m_summary->setText(tr("Profiles with access keys or an IAM Identity Center sign-in in <tt>%1</tt> and <tt>%2</tt>. RoleDrop "
+                          "copies them: a secret goes to the system keychain, and the ~/.aws files are left as they are.")
                            .arg(config.configPath().toHtmlEscaped(), config.credentialsPath().toHtmlEscaped()));
     m_list->clear();
     for (const QString &name : config.profileNames()) {
@@ -75,7 +75,7 @@ void ImportAwsProfilesDialog::populate()
         QString reason;
         if (!profile->sessionToken.isEmpty())
             reason = tr("temporary keys (session token): they would stop working");
-        else if (!profile->hasStaticCredentials())
+        else if (!profile->hasStaticCredentials() && !profile->usesSso())
             reason = profile->roleArn.isEmpty() ? tr("no access keys") : tr("a role profile: switch to its role from the imported source profile");
         else if (Auth::ProfileStore::checkName(name))
             reason = tr("the name cannot be a RoleDrop profile name");
@@ -85,8 +85,11 @@ void ImportAwsProfilesDialog::populate()
             continue;
         }
         const bool exists = m_session->profiles().contains(name);
-        item->setText(exists ? tr("%1  (%2, replaces RoleDrop's profile of that name)").arg(name, profile->accessKeyId)
-                             : tr("%1  (%2)").arg(name, profile->accessKeyId));
+        // What identifies it: its access key, or (Identity Center) its role in its account.
+        const QString what = profile->usesSso() ? tr("Identity Center: %1 in %2").arg(profile->ssoRoleName, profile->ssoAccountId)
+                                                : profile->accessKeyId;
+        item->setText(exists ? tr("%1  (%2, replaces RoleDrop's profile of that name)").arg(name, what)
+                             : tr("%1  (%2)").arg(name, what));
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
         item->setCheckState(exists ? Qt::Unchecked : Qt::Checked);
         item->setIcon(QIcon::fromTheme(QStringLiteral("dialog-password"), style()->standardIcon(QStyle::SP_DriveNetIcon)));

@@ -302,6 +302,25 @@ private slots:
         QCOMPARE(namesInChain(dev.value()), QStringList{"dev"});
     }
 
+    void webIdentityTokenFileProfileIsTheBaseOfItsChain()
+    {
+        // The EKS / CI form: role_arn with web_identity_token_file needs no source_profile; a role above it chains.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("config"));
+        QVERIFY(writeAll(path, "[profile ci]\nweb_identity_token_file = /var/run/token\nrole_arn = arn:aws:iam::1:role/Ci\n"
+                               "[profile up]\nrole_arn = arn:aws:iam::2:role/Up\nsource_profile = ci\n"
+                               "[profile broken]\nrole_arn = arn:aws:iam::2:role/Up\n"));
+        const auto config = Auth::AwsSharedConfig::load(path, QString());
+        const auto ci = config.resolveChain("ci");
+        QVERIFY2(ci, qPrintable(ci.error().message));
+        QCOMPARE(namesInChain(ci.value()), QStringList{"ci"});
+        QCOMPARE(ci->first().webIdentityTokenFile, QStringLiteral("/var/run/token"));
+        const auto up = config.resolveChain("up");
+        QVERIFY2(up, qPrintable(up.error().message));
+        QCOMPARE(namesInChain(up.value()), (QStringList{"up", "ci"}));
+        QVERIFY(!config.resolveChain("broken"));   // a role with neither a source nor a token file
+    }
+
     void brokenLinesAreReportedWithTheirLineAndSkipped()
     {
         const QString file = dataFile("broken.config");

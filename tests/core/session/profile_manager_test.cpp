@@ -198,6 +198,40 @@ private slots:
         QVERIFY(imported->pathStyle);  // a custom endpoint nearly always wants path-style
         QCOMPARE(secretToolLookup(m_service, QStringLiteral("imported")), m_secret);
     }
+
+    void importCopiesIdentityCenterProfiles()
+    {
+        // An [sso-session] profile has no secret: RoleDrop keeps its start URL, region, account and role.
+        const QString config = m_dir.filePath(QStringLiteral("aws-config-sso"));
+        QFile c(config);
+        QVERIFY(c.open(QIODevice::WriteOnly));
+        c.write("[sso-session corp]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\n"
+                "sso_registration_scopes = sso:account:access\n\n"
+                "[profile corp-dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = Developer\n"
+                "region = eu-central-1\n\n[profile broken-sso]\nsso_session = missing\n");
+        c.close();
+        qputenv("AWS_CONFIG_FILE", config.toUtf8());
+        qputenv("AWS_SHARED_CREDENTIALS_FILE", m_dir.filePath(QStringLiteral("none")).toUtf8());
+        m_manager->reloadAwsConfig();
+        const auto result = wait<Sessions::ProfileManager::ImportResult>([&](QObject *context, auto done) {
+            m_manager->importFromAws({QStringLiteral("corp-dev"), QStringLiteral("broken-sso")}, context, done);
+        });
+        qunsetenv("AWS_CONFIG_FILE");
+        qunsetenv("AWS_SHARED_CREDENTIALS_FILE");
+        QVERIFY(result);
+        QCOMPARE(result->imported, QStringList{QStringLiteral("corp-dev")});
+        QCOMPARE(result->failures.size(), 1);
+        QVERIFY2(result->failures.first().startsWith(QStringLiteral("broken-sso")), qPrintable(result->failures.first()));
+        const auto imported = m_manager->profile(QStringLiteral("corp-dev"));
+        QVERIFY(imported);
+        QCOMPARE(imported->kind, Auth::ProfileKind::IdentityCenter);
+        QCOMPARE(imported->ssoStartUrl, QStringLiteral("https://d-1234567890.awsapps.com/start"));
+        QCOMPARE(imported->ssoRegion, QStringLiteral("eu-west-1"));
+        QCOMPARE(imported->ssoAccountId, QStringLiteral("210987654321"));
+        QCOMPARE(imported->ssoRoleName, QStringLiteral("Developer"));
+        QCOMPARE(imported->region, QStringLiteral("eu-central-1"));
+        QVERIFY(secretToolLookup(m_service, QStringLiteral("corp-dev")).isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(ProfileManagerTest)
