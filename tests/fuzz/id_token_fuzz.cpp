@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Auth::IdTokenExpectations expected;
     expected.issuer = issuer;
     expected.clientId = clientId;
-    expected.now = QDateTime::fromSecsSinceEpoch(1800000000, QTimeZone::UTC);
+    expected.now = QDateTime::fromSecsSinceEpoch(1800000000, Qt::UTC);
     const auto claims = Auth::IdTokenVerifier::verify(token, keys ? keys.value() : Auth::JsonWebKeySet{}, expected);
     if (claims) {
         FUZZ_CHECK(claims->issuer == issuer, claims->issuer);
