@@ -80,6 +80,8 @@ SignInDialog *IdentityCenterSignIn::ensureDialog()
     QString where = m_profile;
     if (const auto profile = m_session->profiles().profile(m_profile); profile && !profile->ssoStartUrl.isEmpty())
         where = profile->ssoStartUrl;
+    else if (profile && !profile->oidcIssuer.isEmpty())
+        where = profile->oidcIssuer;
     m_dialog = new SignInDialog(where.isEmpty() ? tr("IAM Identity Center") : where, m_window);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     // A code instead is a new sign-in of the same profile: offered when this window started the sign-in.
@@ -154,8 +156,12 @@ void IdentityCenterSignIn::signIn(std::optional<Auth::SsoSignInMethod> method, s
 void IdentityCenterSignIn::openProfile(const QString &name)
 {
     const auto ignore = [](const Outcome<Sessions::OpenedProfile> &) {};
-    if (!m_session->isIdentityCenterProfile(name))
+    if (!m_session->isIdentityCenterProfile(name)) {
+        // An OpenID Connect profile signs in while it opens: the dialog (if its sign-in needs the browser) names it.
+        if (!m_signingIn)
+            m_profile = name;
         return m_session->openProfile(name, this, ignore);
+    }
     if (m_signingIn && m_profile == name)
         return;   // already under way: its dialog is up
     if (m_signingIn)

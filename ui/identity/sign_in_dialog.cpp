@@ -57,6 +57,7 @@ SignInDialog::SignInDialog(const QString &signingInTo, QWidget *parent)
     m_pages->addWidget(m_browserPage = buildBrowserPage());
     m_pages->addWidget(m_codePage = buildDeviceCodePage());
     m_pages->addWidget(m_errorPage = buildErrorPage());
+    setDeviceCodeOffered(true);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_pages);
     m_countdown.setInterval(1000);
@@ -72,8 +73,7 @@ QWidget *SignInDialog::buildBrowserPage()
     m_browserText->setObjectName(QStringLiteral("browserWaitingText"));
     m_browserText->setWordWrap(true);
     m_browserText->setAccessibleDescription(tr("Sign-in status"));  // the name stays the text, read aloud
-    auto *hint = new QLabel(tr("Once you allow access there, RoleDrop goes on by itself. No browser window? Open it again, "
-                               "or use a code you confirm on any device."), page);
+    auto *hint = m_browserHint = new QLabel(page);
     hint->setObjectName(QStringLiteral("browserWaitingHint"));
     hint->setWordWrap(true);
     m_openAgain = newButton(tr("&Open Browser Again"), tr("Open Browser Again"), "openBrowserAgainButton", page);
@@ -230,6 +230,10 @@ void SignInDialog::setBrowserWaiting(const QUrl &authorizationUrl)
 void SignInDialog::setDeviceCodeOffered(bool offered)
 {
     m_useCode->setVisible(offered);
+    // Only what can be done is suggested: an OpenID provider has no device code here.
+    m_browserHint->setText(offered ? tr("Once you allow access there, RoleDrop goes on by itself. No browser window? Open it again, "
+                                        "or use a code you confirm on any device.")
+                                   : tr("Once you allow access there, RoleDrop goes on by itself. No browser window? Open it again."));
 }
 
 void SignInDialog::showDeviceCode(const Auth::SsoDeviceCode &code)

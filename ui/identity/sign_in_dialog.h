@@ -73,6 +73,7 @@ private:
     QStackedWidget *m_pages;
     QWidget *m_browserPage;
     QLabel *m_browserText;
+    QLabel *m_browserHint;
     QPushButton *m_openAgain;
     QPushButton *m_useCode;
     QWidget *m_codePage;
