@@ -70,6 +70,22 @@ void IdentityCenter::accounts(const Auth::IdentityCenterSource &source, const Ht
     });
 }
 
+QString IdentityCenter::roleDisplayName(const QString &roleName, const QString &accountId, const QString &accountName)
+{
+    if (accountName.isEmpty() || accountName == accountId)
+        return QStringLiteral("%1 @ %2").arg(roleName, accountId);
+    return QStringLiteral("%1 @ %2 (%3)").arg(roleName, accountName, accountId);
+}
+
+QString IdentityCenter::accountName(const Auth::SsoSessionConfig &session, const QString &accountId) const
+{
+    for (const Auth::SsoAccount &account : m_accounts.value(session.cacheKey())) {
+        if (account.accountId == accountId)
+            return account.accountName;
+    }
+    return {};
+}
+
 // ListAccountRoles account by account: the portal has no call for all of them at once.
 void IdentityCenter::listRoles(const Auth::IdentityCenterSource &source, const Http::TlsTrust &trust, const QString &token,
                                QList<Auth::SsoAccount> accounts, int index, QObject *context,

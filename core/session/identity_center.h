@@ -55,6 +55,12 @@ public:
     void accounts(const Auth::IdentityCenterSource &source, const Http::TlsTrust &trust, bool refresh, QObject *context,
                   ResultHandler<QList<Auth::SsoAccount>> done);
 
+    // How a role of an account is named, as the console names it: "S3Access @ Production (123456789012)", or with
+    // the id alone when the name is not known.
+    static QString roleDisplayName(const QString &roleName, const QString &accountId, const QString &accountName);
+    // The account's name as last listed this run (empty when its accounts were not listed).
+    QString accountName(const Auth::SsoSessionConfig &session, const QString &accountId) const;
+
     // The role `accountId` / `roleName` as a session that renews itself (signing in first when needed).
     // `identity` gives its profile, display name and colour; its keys, expiry and account are filled in here.
     void openRole(const Auth::IdentityCenterSource &source, const QString &accountId, const QString &roleName,

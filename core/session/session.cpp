@@ -169,7 +169,9 @@ void Session::openProfile(const QString &name, QObject *context, ResultHandler<O
                                                        .arg(resolved->name)));
             Auth::Identity identity;
             identity.profileName = resolved->name;
-            identity.displayName = QStringLiteral("%1 @ %2").arg(source.roleName, source.accountId);
+            // Named as the console names it, by the account's name once its accounts were listed (the chooser did).
+            const QString accountName = m_identityCenter.accountName(source.session, source.accountId);
+            identity.displayName = IdentityCenter::roleDisplayName(source.roleName, source.accountId, accountName);
             m_identityCenter.openRole(source, source.accountId, source.roleName, identity, endpoint->tls, this,
                                       [=, this](Outcome<Auth::IdentitySession::Ptr> role) {
                 if (generation != m_openGeneration)
@@ -328,7 +330,7 @@ void Session::switchToAccountRole(const QString &accountId, const QString &accou
     identity.profileName = m_activeProfile;
     identity.displayName = !displayName.trimmed().isEmpty()
                                ? displayName.trimmed()
-                               : QStringLiteral("%1 @ %2").arg(roleName, accountName.isEmpty() ? accountId : accountName);
+                               : IdentityCenter::roleDisplayName(roleName, accountId, accountName);
     identity.color = color;
     const quint64 generation = m_openGeneration;
     m_identityCenter.openRole(*m_activeIdentityCenter, accountId, roleName, identity, m_endpoint.tls, this,
