@@ -174,7 +174,7 @@ private slots:
     {
         // A second Identity Center double whose roles are Ceph RGW's (it assumes them there as james), so that the
         // role's keys are RGW's own: the upload lands in RGW, which checks the signature and the role's policy.
-        if (worldValue("ROLEDROP_TEST_S3_ENDPOINT").isEmpty())
+        if (qEnvironmentVariable("ROLEDROP_TEST_S3_ENDPOINT").isEmpty())
             QSKIP("Ceph RGW is not running: run tests/run-tests.sh");
         Test::SsoDoubleProcess rgwSso(QStringLiteral(ROLEDROP_TESTS_DIR "/servers/sso_double_rgw_world.json"),
                                       worldValue("ROLEDROP_TEST_S3_ENDPOINT"), worldValue("ROLEDROP_TEST_JAMES_KEY"),
