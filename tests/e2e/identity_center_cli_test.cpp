@@ -41,18 +41,10 @@ class IdentityCenterCliTest final : public QObject
 
     QProcessEnvironment environment() const
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "DISPLAY",
-                                 "WAYLAND_DISPLAY", "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"})
-            env.remove(QString::fromLatin1(name));
-        env.insert(QStringLiteral("HOME"), m_dir.filePath(QStringLiteral("home")));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("home/.config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("home/.local/share")));
-        env.insert(QStringLiteral("AWS_CONFIG_FILE"), m_dir.filePath(QStringLiteral("home/.aws/config")));
-        env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), m_dir.filePath(QStringLiteral("home/.aws/credentials")));
+        QProcessEnvironment env = Test::keylessCliEnvironment(m_dir.filePath(QStringLiteral("home")),
+                                                              QStringLiteral(ROLEDROP_TESTS_DIR "/servers/sso_test_browser.py"));
         env.insert(QStringLiteral("AWS_ENDPOINT_URL_SSO_OIDC"), worldValue("ROLEDROP_TEST_SSO_OIDC_ENDPOINT"));
         env.insert(QStringLiteral("AWS_ENDPOINT_URL_SSO"), worldValue("ROLEDROP_TEST_SSO_PORTAL_ENDPOINT"));
-        env.insert(QStringLiteral("BROWSER"), QStringLiteral("/usr/bin/python3 " ROLEDROP_TESTS_DIR "/servers/sso_test_browser.py"));
         env.insert(QStringLiteral("SSO_TEST_BROWSER_USER"), worldValue("ROLEDROP_TEST_SSO_JAMES_USER"));
         env.insert(QStringLiteral("SSO_TEST_BROWSER_PASSWORD"), worldValue("ROLEDROP_TEST_SSO_JAMES_PASSWORD"));
         env.insert(QStringLiteral("SSO_TEST_BROWSER_LOG"), m_browserLog);
@@ -67,13 +59,7 @@ class IdentityCenterCliTest final : public QObject
         return Test::runCli(env, arguments);
     }
 
-    QStringList browserPages() const
-    {
-        QFile log(m_browserLog);
-        if (!log.open(QIODevice::ReadOnly))
-            return {};
-        return QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    }
+    QStringList browserPages() const { return Test::browserPagesIn(m_browserLog); }
 
 private slots:
     void initTestCase()

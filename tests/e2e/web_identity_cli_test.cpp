@@ -64,17 +64,8 @@ class WebIdentityCliTest final : public QObject
 
     QProcessEnvironment environment() const
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "DISPLAY",
-                                 "WAYLAND_DISPLAY", "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"})
-            env.remove(QString::fromLatin1(name));
-        env.insert(QStringLiteral("HOME"), m_dir.filePath(QStringLiteral("home")));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("home/.config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("home/.local/share")));
-        env.insert(QStringLiteral("AWS_CONFIG_FILE"), m_dir.filePath(QStringLiteral("home/.aws/config")));
-        env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), m_dir.filePath(QStringLiteral("home/.aws/credentials")));
-        env.insert(QStringLiteral("AWS_MAX_ATTEMPTS"), QStringLiteral("1"));
-        env.insert(QStringLiteral("BROWSER"), QStringLiteral("/usr/bin/python3 " ROLEDROP_TESTS_DIR "/servers/oidc_test_browser.py"));
+        QProcessEnvironment env = Test::keylessCliEnvironment(m_dir.filePath(QStringLiteral("home")),
+                                                              QStringLiteral(ROLEDROP_TESTS_DIR "/servers/oidc_test_browser.py"));
         env.insert(QStringLiteral("OIDC_TEST_BROWSER_USER"), worldValue("ROLEDROP_TEST_OIDC_USER"));
         env.insert(QStringLiteral("OIDC_TEST_BROWSER_PASSWORD"), worldValue("ROLEDROP_TEST_OIDC_PASSWORD"));
         env.insert(QStringLiteral("OIDC_TEST_BROWSER_LOG"), m_browserLog);
@@ -89,13 +80,7 @@ class WebIdentityCliTest final : public QObject
         return Test::runCli(env, arguments);
     }
 
-    int browserPages() const
-    {
-        QFile log(m_browserLog);
-        if (!log.open(QIODevice::ReadOnly))
-            return 0;
-        return QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts).size();
-    }
+    int browserPages() const { return int(Test::browserPagesIn(m_browserLog).size()); }
 
     // A RoleDrop OpenID Connect profile whose role is at the STS double (its S3 side takes the uploads), or at RGW.
     void addProfile(const QString &name, const QString &clientId, const QString &roleArn, bool atRgw = false)

@@ -7,6 +7,7 @@
 #include "test_world.h"
 
 #include <QByteArray>
+#include <QFile>
 #include <QMap>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -47,6 +48,34 @@ inline QProcessEnvironment jamesCliEnvironment(const QString &configHome, const 
             env.insert(it.key(), it.value());
     }
     return env;
+}
+
+// The roledrop binary as a user with no AWS keys at all runs it, in a home folder of the test's own (`home`): no
+// key, profile, proxy or display from the test's environment; ~/.aws under that home; one attempt per request;
+// `browser` (a test double for the user's browser) in BROWSER, as the AWS CLI reads it.
+inline QProcessEnvironment keylessCliEnvironment(const QString &home, const QString &browser)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "DISPLAY",
+                             "WAYLAND_DISPLAY", "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"})
+        env.remove(QString::fromLatin1(name));
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/.config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/.local/share"));
+    env.insert(QStringLiteral("AWS_CONFIG_FILE"), home + QStringLiteral("/.aws/config"));
+    env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), home + QStringLiteral("/.aws/credentials"));
+    env.insert(QStringLiteral("AWS_MAX_ATTEMPTS"), QStringLiteral("1"));
+    env.insert(QStringLiteral("BROWSER"), QStringLiteral("/usr/bin/python3 ") + browser);
+    return env;
+}
+
+// One line per page a browser test double opened (its *_TEST_BROWSER_LOG).
+inline QStringList browserPagesIn(const QString &log)
+{
+    QFile file(log);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
 
 inline CliRun runCli(const QProcessEnvironment &env, const QStringList &arguments, const QByteArray &input = {})
