@@ -6,6 +6,7 @@
 #include "core/sts/role_arn.h"
 #include "ui/identity/account_role_picker.h"
 #include "ui/identity/role_colors.h"
+#include "ui/profiles/profile_fields.h"
 
 #include <QButtonGroup>
 #include <QCoreApplication>
@@ -180,14 +181,7 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
         label->setBuddy(m_colors->buttons().constFirst());
 
     // Advanced: the rest of AssumeRole, folded away as in the console.
-    m_advancedToggle = new QToolButton(this);
-    m_advancedToggle->setObjectName(QStringLiteral("advancedToggle"));
-    m_advancedToggle->setAccessibleName(tr("Advanced settings"));
-    m_advancedToggle->setText(tr("Ad&vanced"));
-    m_advancedToggle->setCheckable(true);
-    m_advancedToggle->setAutoRaise(true);
-    m_advancedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_advancedToggle->setArrowType(Qt::RightArrow);
+    m_advancedToggle = newAdvancedToggle(this);
     m_advanced = new QWidget(this);
     m_advanced->setObjectName(QStringLiteral("advancedSection"));
 

@@ -153,14 +153,7 @@ FederatedProfileDialog::FederatedProfileDialog(Auth::ProfileKind kind, QWidget *
     }
 
     // Advanced: where S3 requests go, folded away because most people use AWS itself.
-    m_advancedToggle = new QToolButton(this);
-    m_advancedToggle->setObjectName(QStringLiteral("advancedToggle"));
-    m_advancedToggle->setAccessibleName(tr("Advanced settings"));
-    m_advancedToggle->setText(tr("Ad&vanced"));
-    m_advancedToggle->setCheckable(true);
-    m_advancedToggle->setAutoRaise(true);
-    m_advancedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_advancedToggle->setArrowType(Qt::RightArrow);
+    m_advancedToggle = newAdvancedToggle(this);
     m_advanced = new QWidget(this);
     m_advanced->setObjectName(QStringLiteral("advancedSection"));
     auto *advancedForm = new QFormLayout(m_advanced);

@@ -7,6 +7,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QToolButton>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStyle>
@@ -80,6 +81,19 @@ void setUpSecretField(QLineEdit *field, const QString &revealToolTip)
     QObject::connect(reveal, &QAction::toggled, field, [field](bool on) {
         field->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
     });
+}
+
+QToolButton *newAdvancedToggle(QWidget *parent)
+{
+    auto *toggle = new QToolButton(parent);
+    toggle->setObjectName(QStringLiteral("advancedToggle"));
+    toggle->setAccessibleName(tr("Advanced settings"));
+    toggle->setText(tr("Ad&vanced"));
+    toggle->setCheckable(true);
+    toggle->setAutoRaise(true);
+    toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toggle->setArrowType(Qt::RightArrow);
+    return toggle;
 }
 
 QLabel *newErrorLabel(QWidget *parent, const QString &objectName)

@@ -5,6 +5,7 @@
 class QHBoxLayout;
 class QLabel;
 class QLineEdit;
+class QToolButton;
 class QWidget;
 
 namespace RoleDrop::Ui {
@@ -28,5 +29,9 @@ void setUpSecretField(QLineEdit *field, const QString &revealToolTip);
 
 // A red, word-wrapped message, hidden until there is something to say.
 QLabel *newErrorLabel(QWidget *parent, const QString &objectName);
+
+// The "Advanced" fold of a form (Alt+V): a checkable flat button with an arrow, which the form connects to
+// showing its advanced part. The Switch Role dialog folds the rest of AssumeRole the same way.
+QToolButton *newAdvancedToggle(QWidget *parent);
 
 } // namespace RoleDrop::Ui
