@@ -26,7 +26,12 @@ QDateTime parseUtc(QString text)
     QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (!t.isValid())
         t = QDateTime::fromString(text, Qt::ISODate);
-    return t.isValid() ? t.toUTC() : QDateTime();
+    if (!t.isValid())
+        return {};
+    // Whole seconds, rounded down (a token is taken as ending no later than it says): what isoUtc() writes back, so
+    // a stored token reads back the same (a fraction, even of a minute as in "23:59.54", would otherwise drift).
+    t = t.toUTC();
+    return t.addMSecs(-t.time().msec());
 }
 
 QString normalizedUrl(const QString &url)
