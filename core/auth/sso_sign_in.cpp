@@ -24,12 +24,6 @@ AwsError signInError(AwsErrorKind kind, const QString &code, const QString &mess
     return error;
 }
 
-bool isTransportFailure(const AwsError &error)
-{
-    return error.kind == AwsErrorKind::Network || error.kind == AwsErrorKind::Tls || error.kind == AwsErrorKind::Timeout
-        || error.kind == AwsErrorKind::Cancelled || (error.httpStatus >= 500 && error.httpStatus <= 599);
-}
-
 } // namespace
 
 struct SsoSignIn::Attempt
@@ -146,7 +140,7 @@ void SsoSignIn::refresh(const AttemptPtr &a, const SsoToken &stored)
             return keep(a, client, renewed);
         }
         // The service could not be asked: saying so beats asking the user to sign in for nothing.
-        if (isTransportFailure(grant.error()))
+        if (grant.error().isTransportFailure())
             return finish(a, grant.error());
         signInOrFail(a);  // the refresh token is no longer taken (the sign-in ended): sign in anew
     });
@@ -376,7 +370,7 @@ void SsoSignIn::signOut(const SsoSessionConfig &config, QObject *context, Result
         const SsoPortalClient portal(m_http, config, m_tls);
         portal.logout(token->accessToken, this, [done, remove](Outcome<Done> loggedOut) {
             // A token the portal no longer takes has nothing left to end there.
-            if (!loggedOut && !SsoPortalClient::needsSignIn(loggedOut.error()) && !isTransportFailure(loggedOut.error()))
+            if (!loggedOut && !SsoPortalClient::needsSignIn(loggedOut.error()) && !loggedOut.error().isTransportFailure())
                 qWarning("IAM Identity Center Logout failed: %s", qPrintable(loggedOut.error().message));
             remove();
         });

@@ -276,6 +276,12 @@ bool messageIsLocal(AwsErrorKind kind)
 
 } // namespace
 
+bool AwsError::isTransportFailure() const
+{
+    return kind == AwsErrorKind::Network || kind == AwsErrorKind::Tls || kind == AwsErrorKind::Timeout
+        || kind == AwsErrorKind::Cancelled || (httpStatus >= 500 && httpStatus <= 599);
+}
+
 bool AwsError::isRetryable() const
 {
     switch (kind) {

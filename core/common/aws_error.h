@@ -51,6 +51,8 @@ struct AwsError
 
     bool isError() const { return kind != AwsErrorKind::None; }
     bool isRetryable() const;
+    // The service gave no answer either way (network, TLS, timeout, cancel, or its own 5xx): not a refusal.
+    bool isTransportFailure() const;
 
     // One clear line for a person: what failed, for whom, and what to do about it.
     QString userMessage() const;

@@ -5,6 +5,7 @@
 #include "core/auth/loopback_authorization.h"
 #include "core/auth/oidc_token_client.h"
 #include "core/auth/sign_in_lock.h"
+#include "core/auth/sso_sign_in.h"   // its "sign in again" code: the window offers Sign In Again for both kinds
 #include "core/http/aws_call.h"
 #include "core/sts/sts_client.h"
 
@@ -17,8 +18,6 @@ namespace RoleDrop::Sessions {
 
 namespace {
 
-const QString signInRequiredCode = QStringLiteral("sign_in_required");
-
 AwsError webIdentityError(AwsErrorKind kind, const QString &code, const QString &message, const QString &resource)
 {
     AwsError error = AwsError::local(kind, message);
@@ -26,12 +25,6 @@ AwsError webIdentityError(AwsErrorKind kind, const QString &code, const QString 
     error.action = QStringLiteral("OpenID Connect sign-in");
     error.resource = resource;
     return error;
-}
-
-bool isTransportFailure(const AwsError &error)
-{
-    return error.kind == AwsErrorKind::Network || error.kind == AwsErrorKind::Tls || error.kind == AwsErrorKind::Timeout
-        || error.kind == AwsErrorKind::Cancelled || (error.httpStatus >= 500 && error.httpStatus <= 599);
 }
 
 // "openid" first (OpenID Connect Core 3.1.2.1 requires it), then the profile's scopes, each once.
@@ -237,7 +230,7 @@ void WebIdentity::refresh(const SignInPtr &s, const StoredOidcTokens &stored)
             return;
         if (!tokens) {
             // The provider could not be asked: saying so beats asking the user to sign in for nothing.
-            if (isTransportFailure(tokens.error()))
+            if (tokens.error().isTransportFailure())
                 return finish(s, tokens.error());
             return afterRefreshRefused(s);
         }
@@ -284,7 +277,7 @@ bool WebIdentity::isUsable(const SignInPtr &s, const QString &idToken) const
 void WebIdentity::signInOrFail(const SignInPtr &s)
 {
     if (s->silent)
-        return finish(s, webIdentityError(AwsErrorKind::ExpiredToken, signInRequiredCode,
+        return finish(s, webIdentityError(AwsErrorKind::ExpiredToken, Auth::ssoSignInRequiredCode,
                                           tr("The sign-in to %1 (profile '%2') has ended and cannot be renewed without you: "
                                              "sign in again (roledrop login --profile %2)").arg(s->source.issuer, s->profile),
                                           s->source.issuer));
