@@ -250,15 +250,21 @@ void WebIdentity::refresh(const SignInPtr &s, const StoredOidcTokens &stored)
 // once) and stored what it got: the keychain, not this process's cache, knows. Else the sign-in has ended.
 void WebIdentity::afterRefreshRefused(const SignInPtr &s)
 {
+    useStoredOr(s, [this, s] { signInOrFail(s); });
+}
+
+// The keychain's tokens read anew (not this process's cache): finished with them if still usable, else `otherwise`.
+void WebIdentity::useStoredOr(const SignInPtr &s, std::function<void()> otherwise)
+{
     const QString key = tokenKey(s->source.issuer, s->source.clientId);
     m_keychain.forgetCached(key);
-    m_keychain.readSecret(key, this, [this, s](Outcome<QString> secret) {
+    m_keychain.readSecret(key, this, [this, s, otherwise = std::move(otherwise)](Outcome<QString> secret) {
         if (s->over)
             return;
         const std::optional<StoredOidcTokens> stored = secret ? StoredOidcTokens::fromJson(secret.value().toUtf8()) : std::nullopt;
         if (stored && isUsable(s, stored->idToken))
             return finish(s, stored->idToken);
-        signInOrFail(s);
+        otherwise();
     });
 }
 
@@ -296,17 +302,8 @@ void WebIdentity::signInOrFail(const SignInPtr &s)
 
 void WebIdentity::afterLock(const SignInPtr &s)
 {
-    // Another process may have signed in while this one waited: the keychain, not this process's cache, knows.
-    const QString key = tokenKey(s->source.issuer, s->source.clientId);
-    m_keychain.forgetCached(key);
-    m_keychain.readSecret(key, this, [this, s](Outcome<QString> secret) {
-        if (s->over)
-            return;
-        const std::optional<StoredOidcTokens> stored = secret ? StoredOidcTokens::fromJson(secret.value().toUtf8()) : std::nullopt;
-        if (stored && isUsable(s, stored->idToken))
-            return finish(s, stored->idToken);
-        signInWithBrowser(s);
-    });
+    // Another process may have signed in while this one waited.
+    useStoredOr(s, [this, s] { signInWithBrowser(s); });
 }
 
 void WebIdentity::signInWithBrowser(const SignInPtr &s)

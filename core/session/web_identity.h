@@ -95,6 +95,7 @@ private:
     void readStored(const SignInPtr &s);
     void refresh(const SignInPtr &s, const StoredOidcTokens &stored);
     void afterRefreshRefused(const SignInPtr &s);
+    void useStoredOr(const SignInPtr &s, std::function<void()> otherwise);
     // Verified (signature, issuer, audience) and valid for validityMarginSeconds more.
     bool isUsable(const SignInPtr &s, const QString &idToken) const;
     void signInOrFail(const SignInPtr &s);
