@@ -156,6 +156,14 @@ void Session::openProfile(const QString &name, QObject *context, ResultHandler<O
                 done(steps);
             });
         };
+        // A federated profile's first identity is a role session that renews itself (made after sign-in).
+        const ResultHandler<Auth::IdentitySession::Ptr> openedAsRole = [=, this](Outcome<Auth::IdentitySession::Ptr> role) {
+            if (generation != m_openGeneration)
+                return done(AwsError::local(AwsErrorKind::Cancelled, tr("Another profile was opened meanwhile")));
+            if (!role)
+                return failed(role.error());
+            opened([=, this] { m_credentials.setBaseSession(role.value(), Sts::StsClient(&m_http, endpoint.value())); });
+        };
         if (resolved->identityCenter) {
             // Signed in first (or a stored token), then the profile's account and role, as a session that renews itself.
             Auth::IdentityCenterSource source = *resolved->identityCenter;
@@ -172,14 +180,7 @@ void Session::openProfile(const QString &name, QObject *context, ResultHandler<O
             // Named as the console names it, by the account's name once its accounts were listed (the chooser did).
             const QString accountName = m_identityCenter.accountName(source.session, source.accountId);
             identity.displayName = IdentityCenter::roleDisplayName(source.roleName, source.accountId, accountName);
-            m_identityCenter.openRole(source, source.accountId, source.roleName, identity, endpoint->tls, this,
-                                      [=, this](Outcome<Auth::IdentitySession::Ptr> role) {
-                if (generation != m_openGeneration)
-                    return done(AwsError::local(AwsErrorKind::Cancelled, tr("Another profile was opened meanwhile")));
-                if (!role)
-                    return failed(role.error());
-                opened([=, this] { m_credentials.setBaseSession(role.value(), Sts::StsClient(&m_http, endpoint.value())); });
-            });
+            m_identityCenter.openRole(source, source.accountId, source.roleName, identity, endpoint->tls, this, openedAsRole);
             return;
         }
         if (resolved->webIdentity) {
@@ -188,14 +189,7 @@ void Session::openProfile(const QString &name, QObject *context, ResultHandler<O
             Auth::Identity identity;
             identity.profileName = resolved->name;
             identity.displayName = resolved->webIdentity->roleArn.section(QLatin1Char('/'), -1);
-            m_webIdentity.open(resolved->name, *resolved->webIdentity, identity, endpoint.value(), this,
-                               [=, this](Outcome<Auth::IdentitySession::Ptr> role) {
-                if (generation != m_openGeneration)
-                    return done(AwsError::local(AwsErrorKind::Cancelled, tr("Another profile was opened meanwhile")));
-                if (!role)
-                    return failed(role.error());
-                opened([=, this] { m_credentials.setBaseSession(role.value(), Sts::StsClient(&m_http, endpoint.value())); });
-            });
+            m_webIdentity.open(resolved->name, *resolved->webIdentity, identity, endpoint.value(), this, openedAsRole);
             return;
         }
         opened([=, this] {
@@ -218,20 +212,17 @@ bool Session::isWebIdentityProfile(const QString &profile) const
     return own && own->kind == Auth::ProfileKind::OpenIdConnect;
 }
 
-void Session::webIdentityOf(const QString &profile, const ProfileOverrides &overrides,
-                            ResultHandler<std::pair<QString, std::pair<Auth::WebIdentitySource, Http::TlsTrust>>> done)
+void Session::signInTargetOf(const QString &profile, const ProfileOverrides &overrides, ResultHandler<SignInTarget> done)
 {
     const QString name = profile.isEmpty() ? m_activeProfile : profile;
     Auth::resolveProfile(name, m_profileStore, m_keychain, m_profileManager->awsConfig(), this,
                          [=](Outcome<Auth::ResolvedProfile> resolved) {
         if (!resolved)
             return done(resolved.error());
-        if (!resolved->webIdentity)
-            return done(AwsError::validation(tr("Profile '%1' does not sign in to an OpenID provider").arg(resolved->name)));
         const auto endpoint = endpointFor(resolved.value(), overrides);
         if (!endpoint)
             return done(endpoint.error());
-        done(std::pair{resolved->name, std::pair{*resolved->webIdentity, endpoint->tls}});
+        done(SignInTarget{resolved.value(), endpoint->tls});
     });
 }
 
@@ -239,46 +230,44 @@ void Session::identityCenterOf(const QString &profile, const ProfileOverrides &o
                                ResultHandler<std::pair<Auth::IdentityCenterSource, Http::TlsTrust>> done)
 {
     done = deliverTo(context, std::move(done));
-    const QString name = profile.isEmpty() ? m_activeProfile : profile;
-    Auth::resolveProfile(name, m_profileStore, m_keychain, m_profileManager->awsConfig(), this,
-                         [=](Outcome<Auth::ResolvedProfile> resolved) {
-        if (!resolved)
-            return done(resolved.error());
-        if (!resolved->identityCenter)
+    signInTargetOf(profile, overrides, [=](Outcome<SignInTarget> target) {
+        if (!target)
+            return done(target.error());
+        if (!target->resolved.identityCenter)
             return done(AwsError::validation(tr("Profile '%1' does not sign in to IAM Identity Center: give one that does "
                                                 "(an sso_session or sso_start_url in ~/.aws/config, or RoleDrop's Identity Center profile)")
-                                                 .arg(resolved->name)));
-        const auto endpoint = endpointFor(resolved.value(), overrides);
-        if (!endpoint)
-            return done(endpoint.error());
-        done(std::pair{*resolved->identityCenter, endpoint->tls});
+                                                 .arg(target->resolved.name)));
+        done(std::pair{*target->resolved.identityCenter, target->trust});
     });
+}
+
+AwsError Session::notFederated(const QString &profile)
+{
+    return AwsError::validation(tr("Profile '%1' does not sign in to IAM Identity Center or an OpenID provider: give one that does "
+                                   "(an sso_session or sso_start_url in ~/.aws/config, or RoleDrop's Identity Center or "
+                                   "OpenID Connect profile)").arg(profile));
+}
+
+// An OpenID Connect profile of RoleDrop's signs in at its issuer; a ~/.aws web_identity_token_file profile has none.
+static bool signsInToOpenIdProvider(const Auth::ResolvedProfile &resolved)
+{
+    return resolved.webIdentity && !resolved.webIdentity->issuer.isEmpty();
 }
 
 void Session::signIn(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides)
 {
     done = deliverTo(context, std::move(done));
-    if (isWebIdentityProfile(profile)) {
-        webIdentityOf(profile, overrides, [=, this](auto found) {
-            if (!found)
-                return done(found.error());
-            m_webIdentity.idToken(found->first, found->second.first, found->second.second, false, this,
-                                  [done](Outcome<QString> token) {
-                if (!token)
-                    return done(token.error());
-                done(Done{});
-            });
-        });
-        return;
-    }
-    identityCenterOf(profile, overrides, this, [=, this](auto found) {
-        if (!found)
-            return done(found.error());
-        m_identityCenter.signIn(found->first, found->second, this, [done](Outcome<Auth::SsoToken> token) {
-            if (!token)
-                return done(token.error());
-            done(Done{});
-        });
+    signInTargetOf(profile, overrides, [=, this](Outcome<SignInTarget> target) {
+        if (!target)
+            return done(target.error());
+        const Auth::ResolvedProfile &resolved = target->resolved;
+        if (signsInToOpenIdProvider(resolved))
+            return m_webIdentity.idToken(resolved.name, *resolved.webIdentity, target->trust, false, this,
+                                         [done](Outcome<QString> token) { done(token ? Outcome<Done>(Done{}) : token.error()); });
+        if (resolved.identityCenter)
+            return m_identityCenter.signIn(*resolved.identityCenter, target->trust, this,
+                                           [done](Outcome<Auth::SsoToken> token) { done(token ? Outcome<Done>(Done{}) : token.error()); });
+        done(notFederated(resolved.name));
     });
 }
 
@@ -293,18 +282,15 @@ void Session::cancelSignIn(const QString &profile, const ProfileOverrides &overr
 void Session::signOut(const QString &profile, QObject *context, ResultHandler<Done> done, const ProfileOverrides &overrides)
 {
     done = deliverTo(context, std::move(done));
-    if (isWebIdentityProfile(profile)) {
-        webIdentityOf(profile, overrides, [=, this](auto found) {
-            if (!found)
-                return done(found.error());
-            m_webIdentity.signOut(found->second.first, this, done);
-        });
-        return;
-    }
-    identityCenterOf(profile, overrides, this, [=, this](auto found) {
-        if (!found)
-            return done(found.error());
-        m_identityCenter.signOut(found->first.session, found->second, this, done);
+    signInTargetOf(profile, overrides, [=, this](Outcome<SignInTarget> target) {
+        if (!target)
+            return done(target.error());
+        const Auth::ResolvedProfile &resolved = target->resolved;
+        if (signsInToOpenIdProvider(resolved))
+            return m_webIdentity.signOut(*resolved.webIdentity, this, done);
+        if (resolved.identityCenter)
+            return m_identityCenter.signOut(resolved.identityCenter->session, target->trust, this, done);
+        done(notFederated(resolved.name));
     });
 }
 

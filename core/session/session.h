@@ -266,12 +266,19 @@ private:
     void onIdentityChanged();
     void adopt(Transfers::Transfer *transfer);
     static Outcome<Http::EndpointConfig> endpointFor(const Auth::ResolvedProfile &resolved, const ProfileOverrides &overrides);
-    // The profile's Identity Center sign-in and the CAs its endpoints may chain to (fails for other profiles).
+    // A federated profile resolved for signing in or out: what it signs in to, and the CAs its endpoints may chain to.
+    struct SignInTarget
+    {
+        Auth::ResolvedProfile resolved;
+        Http::TlsTrust trust;
+    };
+    // The profile (an empty name: the open one) resolved, and its endpoint's trust with the overrides.
+    void signInTargetOf(const QString &profile, const ProfileOverrides &overrides, ResultHandler<SignInTarget> done);
+    // The same, failing for a profile that does not sign in to Identity Center.
     void identityCenterOf(const QString &profile, const ProfileOverrides &overrides, QObject *context,
                           ResultHandler<std::pair<Auth::IdentityCenterSource, Http::TlsTrust>> done);
-    // RoleDrop's OpenID Connect profiles: their name, web identity and the CAs its provider may chain to.
-    void webIdentityOf(const QString &profile, const ProfileOverrides &overrides,
-                       ResultHandler<std::pair<QString, std::pair<Auth::WebIdentitySource, Http::TlsTrust>>> done);
+    // Signing in or out of a profile that signs in with keys (or a token file): what to give instead.
+    static AwsError notFederated(const QString &profile);
     void assumeSteps(QList<Sts::AssumeRoleRequest> steps, std::function<QString(const QString &)> askMfaCode,
                      OpenedProfile opened, quint64 generation, ResultHandler<OpenedProfile> done);
 
