@@ -68,6 +68,17 @@ bool isLoopback(const QString &host)
     return !address.isNull() && address.isLoopback();
 }
 
+// Ends the call at once with checkSecureUrl's error, where there is one: no request goes out.
+bool refusedAsInsecure(Http::AwsCall *call, const QUrl &url, const QString &what, const ResultHandler<QJsonObject> &done)
+{
+    const std::optional<AwsError> insecure = OidcHttp::checkSecureUrl(url, what);
+    if (!insecure)
+        return false;
+    done(*insecure);
+    call->finish();
+    return true;
+}
+
 } // namespace
 
 std::optional<AwsError> OidcHttp::checkSecureUrl(const QUrl &url, const QString &what)
@@ -85,11 +96,8 @@ Http::AwsCall *OidcHttp::getJson(Http::AwsHttpClient *http, const QUrl &url, con
 {
     done = deliverTo(context, std::move(done));
     Http::AwsCall *call = http->newCall(context);
-    if (auto insecure = checkSecureUrl(url, what)) {
-        done(*insecure);
-        call->finish();
+    if (refusedAsInsecure(call, url, what, done))
         return call;
-    }
     Http::AwsHttpRequest request = requestFor(url, tls);
     request.method = "GET";
     http->send(call, nullptr, request, [=](Outcome<Http::AwsHttpResponse> response) {
@@ -104,11 +112,8 @@ Http::AwsCall *OidcHttp::postForm(Http::AwsHttpClient *http, const QUrl &url, co
 {
     done = deliverTo(context, std::move(done));
     Http::AwsCall *call = http->newCall(context);
-    if (auto insecure = checkSecureUrl(url, what)) {
-        done(*insecure);
-        call->finish();
+    if (refusedAsInsecure(call, url, what, done))
         return call;
-    }
     // Every character but the unreserved ones percent-encoded: a '+' in a code or token stays a '+'.
     QByteArray body;
     for (const auto &[name, value] : form) {
