@@ -134,18 +134,18 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     m_account->setPlaceholderText(tr("123456789012"));
     m_account->setToolTip(tr("The 12-digit ID of the account that owns the role (1234-5678-9012 works too).\n"
                              "Leave empty when the role field holds a full ARN, e.g. Ceph RGW's arn:aws:iam:::role/NAME."));
-    m_accountError = addErrorLabel(QStringLiteral("accountError"));
+    m_accountError = newErrorLabel(this, QStringLiteral("accountError"));
     m_role = new QLineEdit(this);
     m_role->setObjectName(QStringLiteral("roleField"));
     m_role->setAccessibleName(tr("Role"));
     m_role->setPlaceholderText(tr("Role name, path/name, or full role ARN"));
     m_role->setToolTip(tr("The role's name (with its path if it has one), or its full ARN, which then wins over the account"));
-    m_roleError = addErrorLabel(QStringLiteral("roleError"));
+    m_roleError = newErrorLabel(this, QStringLiteral("roleError"));
     m_displayName = new QLineEdit(this);
     m_displayName->setObjectName(QStringLiteral("displayNameField"));
     m_displayName->setAccessibleName(tr("Display name"));
     m_displayName->setToolTip(tr("What the identity bar and the profile list call this role"));
-    m_displayNameError = addErrorLabel(QStringLiteral("displayNameError"));
+    m_displayNameError = newErrorLabel(this, QStringLiteral("displayNameError"));
 
     auto *colorRow = new QWidget(this);
     auto *colorLayout = new QHBoxLayout(colorRow);
@@ -191,7 +191,7 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     m_sessionName->setAccessibleName(tr("Session name"));
     m_sessionName->setPlaceholderText(Sts::defaultSessionName(profileHint));
     m_sessionName->setToolTip(tr("Shows in CloudTrail and in the assumed-role ARN"));
-    m_sessionNameError = addErrorLabel(QStringLiteral("sessionNameError"));
+    m_sessionNameError = newErrorLabel(this, QStringLiteral("sessionNameError"));
     // A line edit, not a spin box: a spin box drops the digit that would leave its range and puts its own
     // value back on Tab, under an error that still names what was typed. Here what is typed stays, and is judged.
     m_duration = new QLineEdit(QStringLiteral("3600"), m_advanced);
@@ -207,12 +207,12 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     m_durationNote->setAccessibleName(tr("Duration note"));
     m_durationNote->setWordWrap(true);
     m_durationNote->setVisible(false);
-    m_durationError = addErrorLabel(QStringLiteral("durationError"));
+    m_durationError = newErrorLabel(this, QStringLiteral("durationError"));
     m_externalId = new QLineEdit(m_advanced);
     m_externalId->setObjectName(QStringLiteral("externalIdField"));
     m_externalId->setAccessibleName(tr("External ID"));
     m_externalId->setPlaceholderText(tr("Only when the role's owner asks for one"));
-    m_externalIdError = addErrorLabel(QStringLiteral("externalIdError"));
+    m_externalIdError = newErrorLabel(this, QStringLiteral("externalIdError"));
     m_mfaCode = new QLineEdit(m_advanced);
     m_mfaCode->setObjectName(QStringLiteral("mfaCodeField"));
     m_mfaCode->setAccessibleName(tr("MFA code"));
@@ -221,14 +221,14 @@ SwitchRoleDialog::SwitchRoleDialog(Sessions::Session *session, QWidget *parent)
     m_mfaCode->setEchoMode(QLineEdit::Password);
     m_mfaCode->setInputMethodHints(Qt::ImhDigitsOnly | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
     m_mfaCode->setToolTip(tr("From MFA device %1; needed by roles that require MFA").arg(m_mfaSerial));
-    m_mfaError = addErrorLabel(QStringLiteral("mfaError"));
+    m_mfaError = newErrorLabel(this, QStringLiteral("mfaError"));
     m_policy = new QPlainTextEdit(m_advanced);
     m_policy->setObjectName(QStringLiteral("policyField"));
     m_policy->setAccessibleName(tr("Session policy"));
     m_policy->setPlaceholderText(tr("Optional session policy (JSON) to narrow the role's permissions"));
     m_policy->setTabChangesFocus(true);
     m_policy->setFixedHeight(m_policy->fontMetrics().lineSpacing() * 5 + 12);
-    m_policyError = addErrorLabel(QStringLiteral("policyError"));
+    m_policyError = newErrorLabel(this, QStringLiteral("policyError"));
 
     auto *advancedForm = new QFormLayout(m_advanced);
     advancedForm->setContentsMargins(16, 0, 0, 0);
@@ -334,17 +334,6 @@ SwitchRoleDialog::~SwitchRoleDialog()
 {
     if (m_call)
         m_call->cancel();
-}
-
-QLabel *SwitchRoleDialog::addErrorLabel(const QString &objectName)
-{
-    auto *label = new QLabel(this);
-    label->setObjectName(objectName);
-    label->setAccessibleName(tr("Error"));
-    label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("QLabel { color: #B0271A; }"));
-    label->setVisible(false);
-    return label;
 }
 
 void SwitchRoleDialog::buildSavedRoles(QHBoxLayout *row)

@@ -67,7 +67,6 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    QLabel *addErrorLabel(const QString &objectName);
     void buildSavedRoles(QHBoxLayout *row);
     QWidget *buildIdentityCenterAccounts();
     void loadIdentityCenterAccounts(bool refresh);

@@ -1,4 +1,5 @@
 #include "ui/profiles/import_aws_profiles_dialog.h"
+#include "ui/profiles/profile_fields.h"
 
 #include "core/auth/profile_store.h"
 #include "core/session/session.h"
@@ -23,7 +24,7 @@ ImportAwsProfilesDialog::ImportAwsProfilesDialog(Sessions::Session *session, QWi
       m_summary(new QLabel(this)),
       m_list(new QListWidget(this)),
       m_warnings(new QLabel(this)),
-      m_error(new QLabel(this)),
+      m_error(newErrorLabel(this, QStringLiteral("importError"))),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
 {
     setObjectName(QStringLiteral("importAwsProfilesDialog"));
@@ -35,10 +36,6 @@ ImportAwsProfilesDialog::ImportAwsProfilesDialog(Sessions::Session *session, QWi
     m_warnings->setWordWrap(true);
     m_warnings->setStyleSheet(QStringLiteral("QLabel { background: #FFF4E0; color: #5F3B00; border: 1px solid #F2C26B;"
                                              " border-radius: 4px; padding: 6px; }"));
-    m_error->setObjectName(QStringLiteral("importError"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("QLabel { color: #B0271A; }"));
-    m_error->setVisible(false);
     m_import = m_buttons->addButton(tr("&Import"), QDialogButtonBox::AcceptRole);
     m_import->setObjectName(QStringLiteral("importButton"));
     m_import->setDefault(true);

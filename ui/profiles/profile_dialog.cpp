@@ -27,7 +27,7 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
       m_pathStyle(new QCheckBox(tr("Pat&h-style addressing (host/bucket/key)"), this)),
       m_mfaSerial(new QLineEdit(this)),
       m_caFile(new QLineEdit(this)),
-      m_error(new QLabel(this)),
+      m_error(newErrorLabel(this, QStringLiteral("profileError"))),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setObjectName(QStringLiteral("profileDialog"));
@@ -51,10 +51,6 @@ ProfileDialog::ProfileDialog(Sessions::Session *session, QWidget *parent)
     m_mfaSerial->setPlaceholderText(tr("Optional: arn:aws:iam::123456789012:mfa/you"));
     m_caFile->setObjectName(QStringLiteral("caFileField"));
     QHBoxLayout *caFileRow = caFileChooserRow(this, m_caFile);
-    m_error->setObjectName(QStringLiteral("profileError"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("QLabel { color: #B0271A; }"));
-    m_error->setVisible(false);
     m_ok = m_buttons->button(QDialogButtonBox::Ok);
     m_ok->setText(tr("&Save"));
     m_ok->setObjectName(QStringLiteral("saveProfileButton"));
