@@ -200,6 +200,27 @@ def validation_errors(params, fields):
     return "%d validation error%s detected: %s" % (count, "" if count == 1 else "s", "; ".join(problems))
 
 
+def checked_role_request(params, fields):
+    """The checks both AssumeRole calls make before trust: the fields, the role ARN, the session policy.
+    Returns the role ARN and the packed policy size (percent of the limit; None without a policy)."""
+    problem = validation_errors(params, fields)
+    if problem:
+        raise StsError("ValidationError", problem, 400)
+    role_arn = params["RoleArn"]
+    if not ARN_RE.match(role_arn):
+        raise StsError("ValidationError", "%s is invalid" % role_arn, 400)
+    if "Policy" not in params:
+        return role_arn, None
+    try:
+        policy = json.loads(params["Policy"])
+    except ValueError:
+        raise StsError("MalformedPolicyDocument", "The policy is not in the valid JSON format.", 400)
+    if not isinstance(policy, dict) or "Statement" not in policy:
+        raise StsError("MalformedPolicyDocument", "Syntax errors in policy.", 400)
+    packed = json.dumps(policy, separators=(",", ":"))
+    return role_arn, -(-len(packed) * 100 // 2048)
+
+
 SERIAL = Field("SerialNumber", min_len=9, max_len=256, pattern=r"[\w+=/:,.@-]*")
 TOKEN_CODE = Field("TokenCode", min_len=6, max_len=6, pattern=r"[\d]*", secret=True)
 ASSUME_ROLE_FIELDS = [
@@ -558,22 +579,7 @@ class StsTestDouble:
                 if f.name == "DurationSeconds" else f for f in ASSUME_ROLE_FIELDS]
 
     def assume_role(self, caller, params):
-        problem = validation_errors(params, self.assume_role_fields())
-        if problem:
-            raise StsError("ValidationError", problem, 400)
-        role_arn = params["RoleArn"]
-        if not ARN_RE.match(role_arn):
-            raise StsError("ValidationError", "%s is invalid" % role_arn, 400)
-        policy_size = None
-        if "Policy" in params:
-            try:
-                policy = json.loads(params["Policy"])
-            except ValueError:
-                raise StsError("MalformedPolicyDocument", "The policy is not in the valid JSON format.", 400)
-            if not isinstance(policy, dict) or "Statement" not in policy:
-                raise StsError("MalformedPolicyDocument", "Syntax errors in policy.", 400)
-            packed = json.dumps(policy, separators=(",", ":"))
-            policy_size = -(-len(packed) * 100 // 2048)
+        role_arn, policy_size = checked_role_request(params, self.assume_role_fields())
         mfa = self.verify_mfa(caller, params) or caller.mfa_authenticated
         role = self.world.roles.get(role_arn)
         context = {"sts:ExternalId": params.get("ExternalId"),
@@ -599,21 +605,7 @@ class StsTestDouble:
 
     def assume_role_with_web_identity(self, _caller, params):
         """Unsigned: the ID token is the credential (see web_identity_verifier.py for its checks)."""
-        problem = validation_errors(params, WEB_IDENTITY_FIELDS)
-        if problem:
-            raise StsError("ValidationError", problem, 400)
-        role_arn = params["RoleArn"]
-        if not ARN_RE.match(role_arn):
-            raise StsError("ValidationError", "%s is invalid" % role_arn, 400)
-        policy_size = None
-        if "Policy" in params:
-            try:
-                policy = json.loads(params["Policy"])
-            except ValueError:
-                raise StsError("MalformedPolicyDocument", "The policy is not in the valid JSON format.", 400)
-            if not isinstance(policy, dict) or "Statement" not in policy:
-                raise StsError("MalformedPolicyDocument", "Syntax errors in policy.", 400)
-            policy_size = -(-len(json.dumps(policy, separators=(",", ":"))) * 100 // 2048)
+        role_arn, policy_size = checked_role_request(params, WEB_IDENTITY_FIELDS)
         try:
             claims, provider = self.web_identity.verify(params["WebIdentityToken"], self.now())
         except WebIdentityError as e:
