@@ -4,6 +4,7 @@
 #include "ui/identity/account_role_picker.h"
 
 #include "screenshot.h"
+#include "widget_driving.h"
 
 #include <QAbstractButton>
 #include <QDialog>
@@ -16,26 +17,10 @@
 
 using namespace RoleDrop;
 using namespace RoleDrop::Ui;
+using RoleDrop::Test::button;
+using RoleDrop::Test::child;
 
 namespace {
-
-template <class W>
-W *child(QWidget *parent, const char *name)
-{
-    W *widget = parent->findChild<W *>(QString::fromLatin1(name));
-    if (!widget)
-        qFatal("no child %s", name);
-    return widget;
-}
-
-QAbstractButton *button(QWidget *parent, const QString &name)
-{
-    for (QAbstractButton *b : parent->findChildren<QAbstractButton *>()) {
-        if (b->isVisible() && (b->accessibleName() == name || b->text().remove(QLatin1Char('&')) == name))
-            return b;
-    }
-    qFatal("no visible button %s", qPrintable(name));
-}
 
 Auth::SsoAccount account(const QString &id, const QString &name, const QString &email, const QStringList &roles)
 {

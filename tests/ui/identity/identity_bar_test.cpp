@@ -10,6 +10,7 @@
 #include "test_double_knobs.h"
 #include "test_session.h"
 #include "test_world.h"
+#include "widget_driving.h"
 
 #include <QDir>
 #include <QFrame>
@@ -23,17 +24,9 @@
 
 using namespace RoleDrop;
 using namespace RoleDrop::Ui;
+using RoleDrop::Test::child;
 
 namespace {
-
-template <class W>
-W *child(QWidget *parent, const char *name)
-{
-    W *widget = parent->findChild<W *>(QString::fromLatin1(name));
-    if (!widget)
-        qFatal("no child %s", name);
-    return widget;
-}
 
 Auth::Identity fakeRole(const QString &color, const QDateTime &expiration)
 {

@@ -4,6 +4,7 @@
 #include "ui/identity/sign_in_dialog.h"
 
 #include "screenshot.h"
+#include "widget_driving.h"
 
 #include <QAbstractButton>
 #include <QClipboard>
@@ -15,27 +16,10 @@
 
 using namespace RoleDrop;
 using namespace RoleDrop::Ui;
+using RoleDrop::Test::button;
+using RoleDrop::Test::child;
 
 namespace {
-
-template <class W>
-W *child(QWidget *parent, const char *name)
-{
-    W *widget = parent->findChild<W *>(QString::fromLatin1(name));
-    if (!widget)
-        qFatal("no child %s", name);
-    return widget;
-}
-
-// A visible button as the user sees it: by its accessible name or its text without the mnemonic marker.
-QAbstractButton *button(QWidget *parent, const QString &name)
-{
-    for (QAbstractButton *b : parent->findChildren<QAbstractButton *>()) {
-        if (b->isVisible() && (b->accessibleName() == name || b->text().remove(QLatin1Char('&')) == name))
-            return b;
-    }
-    qFatal("no visible button %s", qPrintable(name));
-}
 
 const QString kStartUrl = QStringLiteral("https://d-1234567890.awsapps.com/start");
 

@@ -10,6 +10,7 @@
 #include "test_session.h"
 #include "test_world.h"
 #include "totp.h"
+#include "widget_driving.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -29,30 +30,14 @@
 
 using namespace RoleDrop;
 using namespace RoleDrop::Ui;
+using RoleDrop::Test::child;
+using RoleDrop::Test::typeInto;
 
 namespace {
 
 bool hasStsDouble()
 {
     return !qEnvironmentVariableIsEmpty("ROLEDROP_TEST_STS_DOUBLE_ENDPOINT");
-}
-
-template <class W>
-W *child(QWidget *parent, const char *name)
-{
-    W *widget = parent->findChild<W *>(QString::fromLatin1(name));
-    if (!widget)
-        qFatal("no child %s", name);
-    return widget;
-}
-
-// As a person does: into the field (which takes the focus), over what it held.
-void typeInto(QLineEdit *edit, const QString &text)
-{
-    edit->setFocus();
-    edit->selectAll();
-    QTest::keyClick(edit, Qt::Key_Backspace);
-    QTest::keyClicks(edit, text);
 }
 
 // The code james's device shows now, from the double's published test seed.

@@ -4,6 +4,7 @@
 #include "ui/profiles/federated_profile_dialog.h"
 
 #include "screenshot.h"
+#include "widget_driving.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
@@ -20,35 +21,11 @@
 
 using namespace RoleDrop;
 using namespace RoleDrop::Ui;
+using RoleDrop::Test::button;
+using RoleDrop::Test::child;
+using RoleDrop::Test::typeInto;
 
 namespace {
-
-template <class W>
-W *child(QWidget *parent, const char *name)
-{
-    W *widget = parent->findChild<W *>(QString::fromLatin1(name));
-    if (!widget)
-        qFatal("no child %s", name);
-    return widget;
-}
-
-// A button as the user sees it: by its accessible name or its text without the mnemonic marker.
-QAbstractButton *button(QWidget *parent, const QString &name)
-{
-    for (QAbstractButton *b : parent->findChildren<QAbstractButton *>()) {
-        if (b->isVisibleTo(parent) && (b->accessibleName() == name || b->text().remove(QLatin1Char('&')) == name))
-            return b;
-    }
-    qFatal("no button %s", qPrintable(name));
-}
-
-void typeInto(QLineEdit *edit, const QString &text)
-{
-    edit->setFocus();
-    edit->selectAll();
-    QTest::keyClick(edit, Qt::Key_Backspace);
-    QTest::keyClicks(edit, text);
-}
 
 // The messages shown that are cut off (given less height than their wrapped text needs, or outside the dialog).
 QStringList messagesFit(QWidget *dialog)

@@ -1,0 +1,56 @@
+#pragma once
+
+// Driving a dialog as a widget test does: its parts found by object name or by what the user reads on a button,
+// fields typed into as a person types.
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QLineEdit>
+#include <QString>
+#include <QTest>
+#include <QWidget>
+
+namespace RoleDrop::Test {
+
+// The child named `name` of type W; a missing one ends the test run, saying which.
+template <class W>
+W *child(QWidget *parent, const char *name)
+{
+    W *widget = parent->findChild<W *>(QString::fromLatin1(name));
+    if (!widget)
+        qFatal("no child %s", name);
+    return widget;
+}
+
+// A button as the user sees it: by its accessible name or its text without the mnemonic marker; one that
+// would be shown with `parent` (hidden pages' buttons do not count).
+inline QAbstractButton *button(QWidget *parent, const QString &name)
+{
+    for (QAbstractButton *b : parent->findChildren<QAbstractButton *>()) {
+        if (b->isVisibleTo(parent) && (b->accessibleName() == name || b->text().remove(QLatin1Char('&')) == name))
+            return b;
+    }
+    qFatal("no visible button %s", qPrintable(name));
+}
+
+// The visible top-level window of type T (a dialog the window opened), or nullptr.
+template <class T>
+T *shownTopLevel()
+{
+    for (QWidget *widget : QApplication::topLevelWidgets()) {
+        if (auto *found = qobject_cast<T *>(widget); found && found->isVisible())
+            return found;
+    }
+    return nullptr;
+}
+
+// As a person does: into the field (which takes the focus), over what it held.
+inline void typeInto(QLineEdit *edit, const QString &text)
+{
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QTest::keyClicks(edit, text);
+}
+
+} // namespace RoleDrop::Test
