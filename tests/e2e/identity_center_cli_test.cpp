@@ -53,10 +53,7 @@ class IdentityCenterCliTest final : public QObject
 
     Test::CliRun roledrop(const QStringList &arguments, const QMap<QString, QString> &changes = {}) const
     {
-        QProcessEnvironment env = environment();
-        for (auto it = changes.cbegin(); it != changes.cend(); ++it)
-            env.insert(it.key(), it.value());
-        return Test::runCli(env, arguments);
+        return Test::runCli(Test::withChanges(environment(), changes), arguments);
     }
 
     QStringList browserPages() const { return Test::browserPagesIn(m_browserLog); }

@@ -74,10 +74,7 @@ class WebIdentityCliTest final : public QObject
 
     Test::CliRun roledrop(const QStringList &arguments, const QMap<QString, QString> &changes = {}) const
     {
-        QProcessEnvironment env = environment();
-        for (auto it = changes.cbegin(); it != changes.cend(); ++it)
-            env.insert(it.key(), it.value());
-        return Test::runCli(env, arguments);
+        return Test::runCli(Test::withChanges(environment(), changes), arguments);
     }
 
     int browserPages() const { return int(Test::browserPagesIn(m_browserLog).size()); }

@@ -4,6 +4,7 @@
 // the environment and nothing of the developer's: no AWS profile, session token or proxy, settings under the
 // test's own folder, one attempt per request (so a refusal shows at once).
 
+#include "test_browser.h"   // browserPagesIn: what the CLI's browser double opened
 #include "test_world.h"
 
 #include <QByteArray>
@@ -28,7 +29,19 @@ inline QString describe(const CliRun &run)
     return QStringLiteral("exit %1, stderr: %2, stdout: %3").arg(run.exitCode).arg(run.err, run.out.left(400));
 }
 
-// `changes` are applied last: a null value removes the variable (e.g. AWS_CA_BUNDLE, which the test run sets).
+// `env` with `changes` applied: a null value removes the variable (e.g. AWS_CA_BUNDLE, which the test run sets).
+inline QProcessEnvironment withChanges(QProcessEnvironment env, const QMap<QString, QString> &changes)
+{
+    for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+        if (it.value().isNull())
+            env.remove(it.key());
+        else
+            env.insert(it.key(), it.value());
+    }
+    return env;
+}
+
+// `changes` are applied last, by withChanges.
 inline QProcessEnvironment jamesCliEnvironment(const QString &configHome, const QMap<QString, QString> &changes = {})
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -41,13 +54,7 @@ inline QProcessEnvironment jamesCliEnvironment(const QString &configHome, const 
     env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), worldValue("ROLEDROP_TEST_JAMES_KEY"));
     env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), worldValue("ROLEDROP_TEST_JAMES_SECRET"));
     env.insert(QStringLiteral("AWS_MAX_ATTEMPTS"), QStringLiteral("1"));
-    for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
-        if (it.value().isNull())
-            env.remove(it.key());
-        else
-            env.insert(it.key(), it.value());
-    }
-    return env;
+    return withChanges(env, changes);
 }
 
 // The roledrop binary as a user with no AWS keys at all runs it, in a home folder of the test's own (`home`): no
@@ -67,15 +74,6 @@ inline QProcessEnvironment keylessCliEnvironment(const QString &home, const QStr
     env.insert(QStringLiteral("AWS_MAX_ATTEMPTS"), QStringLiteral("1"));
     env.insert(QStringLiteral("BROWSER"), QStringLiteral("/usr/bin/python3 ") + browser);
     return env;
-}
-
-// One line per page a browser test double opened (its *_TEST_BROWSER_LOG).
-inline QStringList browserPagesIn(const QString &log)
-{
-    QFile file(log);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
 
 inline CliRun runCli(const QProcessEnvironment &env, const QStringList &arguments, const QByteArray &input = {})

@@ -158,4 +158,13 @@ inline QString presignedSha256(const Sessions::Session &session, const QString &
     return url ? sha256OfGet(url->url) : QStringLiteral("(presign failed: %1)").arg(url.error().userMessage());
 }
 
+// A federated profile a test added, if it is there: signed out (its tokens leave the keychain), then removed.
+inline void signOutAndRemove(Sessions::Session &session, const QString &profile)
+{
+    if (!session.profiles().contains(profile))
+        return;
+    wait<Done>([&](QObject *context, auto done) { session.signOut(profile, context, done); }, 30000);
+    wait<Done>([&](QObject *context, auto done) { session.profiles().remove(profile, context, done); }, 30000);
+}
+
 } // namespace RoleDrop::Test

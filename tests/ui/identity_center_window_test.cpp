@@ -8,8 +8,10 @@
 #include "screenshot.h"
 #include "test_double_knobs.h"
 #include "test_files.h"
+#include "test_browser.h"
 #include "test_session.h"
 #include "test_world.h"
+#include "widget_driving.h"
 
 #include "core/session/session.h"
 #include "ui/browser/bucket_browser.h"
@@ -46,22 +48,13 @@
 
 using namespace RoleDrop;
 using RoleDrop::Test::worldValue;
+using RoleDrop::Test::shownTopLevel;
 
 namespace {
 
 int signIns()
 {
     return Test::ssoDoubleKnob("GET", QStringLiteral("sign-ins")).value(QStringLiteral("total")).toInt();
-}
-
-template <typename T>
-T *shown()
-{
-    for (QWidget *widget : QApplication::topLevelWidgets()) {
-        if (auto *found = qobject_cast<T *>(widget); found && found->isVisible())
-            return found;
-    }
-    return nullptr;
 }
 
 } // namespace
@@ -86,26 +79,10 @@ private:
     // The window's browser: the test double, which signs in as james (after the delay a user takes).
     bool openInTestBrowser(const QUrl &url)
     {
-        auto *browser = new QProcess(this);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("SSO_TEST_BROWSER_USER"), worldValue("ROLEDROP_TEST_SSO_JAMES_USER"));
-        env.insert(QStringLiteral("SSO_TEST_BROWSER_PASSWORD"), worldValue("ROLEDROP_TEST_SSO_JAMES_PASSWORD"));
-        env.insert(QStringLiteral("SSO_TEST_BROWSER_LOG"), m_browserLog);
-        env.insert(QStringLiteral("SSO_TEST_BROWSER_DELAY"), QString::number(m_browserDelaySeconds));
-        browser->setProcessEnvironment(env);
-        browser->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        browser->start(QStringLiteral("/usr/bin/python3"),
-                       {QStringLiteral(ROLEDROP_TESTS_DIR "/servers/sso_test_browser.py"), url.toString()});
-        return browser->waitForStarted(5000);
+        return Test::openInTestBrowser(this, Test::identityCenterBrowser(m_browserLog), url, m_browserDelaySeconds);
     }
 
-    QStringList browserPages() const
-    {
-        QFile log(m_browserLog);
-        if (!log.open(QIODevice::ReadOnly))
-            return {};
-        return QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    }
+    QStringList browserPages() const { return Test::browserPagesIn(m_browserLog); }
 
     // Types `filter` into the picker (typing in the tree goes to its filter), goes down to the role with the
     // arrow keys and chooses it with Enter, as a user does.
@@ -170,10 +147,7 @@ private slots:
     {
         if (!m_fixture)
             return;
-        if (session().profiles().contains(m_profile)) {
-            Test::wait<Done>([&](QObject *context, auto done) { session().signOut(m_profile, context, done); }, 30000);
-            Test::wait<Done>([&](QObject *context, auto done) { session().profiles().remove(m_profile, context, done); }, 30000);
-        }
+        Test::signOutAndRemove(session(), m_profile);
         m_window.reset();
         m_fixture.reset();
     }
@@ -188,7 +162,7 @@ private slots:
         QVERIFY(add->menu()->findChild<QAction *>(QStringLiteral("addOpenIdConnectAction")));
         addIdentityCenter->trigger();
         Ui::FederatedProfileDialog *dialog = nullptr;
-        QTRY_VERIFY((dialog = shown<Ui::FederatedProfileDialog>()) != nullptr);
+        QTRY_VERIFY((dialog = shownTopLevel<Ui::FederatedProfileDialog>()) != nullptr);
         QCOMPARE(dialog->kind(), Auth::ProfileKind::IdentityCenter);
         QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("nameField")), m_profile);
         QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("startUrlField")), worldValue("ROLEDROP_TEST_SSO_START_URL"));
@@ -206,7 +180,7 @@ private slots:
         shoot(dialog, "ic-window-01-add-identity-center");
         QTest::mouseClick(save, Qt::LeftButton);
         QTRY_VERIFY(session().profiles().contains(m_profile));
-        QTRY_VERIFY(!shown<Ui::FederatedProfileDialog>());
+        QTRY_VERIFY(!shownTopLevel<Ui::FederatedProfileDialog>());
 
         const auto profile = session().profiles().profile(m_profile);
         QCOMPARE(profile->kind, Auth::ProfileKind::IdentityCenter);
@@ -288,7 +262,7 @@ private slots:
         QVERIFY(switchRole);
         switchRole->trigger();
         Ui::SwitchRoleDialog *dialog = nullptr;
-        QTRY_VERIFY((dialog = shown<Ui::SwitchRoleDialog>()) != nullptr);
+        QTRY_VERIFY((dialog = shownTopLevel<Ui::SwitchRoleDialog>()) != nullptr);
         Ui::AccountRolePicker *picker = dialog->identityCenterPicker();
         QVERIFY(picker);
         QTRY_COMPARE_WITH_TIMEOUT(picker->state(), Ui::AccountRolePicker::State::Accounts, 20000);
@@ -300,7 +274,7 @@ private slots:
         QVERIFY(chooseWithKeyboard(picker, QStringLiteral("ReadOnly"), QStringLiteral("ReadOnly")));
         QTRY_COMPARE_WITH_TIMEOUT(session().identity().displayName, QStringLiteral("Archive reader"), 20000);
         QCOMPARE(session().identity().accountId, worldValue("ROLEDROP_TEST_SSO_ACCOUNT_ARCHIVE_ID"));
-        QTRY_VERIFY(!shown<Ui::SwitchRoleDialog>());
+        QTRY_VERIFY(!shownTopLevel<Ui::SwitchRoleDialog>());
         QTest::qWait(300);
         shoot(m_window.get(), "ic-window-08-switched-to-readonly");
 

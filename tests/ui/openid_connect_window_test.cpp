@@ -7,8 +7,10 @@
 #include "screenshot.h"
 #include "test_double_knobs.h"
 #include "test_files.h"
+#include "test_browser.h"
 #include "test_session.h"
 #include "test_world.h"
+#include "widget_driving.h"
 
 #include "core/session/session.h"
 #include "ui/browser/bucket_browser.h"
@@ -39,6 +41,7 @@
 
 using namespace RoleDrop;
 using RoleDrop::Test::worldValue;
+using RoleDrop::Test::shownTopLevel;
 
 class OpenIdConnectWindowTest final : public QObject
 {
@@ -54,37 +57,14 @@ private:
 
     Sessions::Session &session() { return m_fixture->session(); }
 
-    template <typename T>
-    static T *shown()
-    {
-        for (QWidget *widget : QApplication::topLevelWidgets()) {
-            if (auto *found = qobject_cast<T *>(widget); found && found->isVisible())
-                return found;
-        }
-        return nullptr;
-    }
-
     // The window's browser: the test double, which signs in as ada and consents, after a moment.
     bool openInTestBrowser(const QUrl &url)
     {
-        m_sawSignInDialog = m_sawSignInDialog || shown<Ui::SignInDialog>();
-        auto *browser = new QProcess(this);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("OIDC_TEST_BROWSER_USER"), worldValue("ROLEDROP_TEST_OIDC_USER"));
-        env.insert(QStringLiteral("OIDC_TEST_BROWSER_PASSWORD"), worldValue("ROLEDROP_TEST_OIDC_PASSWORD"));
-        env.insert(QStringLiteral("OIDC_TEST_BROWSER_LOG"), m_browserLog);
-        env.insert(QStringLiteral("OIDC_TEST_BROWSER_DELAY"), QStringLiteral("1"));
-        browser->setProcessEnvironment(env);
-        browser->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        browser->start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(ROLEDROP_TESTS_DIR "/servers/oidc_test_browser.py"), QString::fromUtf8(url.toEncoded())});
-        return browser->waitForStarted(5000);
+        m_sawSignInDialog = m_sawSignInDialog || shownTopLevel<Ui::SignInDialog>();
+        return Test::openInTestBrowser(this, Test::openIdBrowser(m_browserLog), url, 1);
     }
 
-    int browserPages() const
-    {
-        QFile log(m_browserLog);
-        return log.open(QIODevice::ReadOnly) ? int(log.readAll().count('\n')) : 0;
-    }
+    int browserPages() const { return int(Test::browserPagesIn(m_browserLog).size()); }
 
 private slots:
     void initTestCase()
@@ -105,10 +85,7 @@ private slots:
     {
         if (!m_fixture)
             return;
-        if (session().profiles().contains(m_profile)) {
-            Test::wait<Done>([&](QObject *context, auto done) { session().signOut(m_profile, context, done); }, 30000);
-            Test::wait<Done>([&](QObject *context, auto done) { session().profiles().remove(m_profile, context, done); }, 30000);
-        }
+        Test::signOutAndRemove(session(), m_profile);
         m_window.reset();
         m_fixture.reset();
     }
@@ -121,7 +98,7 @@ private slots:
         QVERIFY(addOidc);
         addOidc->trigger();
         Ui::FederatedProfileDialog *dialog = nullptr;
-        QTRY_VERIFY((dialog = shown<Ui::FederatedProfileDialog>()) != nullptr);
+        QTRY_VERIFY((dialog = shownTopLevel<Ui::FederatedProfileDialog>()) != nullptr);
         QCOMPARE(dialog->kind(), Auth::ProfileKind::OpenIdConnect);
         QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("nameField")), m_profile);
         QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("issuerField")), worldValue("ROLEDROP_TEST_OIDC_ISSUER"));
@@ -161,11 +138,11 @@ private slots:
         tree->setCurrentItem(item);
         tree->setFocus();
         QTest::keyClick(tree, Qt::Key_Return);
-        QTRY_VERIFY_WITH_TIMEOUT(shown<Ui::SignInDialog>() != nullptr, 20000);
-        QVERIFY(Test::saveScreenshot(shown<Ui::SignInDialog>(), QStringLiteral("oidc-window-02-browser-waiting")));
+        QTRY_VERIFY_WITH_TIMEOUT(shownTopLevel<Ui::SignInDialog>() != nullptr, 20000);
+        QVERIFY(Test::saveScreenshot(shownTopLevel<Ui::SignInDialog>(), QStringLiteral("oidc-window-02-browser-waiting")));
         QTRY_VERIFY_WITH_TIMEOUT(session().identity().arn.contains(QStringLiteral(":assumed-role/WebIdentityRole/")), 30000);
         QCOMPARE(browserPages(), 1);
-        QTRY_VERIFY(!shown<Ui::SignInDialog>());
+        QTRY_VERIFY(!shownTopLevel<Ui::SignInDialog>());
         QVERIFY2(Ui::IdentityBar::nameAtAccount(session().identity()).contains(QStringLiteral("WebIdentityRole")),
                  qPrintable(Ui::IdentityBar::nameAtAccount(session().identity())));
         QVERIFY(session().identity().expiration.isValid());
