@@ -142,8 +142,15 @@ void SsoSignIn::refresh(const AttemptPtr &a, const SsoToken &stored)
         // The service could not be asked: saying so beats asking the user to sign in for nothing.
         if (grant.error().isTransportFailure())
             return finish(a, grant.error());
-        signInOrFail(a);  // the refresh token is no longer taken (the sign-in ended): sign in anew
+        afterRefreshRefused(a);
     });
+}
+
+// Another process may have refreshed a moment ago with the same refresh token (a service that rotates them takes
+// each only once) and stored what it got: the keychain, not this process's cache, knows. Else the sign-in has ended.
+void SsoSignIn::afterRefreshRefused(const AttemptPtr &a)
+{
+    useStoredOr(a, [this, a] { signInOrFail(a); });
 }
 
 void SsoSignIn::signInOrFail(const AttemptPtr &a)
@@ -173,16 +180,25 @@ void SsoSignIn::waitForLock(const AttemptPtr &a)
 
 void SsoSignIn::afterLock(const AttemptPtr &a)
 {
-    // Another process may have signed in while this one waited: the keychain, not this process's cache, knows.
+    // Another process may have signed in while this one waited.
+    useStoredOr(a, [this, a] {
+        const bool device = a->method == SsoSignInMethod::DeviceCode
+            || (a->method == SsoSignInMethod::Automatic && !a->prompt.openBrowser);
+        registerClient(a, device ? ssoGrantDeviceCode : ssoGrantAuthorizationCode);
+    });
+}
+
+// The keychain's token read anew (not this process's cache): finished with it if still usable, else `otherwise`.
+void SsoSignIn::useStoredOr(const AttemptPtr &a, std::function<void()> otherwise)
+{
     m_store.forgetCached(a->config);
-    m_store.readToken(a->config, validityMarginSeconds, this, [this, a](Outcome<std::optional<SsoToken>> stored) {
+    m_store.readToken(a->config, validityMarginSeconds, this,
+                      [this, a, otherwise = std::move(otherwise)](Outcome<std::optional<SsoToken>> stored) {
         if (a->over)
             return;
         if (stored && stored.value() && isUsable(*stored.value()))
             return finish(a, *stored.value());
-        const bool device = a->method == SsoSignInMethod::DeviceCode
-            || (a->method == SsoSignInMethod::Automatic && !a->prompt.openBrowser);
-        registerClient(a, device ? ssoGrantDeviceCode : ssoGrantAuthorizationCode);
+        otherwise();
     });
 }
 

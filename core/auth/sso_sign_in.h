@@ -72,6 +72,8 @@ private:
                QObject *context, ResultHandler<SsoToken> done);
     void readStored(const AttemptPtr &a);
     void refresh(const AttemptPtr &a, const SsoToken &stored);
+    void afterRefreshRefused(const AttemptPtr &a);
+    void useStoredOr(const AttemptPtr &a, std::function<void()> otherwise);
     void signInOrFail(const AttemptPtr &a);
     void waitForLock(const AttemptPtr &a);
     void afterLock(const AttemptPtr &a);

@@ -520,6 +520,41 @@ private slots:
         cleanKeychain(config);
     }
 
+    void aRefreshTokenRotatedByAnotherProcessIsTakenFromTheKeychain()
+    {
+        const auto config = newSession();
+        // Two objects as two processes would have them: own keychain caches, one keychain service.
+        Auth::KeychainStore keychainA(m_service);
+        Auth::KeychainStore keychainB(m_service);
+        Http::AwsHttpClient httpB;
+        Auth::SsoSignIn a(&m_http, &keychainA, dataFolder(), Test::testCaTrust());
+        Auth::SsoSignIn b(&httpB, &keychainB, dataFolder(), Test::testCaTrust());
+
+        // A signs in with a token under the renewal margin; the service then rotates refresh tokens (each taken once).
+        knob("POST", QStringLiteral("token-lifetime?seconds=60"));
+        QList<Auth::SsoDeviceCode> shown;
+        QList<QUrl> opened;
+        const auto first = deviceSignIn(a, config, &shown, &opened);
+        QVERIFY2(first, qPrintable(first.error().message));
+        knob("POST", QStringLiteral("token-lifetime?seconds=3600"));
+        knob("POST", QStringLiteral("refresh-rotation?on=1"));
+        const int signIns = signInCount();
+
+        // B refreshes first: a new refresh token, the old one revoked, B's token in the keychain.
+        const auto fromB = wait<Auth::SsoToken>([&](QObject *c, auto done) { b.silentToken(config, c, done); });
+        QVERIFY2(fromB, qPrintable(fromB.error().message));
+        QVERIFY(fromB->refreshToken != first->refreshToken);
+
+        // A still holds the old refresh token in its cache: the service refuses it, and A finds B's token instead
+        // of saying the sign-in ended.
+        const auto fromA = wait<Auth::SsoToken>([&](QObject *c, auto done) { a.silentToken(config, c, done); });
+        QVERIFY2(fromA, qPrintable(fromA.error().message));
+        QCOMPARE(fromA->accessToken, fromB->accessToken);
+        QCOMPARE(signInCount(), signIns);
+        QCOMPARE(shown.size(), 1);
+        cleanKeychain(config);
+    }
+
     void twoSignInsAtOnceSignInOnce()
     {
         const auto config = newSession();
