@@ -43,11 +43,14 @@ Outcome<OidcProviderMetadata> OidcDiscovery::parse(const QJsonObject &document, 
             ? QStringLiteral("The discovery document of %1 names no issuer: this is not an OpenID provider's document").arg(configuredIssuer)
             : QStringLiteral("The OpenID provider at %1 calls itself '%2': set the profile's issuer to exactly that (ID tokens carry it, and it must match to the character)")
                   .arg(configuredIssuer, metadata.issuer.left(200)));
-    struct Endpoint { const char *name; QUrl *url; };
-    for (const Endpoint &endpoint : {Endpoint{"authorization_endpoint", &metadata.authorizationEndpoint},
-                                     Endpoint{"token_endpoint", &metadata.tokenEndpoint},
-                                     Endpoint{"jwks_uri", &metadata.jwksUri}}) {
+    struct Endpoint { const char *name; QUrl *url; bool required; };
+    for (const Endpoint &endpoint : {Endpoint{"authorization_endpoint", &metadata.authorizationEndpoint, true},
+                                     Endpoint{"token_endpoint", &metadata.tokenEndpoint, true},
+                                     Endpoint{"jwks_uri", &metadata.jwksUri, true},
+                                     Endpoint{"revocation_endpoint", &metadata.revocationEndpoint, false}}) {
         const QString text = document.value(QLatin1String(endpoint.name)).toString();
+        if (text.isEmpty() && !endpoint.required)
+            continue;
         if (text.isEmpty())
             return discoveryError(configuredIssuer, QStringLiteral("The discovery document of %1 has no %2").arg(configuredIssuer, QLatin1String(endpoint.name)));
         *endpoint.url = QUrl(text);

@@ -22,6 +22,7 @@ struct OidcProviderMetadata
     QUrl authorizationEndpoint;
     QUrl tokenEndpoint;
     QUrl jwksUri;
+    QUrl revocationEndpoint;               // revocation_endpoint (RFC 7009, RFC 8414): empty when not offered
     QStringList idTokenSigningAlgorithms;  // id_token_signing_alg_values_supported
     QStringList codeChallengeMethods;      // code_challenge_methods_supported (may be empty: not said)
     QStringList scopesSupported;
@@ -29,7 +30,8 @@ struct OidcProviderMetadata
 
 // GET <issuer>/.well-known/openid-configuration. The document's issuer must be exactly the configured one
 // (Discovery 4.3: a mismatch means another provider answered), every endpoint https (or http on loopback), and
-// PKCE with S256 supported when the provider lists its methods. Errors name the issuer and what to change.
+// PKCE with S256 supported when the provider lists its methods; a revocation endpoint, where offered, https too.
+// Errors name the issuer and what to change.
 class OidcDiscovery final
 {
 public:

@@ -53,6 +53,8 @@ Outcome<QJsonObject> jsonAnswer(const Outcome<Http::AwsHttpResponse> &response, 
         error.resource = where(url);
         return error;
     }
+    if (response->body.trimmed().isEmpty())
+        return QJsonObject();  // a revocation's answer (RFC 7009 2.2); other callers find their fields missing
     if (!doc.isObject()) {
         AwsError error = AwsError::local(AwsErrorKind::MalformedResponse,
                                          QStringLiteral("%1 at %2 is not a JSON object").arg(what, where(url)));

@@ -18,9 +18,9 @@ class AwsHttpClient;
 namespace RoleDrop::Auth {
 
 // The two kinds of request an OpenID Connect client makes, sent through the one HTTP client (its retries,
-// proxies and TLS trust) as anonymous requests: no AWS signature. Both expect a JSON object back. An answer
-// that is not 2xx becomes an AwsError: OAuth's {"error", "error_description"} (RFC 6749 5.2) when the body
-// has it, else the HTTP status. Error texts name `what` and the URL's host and path, never a form value.
+// proxies and TLS trust) as anonymous requests: no AWS signature. Both expect a JSON object back (an empty 2xx
+// body reads as an empty object). An answer that is not 2xx becomes an AwsError: OAuth's {"error",
+// "error_description"} (RFC 6749 5.2) when the body has it, else the HTTP status. Error texts name `what` and the URL's host and path, never a form value.
 struct OidcHttp
 {
     using Form = QList<std::pair<QString, QString>>;

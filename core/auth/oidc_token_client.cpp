@@ -32,18 +32,22 @@ Outcome<OidcTokens> OidcTokenClient::parseTokenResponse(const QJsonObject &answe
     return tokens;
 }
 
+QList<std::pair<QByteArray, QByteArray>> OidcTokenClient::authenticate(QList<std::pair<QString, QString>> &form) const
+{
+    if (m_clientSecret.isEmpty()) {
+        form.append({QStringLiteral("client_id"), m_clientId});
+        return {};
+    }
+    // client_secret_basic (RFC 6749 2.3.1): id and secret form-encoded, then joined and base64'd.
+    const QByteArray pair = QUrl::toPercentEncoding(m_clientId) + ':' + QUrl::toPercentEncoding(m_clientSecret);
+    return {{"authorization", "Basic " + pair.toBase64()}};
+}
+
 Http::AwsCall *OidcTokenClient::post(QList<std::pair<QString, QString>> form, const QString &action,
                                      bool idTokenRequired, const QString &keptRefreshToken, QObject *context,
                                      ResultHandler<OidcTokens> done) const
 {
-    QList<std::pair<QByteArray, QByteArray>> headers;
-    if (m_clientSecret.isEmpty()) {
-        form.append({QStringLiteral("client_id"), m_clientId});
-    } else {
-        // client_secret_basic (RFC 6749 2.3.1): id and secret form-encoded, then joined and base64'd.
-        const QByteArray pair = QUrl::toPercentEncoding(m_clientId) + ':' + QUrl::toPercentEncoding(m_clientSecret);
-        headers.append({"authorization", "Basic " + pair.toBase64()});
-    }
+    const QList<std::pair<QByteArray, QByteArray>> headers = authenticate(form);
     const QString endpoint = m_tokenEndpoint.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo);
     const QString clientId = m_clientId;
     return OidcHttp::postForm(m_http, m_tokenEndpoint, m_tls, form, QStringLiteral("The OpenID provider's token endpoint"),
@@ -82,6 +86,25 @@ Http::AwsCall *OidcTokenClient::refresh(const QString &refreshToken, QObject *co
     return post({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
                  {QStringLiteral("refresh_token"), refreshToken}},
                 QStringLiteral("oidc:RefreshToken"), false, refreshToken, context, std::move(done));
+}
+
+Http::AwsCall *OidcTokenClient::revokeRefreshToken(const QUrl &revocationEndpoint, const QString &refreshToken,
+                                                   QObject *context, ResultHandler<Done> done) const
+{
+    QList<std::pair<QString, QString>> form{{QStringLiteral("token"), refreshToken},
+                                            {QStringLiteral("token_type_hint"), QStringLiteral("refresh_token")}};
+    const QList<std::pair<QByteArray, QByteArray>> headers = authenticate(form);
+    const QString clientId = m_clientId;
+    return OidcHttp::postForm(m_http, revocationEndpoint, m_tls, form, QStringLiteral("The OpenID provider's revocation endpoint"),
+                              context, [clientId, done = std::move(done)](Outcome<QJsonObject> answer) {
+        if (!answer) {
+            AwsError error = answer.error();
+            error.action = QStringLiteral("oidc:RevokeToken");
+            error.identity = clientId;
+            return done(error);
+        }
+        done(Done{});  // RFC 7009 2.2: 200 also for a token the provider no longer knows
+    }, headers);
 }
 
 } // namespace RoleDrop::Auth

@@ -35,7 +35,7 @@ struct AuthorizationCodeGrant
 };
 
 // Form POSTs to an OpenID Provider's token endpoint, through the HTTP client as anonymous requests: the
-// authorization_code grant with PKCE, and the refresh_token grant. A public client sends its client_id in the
+// authorization_code grant with PKCE, and the refresh_token grant; and the refresh token's revocation. A public client sends its client_id in the
 // form; a confidential one authenticates with HTTP Basic (client_secret_basic). OAuth errors arrive as AwsError
 // with the provider's code (invalid_grant: kind ExpiredToken) and advice; no error text contains a token, code,
 // verifier or secret.
@@ -50,10 +50,17 @@ public:
     // A refresh answer without a new refresh token keeps `refreshToken` (RFC 6749 6: the provider may keep it).
     Http::AwsCall *refresh(const QString &refreshToken, QObject *context, ResultHandler<OidcTokens> done) const;
 
+    // RFC 7009: the provider forgets the refresh token (and, by most, the grant behind it). `revocationEndpoint` is
+    // discovery's revocation_endpoint; the client authenticates as at the token endpoint.
+    Http::AwsCall *revokeRefreshToken(const QUrl &revocationEndpoint, const QString &refreshToken, QObject *context,
+                                      ResultHandler<Done> done) const;
+
     static Outcome<OidcTokens> parseTokenResponse(const QJsonObject &answer, const QDateTime &receivedAt,
                                                   bool idTokenRequired);
 
 private:
+    // A public client names itself in the form; a confidential one gets the Basic authorization header returned.
+    QList<std::pair<QByteArray, QByteArray>> authenticate(QList<std::pair<QString, QString>> &form) const;
     Http::AwsCall *post(QList<std::pair<QString, QString>> form, const QString &action, bool idTokenRequired,
                         const QString &keptRefreshToken, QObject *context, ResultHandler<OidcTokens> done) const;
 

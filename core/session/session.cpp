@@ -287,7 +287,7 @@ void Session::signOut(const QString &profile, QObject *context, ResultHandler<Do
             return done(target.error());
         const Auth::ResolvedProfile &resolved = target->resolved;
         if (signsInToOpenIdProvider(resolved))
-            return m_webIdentity.signOut(*resolved.webIdentity, this, done);
+            return m_webIdentity.signOut(resolved.name, *resolved.webIdentity, target->trust, this, done);
         if (resolved.identityCenter)
             return m_identityCenter.signOut(resolved.identityCenter->session, target->trust, this, done);
         done(notFederated(resolved.name));

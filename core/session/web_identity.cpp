@@ -382,13 +382,53 @@ void WebIdentity::finish(const SignInPtr &s, Outcome<QString> result)
         waiter(result);
 }
 
-void WebIdentity::signOut(const Auth::WebIdentitySource &source, QObject *context, ResultHandler<Done> done)
+void WebIdentity::signOut(const QString &profile, const Auth::WebIdentitySource &source, const Http::TlsTrust &trust,
+                          QObject *context, ResultHandler<Done> done)
 {
     done = deliverTo(context, std::move(done));
-    m_keychain.removeSecret(tokenKey(source.issuer, source.clientId), this, [done](Outcome<bool> removed) {
-        if (!removed)
-            return done(removed.error());
-        done(Done{});
+    const QString key = tokenKey(source.issuer, source.clientId);
+    // Forgotten here whatever the provider answered: signing out must not hang on the network.
+    const auto forget = [this, key, done] {
+        m_keychain.removeSecret(key, this, [done](Outcome<bool> removed) {
+            if (!removed)
+                return done(removed.error());
+            done(Done{});
+        });
+    };
+    m_keychain.forgetCached(key);
+    m_keychain.readSecret(key, this, [=, this](Outcome<QString> secret) {
+        const std::optional<StoredOidcTokens> stored = secret ? StoredOidcTokens::fromJson(secret.value().toUtf8()) : std::nullopt;
+        if (!stored || stored->refreshToken.isEmpty())
+            return forget();
+        revoke(profile, source, trust, stored->refreshToken, forget);
+    });
+}
+
+// A refresh token left valid at the provider would outlive the sign-out: it is revoked where the provider offers
+// revocation (RFC 7009). A failure is logged, naming the provider (never the token), and the sign-out goes on.
+void WebIdentity::revoke(const QString &profile, const Auth::WebIdentitySource &source, const Http::TlsTrust &trust,
+                         const QString &refreshToken, std::function<void()> then)
+{
+    const auto warn = [issuer = source.issuer](const AwsError &error) {
+        qWarning("The OpenID provider %s could not be told of the sign-out (its refresh token may stay valid until it "
+                 "expires): %s", qPrintable(issuer), qPrintable(error.userMessage()));
+    };
+    m_keychain.readSecret(profile, this, [=, this](Outcome<QString> clientSecret) {
+        provider(source, trust, false, [=, this](Outcome<Provider> found) {
+            if (!found) {
+                warn(found.error());
+                return then();
+            }
+            if (found->metadata.revocationEndpoint.isEmpty())
+                return then();
+            const Auth::OidcTokenClient client(&m_http, found->metadata.tokenEndpoint, source.clientId,
+                                               clientSecret ? clientSecret.value() : QString(), trust);
+            client.revokeRefreshToken(found->metadata.revocationEndpoint, refreshToken, this, [=](Outcome<Done> revoked) {
+                if (!revoked)
+                    warn(revoked.error());
+                then();
+            });
+        });
     });
 }
 

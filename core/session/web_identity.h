@@ -71,8 +71,10 @@ public:
     // A silent call that would need the user fails with code "sign_in_required".
     void idToken(const QString &profile, const Auth::WebIdentitySource &source, const Http::TlsTrust &trust,
                  bool silent, QObject *context, ResultHandler<QString> done);
-    // Forgets the sign-in: its tokens leave the keychain.
-    void signOut(const Auth::WebIdentitySource &source, QObject *context, ResultHandler<Done> done);
+    // Ends the sign-in: the refresh token revoked at the provider where it offers revocation (best effort), then
+    // the tokens leave the keychain.
+    void signOut(const QString &profile, const Auth::WebIdentitySource &source, const Http::TlsTrust &trust,
+                 QObject *context, ResultHandler<Done> done);
 
     // The role of `source` as a session that renews itself (signing in first when needed). `identity` gives its
     // profile, display name and colour; the rest is filled in here. `endpoint`: STS's (the profile's endpoint).
@@ -96,6 +98,8 @@ private:
     void refresh(const SignInPtr &s, const StoredOidcTokens &stored);
     void afterRefreshRefused(const SignInPtr &s);
     void useStoredOr(const SignInPtr &s, std::function<void()> otherwise);
+    void revoke(const QString &profile, const Auth::WebIdentitySource &source, const Http::TlsTrust &trust,
+                const QString &refreshToken, std::function<void()> then);
     // Verified (signature, issuer, audience) and valid for validityMarginSeconds more.
     bool isUsable(const SignInPtr &s, const QString &idToken) const;
     void signInOrFail(const SignInPtr &s);

@@ -301,6 +301,30 @@ private slots:
         QVERIFY(!refused.error().userMessage().contains(QLatin1String("not-a-refresh-token-4711")));
     }
 
+    void revokedRefreshToken_isRefusedAfterwards()
+    {
+        // Discovery names the provider's revocation endpoint (RFC 8414), https like the others.
+        QCOMPARE(m_provider.revocationEndpoint.scheme(), QStringLiteral("https"));
+        const QString clientId = worldValue("ROLEDROP_TEST_OIDC_CLIENT_ID");
+        const auto tokens = signInAndExchange(clientId);
+        QVERIFY2(tokens, qPrintable(tokens ? QString() : tokens.error().userMessage()));
+        QVERIFY(!tokens->refreshToken.isEmpty());
+        const Auth::OidcTokenClient client(&m_http, m_provider.tokenEndpoint, clientId, QString(), Test::testCaTrust());
+        const auto revoked = wait<Done>([&](QObject *context, auto done) {
+            client.revokeRefreshToken(m_provider.revocationEndpoint, tokens->refreshToken, context, done);
+        });
+        QVERIFY2(revoked, qPrintable(revoked ? QString() : revoked.error().userMessage()));
+        // The provider no longer takes it: a sign-out that revoked it leaves nothing usable behind.
+        const auto refused = wait<Auth::OidcTokens>([&](QObject *context, auto done) { client.refresh(tokens->refreshToken, context, done); });
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, QStringLiteral("invalid_grant"));
+        // Revoking it again is no error (RFC 7009 2.2: the provider answers 200 for a token it does not know).
+        const auto again = wait<Done>([&](QObject *context, auto done) {
+            client.revokeRefreshToken(m_provider.revocationEndpoint, tokens->refreshToken, context, done);
+        });
+        QVERIFY2(again, qPrintable(again ? QString() : again.error().userMessage()));
+    }
+
     void es256IdToken_isVerifiedAndAccepted()
     {
         BrowserSignIn signIn;

@@ -4,7 +4,12 @@
 // browser is a test double (oidc_test_browser.py, in BROWSER as a user's would be): it fills in the provider's
 // login and consent forms and follows the redirect to RoleDrop's loopback address; it logs every page it opens,
 // so a test can tell that a run signed in without one.
+#include "core/auth/keychain_store.h"
+#include "core/auth/oidc_discovery.h"
+#include "core/auth/oidc_token_client.h"
 #include "core/common/crypto.h"
+#include "core/http/aws_http_client.h"
+#include "core/session/web_identity.h"
 #include "cli_run.h"
 #include "fault_proxy_process.h"
 #include "fault_proxy_rules.h"
@@ -24,6 +29,7 @@
 #include <QTest>
 
 using namespace RoleDrop;
+using RoleDrop::Test::wait;
 using RoleDrop::Test::worldValue;
 
 namespace {
@@ -162,6 +168,39 @@ private slots:
         QVERIFY(downloaded.open(QIODevice::ReadOnly));
         QCOMPARE(sha256(downloaded.readAll()), sha256(content));
         QCOMPARE(browserPages(), pagesBefore);
+    }
+
+    void logoutRevokesTheRefreshTokenAtTheProvider()
+    {
+        QVERIFY(roledrop({QStringLiteral("logout"), QStringLiteral("--profile"), QStringLiteral("ada")}).exitCode == 0);
+        const Test::CliRun login = roledrop({QStringLiteral("login"), QStringLiteral("--profile"), QStringLiteral("ada")});
+        QVERIFY2(login.exitCode == 0, qPrintable(Test::describe(login)));
+        // The refresh token the CLI keeps, read where it keeps it (the test shares the CLI's Secret Service).
+        const QString issuer = worldValue("ROLEDROP_TEST_OIDC_ISSUER");
+        const QString clientId = worldValue("ROLEDROP_TEST_OIDC_CLIENT_ID");
+        Auth::KeychainStore keychain(QStringLiteral("RoleDrop"));
+        const auto secret = wait<QString>([&](QObject *context, auto done) {
+            keychain.readSecret(Sessions::WebIdentity::tokenKey(issuer, clientId), context, done);
+        });
+        QVERIFY2(secret, qPrintable(secret ? QString() : secret.error().message));
+        const auto stored = Sessions::StoredOidcTokens::fromJson(secret->toUtf8());
+        QVERIFY(stored && !stored->refreshToken.isEmpty());
+
+        const Test::CliRun logout = roledrop({QStringLiteral("logout"), QStringLiteral("--profile"), QStringLiteral("ada")});
+        QVERIFY2(logout.exitCode == 0, qPrintable(Test::describe(logout)));
+        QVERIFY2(!logout.err.contains(QLatin1String("could not be told")), qPrintable(logout.err));
+        QVERIFY(!logout.err.contains(stored->refreshToken) && !logout.out.contains(stored->refreshToken));
+
+        // The provider itself no longer takes it: nothing usable is left behind by the sign-out.
+        Http::AwsHttpClient http;
+        const auto provider = wait<Auth::OidcProviderMetadata>([&](QObject *context, auto done) {
+            Auth::OidcDiscovery::fetch(&http, issuer, Test::testCaTrust(), context, done);
+        });
+        QVERIFY2(provider, qPrintable(provider ? QString() : provider.error().message));
+        const Auth::OidcTokenClient client(&http, provider->tokenEndpoint, clientId, QString(), Test::testCaTrust());
+        const auto refused = wait<Auth::OidcTokens>([&](QObject *context, auto done) { client.refresh(stored->refreshToken, context, done); });
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, QStringLiteral("invalid_grant"));
     }
 
     void twoProcessesStartedTogetherSignInOnce()

@@ -184,7 +184,8 @@ server.listen(Number(args.port), '127.0.0.1', () => {
       : undefined),
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     scopes: ['openid', 'offline_access', 'email'],
-    features: { devInteractions: { enabled: false } },
+    // Revocation (RFC 7009): RoleDrop's sign-out revokes the refresh token it held.
+    features: { devInteractions: { enabled: false }, revocation: { enabled: true } },
     interactions: { url: (_ctx, it) => `/interaction/${it.uid}` },
     pkce: { required: () => true },
     // Discovery names it; early Ceph RGW 16.2 releases fetch keys from this path whatever discovery says.

@@ -76,6 +76,25 @@ private slots:
         QVERIFY(OidcDiscovery::parse(doc, issuer).ok());
     }
 
+    void revocationEndpoint_isOptional_butHttpsWhereGiven()
+    {
+        const auto without = OidcDiscovery::parse(document(), issuer);
+        QVERIFY2(without.ok(), qPrintable(without.error().message));
+        QVERIFY(without->revocationEndpoint.isEmpty());
+
+        QJsonObject doc = document();
+        doc[QStringLiteral("revocation_endpoint")] = issuer + "/protocol/openid-connect/revoke";
+        const auto with = OidcDiscovery::parse(doc, issuer);
+        QVERIFY2(with.ok(), qPrintable(with.error().message));
+        QCOMPARE(with->revocationEndpoint.toString(), issuer + "/protocol/openid-connect/revoke");
+
+        // A refresh token must not travel in the clear to be revoked either.
+        doc[QStringLiteral("revocation_endpoint")] = QStringLiteral("http://idp.example.test/revoke");
+        const auto plain = OidcDiscovery::parse(doc, issuer);
+        QVERIFY(!plain.ok());
+        QVERIFY2(plain.error().message.contains(QLatin1String("revocation_endpoint")), qPrintable(plain.error().message));
+    }
+
     void withoutS256_isRefused()
     {
         QJsonObject doc = document();
