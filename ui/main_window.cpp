@@ -83,6 +83,7 @@ MainWindow::MainWindow(Sessions::Session *session, QSettings &settings, QWidget 
     connect(m_browser, &BucketBrowser::uploadRequested, m_transfers, &TransferController::upload);
     connect(m_browser, &BucketBrowser::downloadRequested, m_transfers, &TransferController::download);
     connect(m_browser, &BucketBrowser::errorOccurred, this, &MainWindow::showError);
+    connect(m_profiles, &ProfileList::noticed, this, [this](const QString &message) { statusBar()->showMessage(message, 15000); });
     connect(m_transfers, &TransferController::uploadsFinishedInto, m_browser, &BucketBrowser::refreshIfShowing);
     connect(m_transfers, &TransferController::errorOccurred, this, &MainWindow::showError);
     connect(session, &Sessions::Session::identityChanged, this, &MainWindow::showIdentity);

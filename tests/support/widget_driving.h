@@ -3,11 +3,15 @@
 // Driving a dialog as a widget test does: its parts found by object name or by what the user reads on a button,
 // fields typed into as a person types.
 
+#include "screenshot.h"
+
 #include <QAbstractButton>
 #include <QApplication>
 #include <QLineEdit>
+#include <QMenu>
 #include <QString>
 #include <QTest>
+#include <QTimer>
 #include <QWidget>
 
 namespace RoleDrop::Test {
@@ -42,6 +46,31 @@ T *shownTopLevel()
             return found;
     }
     return nullptr;
+}
+
+// A right-click on `widget` at `pos` (its customContextMenuRequested), then the menu's entry named `actionName`,
+// with a screenshot of the menu. The menu runs its own event loop, so the entry is chosen from a timer. False when
+// no menu or no enabled entry of that name appeared.
+inline bool chooseFromContextMenu(QWidget *widget, const QPoint &pos, const char *actionName, const QString &screenshot)
+{
+    bool chosen = false;
+    QTimer poll;
+    poll.setInterval(50);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        if (!menu)
+            return;
+        poll.stop();
+        saveScreenshot(menu, screenshot);
+        if (auto *action = menu->findChild<QAction *>(QLatin1String(actionName)); action && action->isEnabled()) {
+            chosen = true;
+            action->trigger();
+        }
+        menu->close();
+    });
+    poll.start();
+    emit widget->customContextMenuRequested(pos);
+    return chosen;
 }
 
 // As a person does: into the field (which takes the focus), over what it held.

@@ -38,6 +38,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -112,6 +113,17 @@ private:
                 return tree->topLevelItem(i);
         }
         return nullptr;
+    }
+
+    // Right-click on the profile in the list, then the menu's entry `actionName`.
+    bool chooseFromProfileMenu(const QString &name, const char *actionName, const char *screenshot)
+    {
+        QTreeWidget *tree = m_window->profileList()->tree();
+        QTreeWidgetItem *item = profileItem(name);
+        if (!item)
+            return false;
+        tree->setCurrentItem(item);
+        return Test::chooseFromContextMenu(tree, tree->visualItemRect(item).center(), actionName, QLatin1String(screenshot));
     }
 
     // Enter on the profile in the list, as a user opens it.
@@ -322,15 +334,17 @@ private slots:
     void offersToSignInAgainWhenARenewalFindsTheSignInEnded()
     {
         QVERIFY(session().inIdentityCenter());
-        // The sign-in ends (at the portal, and the token leaves the keychain): the next renewal cannot go on silently.
-        const auto signedOut = Test::wait<Done>([&](QObject *context, auto done) { session().signOut(m_profile, context, done); }, 30000);
-        QVERIFY(signedOut.ok());
+        // The user signs out from the profile's menu: the sign-in ends at the portal and its token leaves the
+        // keychain, so the next renewal cannot go on silently.
+        QVERIFY(chooseFromProfileMenu(m_profile, "signOutAction", "ic-window-11-sign-out-menu"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBar()->currentMessage().startsWith(QStringLiteral("Signed out of “%1”").arg(m_profile)), 20000);
+        shoot(m_window.get(), "ic-window-12-signed-out");
         const int before = signIns();
         QSignalSpy renewed(&session(), &Sessions::Session::identityRenewed);
         session().renewNow();
         QMessageBox *box = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((box = m_window->findChild<QMessageBox *>(QStringLiteral("signInAgainBox"))) && box->isVisible(), 20000);
-        shoot(box, "ic-window-11-sign-in-again");
+        shoot(box, "ic-window-13-sign-in-again");
         m_browserDelaySeconds = 0;
         QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("signInAgainButton")), Qt::LeftButton);
         // Signed in through the browser again, then renewed at once.

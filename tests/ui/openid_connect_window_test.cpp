@@ -31,6 +31,8 @@
 #include <QMimeData>
 #include <QProcess>
 #include <QPushButton>
+#include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -170,6 +172,31 @@ private slots:
         Test::wait<Sessions::OpenedProfile>([&](QObject *context, auto done) { session().openProfile(m_profile, context, done); }, 30000);
         QVERIFY(session().identity().arn.contains(QStringLiteral(":assumed-role/WebIdentityRole/")));
         QCOMPARE(browserPages(), 1);
+    }
+
+    void signsOutFromTheProfilesMenu()
+    {
+        // Right-click on the profile, Sign Out: the refresh token is revoked at the provider and leaves the keychain.
+        QTreeWidget *tree = m_window->profileList()->tree();
+        QTreeWidgetItem *item = nullptr;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+            if (tree->topLevelItem(i)->text(0) == m_profile)
+                item = tree->topLevelItem(i);
+        }
+        QVERIFY(item);
+        tree->setCurrentItem(item);
+        QVERIFY(Test::chooseFromContextMenu(tree, tree->visualItemRect(item).center(), "signOutAction",
+                                            QStringLiteral("oidc-window-04-sign-out-menu")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBar()->currentMessage().startsWith(QStringLiteral("Signed out of “%1”").arg(m_profile)), 20000);
+        QVERIFY(Test::saveScreenshot(m_window.get(), QStringLiteral("oidc-window-05-signed-out")));
+
+        // Opening it now signs in at the provider again: a second page.
+        QSignalSpy opened(&session(), &Sessions::Session::profileOpened);
+        tree->setFocus();
+        QTest::keyClick(tree, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(opened.count() == 1, 30000);
+        QCOMPARE(browserPages(), 2);
+        QVERIFY(session().identity().arn.contains(QStringLiteral(":assumed-role/WebIdentityRole/")));
     }
 };
 

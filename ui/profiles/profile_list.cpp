@@ -290,10 +290,16 @@ void ProfileList::showContextMenu(const QPoint &pos)
         const QString name = item->data(0, NameRole).toString();
         menu.addAction(QIcon::fromTheme(QStringLiteral("system-log-out"), style()->standardIcon(QStyle::SP_DialogOpenButton)),
                        tr("&Open"), this, [this, name] { openProfile(name); });
+        const auto profile = m_session->profiles().profile(name);
+        if (profile && profile->kind != Auth::ProfileKind::AccessKeys) {
+            QAction *signOutAction = menu.addAction(tr("Sign O&ut"), this, [this, name] { signOut(name); });
+            signOutAction->setObjectName(QStringLiteral("signOutAction"));
+            signOutAction->setToolTip(tr("End the sign-in: its tokens leave the keychain, and opening the profile signs in again"));
+        }
         menu.addSeparator();
         menu.addAction(QIcon::fromTheme(QStringLiteral("document-edit")), tr("&Edit…"), this, [this, name] { editProfile(name); });
         // A copy is made with the key profile's form: federated profiles are added afresh instead.
-        if (const auto profile = m_session->profiles().profile(name); profile && profile->kind == Auth::ProfileKind::AccessKeys)
+        if (profile && profile->kind == Auth::ProfileKind::AccessKeys)
             menu.addAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("&Duplicate…"), this, [this, name] { duplicateProfile(name); });
         menu.addSeparator();
         menu.addAction(QIcon::fromTheme(QStringLiteral("edit-delete"), style()->standardIcon(QStyle::SP_TrashIcon)),
@@ -413,6 +419,17 @@ void ProfileList::removeProfile(const QString &name)
         });
     });
     box->open();
+}
+
+void ProfileList::signOut(const QString &name)
+{
+    m_session->signOut(name, this, [this, name](Outcome<Done> out) {
+        if (!out)
+            return showError(out.error().userMessage());
+        showError(QString());
+        emit noticed(tr("Signed out of “%1”. Opening it signs you in again; a role session already open lasts until "
+                        "it expires.").arg(name));
+    });
 }
 
 } // namespace RoleDrop::Ui

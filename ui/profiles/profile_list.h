@@ -46,6 +46,9 @@ public:
     void editProfile(const QString &name);
     void duplicateProfile(const QString &name);
     void removeProfile(const QString &name);
+    // Ends a federated profile's sign-in (Identity Center: the portal's Logout; OpenID Connect: the refresh token
+    // revoked): its tokens leave the keychain, and opening it asks to sign in again.
+    void signOut(const QString &name);
     void switchToRecentRole(const RoleDrop::Auth::RoleHistoryEntry &entry);
 
     // Who opens a profile (double-click, Open): the window's Identity Center sign-in; by default the session.
@@ -53,6 +56,8 @@ public:
 
 signals:
     void profileOpened(const QString &profileName);
+    // A short word on what was done, for the status bar.
+    void noticed(const QString &message);
 
 private:
     void scheduleReload();
