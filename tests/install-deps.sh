@@ -10,7 +10,7 @@ TESTS=$(cd "$(dirname "$0")" && pwd)
 
 PACKAGES=(
   build-essential cmake                                             # toolchain
-  clang-14 libclang-rt-14-dev                                       # libFuzzer (tests/run-fuzz.sh)
+  clang clang-14 libclang-rt-14-dev                                 # clang++: libFuzzer, the --sanitize build
   qt6-base-dev qt6-networkauth-dev qt6-httpserver-dev qt6-svg-dev libgl-dev qtkeychain-qt6-dev libssl-dev
   qt6-l10n-tools qt6-tools-dev                                      # lrelease: the English plural forms
   libisal-dev pkg-config                                            # Intel ISA-L: CRC-32 and CRC-32C checksums

@@ -5,6 +5,7 @@
 # target crashed, leaked, hung or broke one of its properties; the input that did it is kept.
 #
 # Usage: tests/run-fuzz.sh [SECONDS_PER_TARGET]      default 60; 0 only replays the seeds (a quick check)
+#        tests/run-fuzz.sh --build-only               builds the targets and runs none (CI builds ahead)
 # Environment: BUILD_DIR (default: build-fuzz), FUZZ_TARGETS="role_arn_fuzz ..." (default: all of them),
 #   FUZZ_CXX (default: clang++). Runs, logs and crash inputs go to BUILD_DIR/fuzz-run/<target>/.
 # Needs clang and its runtimes (Debian 12: apt-get install clang-14 libclang-rt-14-dev).
@@ -12,6 +13,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
+BUILD_ONLY=0
+if [ "${1:-}" = --build-only ]; then BUILD_ONLY=1; shift; fi
 SECONDS_PER_TARGET=${1:-60}
 [[ $SECONDS_PER_TARGET =~ ^[0-9]+$ ]] || { echo "usage: $0 [SECONDS_PER_TARGET]" >&2; exit 2; }
 # Absolute paths only: a target may change its working directory (local_path_guard_fuzz does, for its
@@ -26,10 +29,13 @@ ALL_TARGETS=$(sed -n 's/^roledrop_add_fuzzer(\(.*\)\.cpp)$/\1/p' tests/fuzz/CMak
 TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
 
 echo "=== [build] $BUILD_DIR"
-# Debug, so Q_ASSERT in Qt's inline code (QList::at, QString::at...) and in core/ is on; -O1 keeps it quick.
+# Debug, so Q_ASSERT in Qt's inline code (QList::at, QString::at...) and in core/ is on; -O1 keeps it quick. The
+# same as tests/run-tests.sh --sanitize configures (which adds ROLEDROP_SANITIZE), so BUILD_DIR=build-sanitize
+# builds the fuzz targets on that build's core without compiling it again.
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_CXX_COMPILER="$FUZZ_CXX" -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DROLEDROP_BUILD_FUZZERS=ON -DROLEDROP_BUILD_TESTS=OFF >/dev/null
+  -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DROLEDROP_BUILD_FUZZERS=ON >/dev/null
 cmake --build "$BUILD_DIR" --target roledrop_fuzzers -j"$(nproc)"
+[ $BUILD_ONLY = 0 ] || exit 0
 
 # The dictionary each target gets, if any.
 dict_for() {
